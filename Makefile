@@ -1,0 +1,50 @@
+# chibo4tot — mọi việc thường làm đều có một lệnh make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXAMPLE := examples/dang-bo-xa-thuong-phung
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test lint format schema i18n golden clean
+
+help: ## Liệt kê các lệnh
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Tạo môi trường ảo và cài đặt dự án
+
+demo: $(STAMP) ## Chạy thử trên không gian làm việc mẫu
+	$(BIN)/chibo4tot --version
+	$(BIN)/chibo4tot criteria list $(EXAMPLE)
+	$(BIN)/chibo4tot validate $(EXAMPLE)
+
+test: $(STAMP) ## Chạy toàn bộ bộ kiểm thử
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Kiểm tra ruff, mypy và phân tầng import
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP) ## Định dạng mã nguồn
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+schema: $(STAMP) ## Sinh lại các JSON Schema từ mô hình
+	$(BIN)/chibo4tot criteria schema --out src/chibo4tot/schemas
+
+i18n: $(STAMP) ## Cập nhật danh mục bản dịch tiếng Anh
+	$(BIN)/python -m chibo4tot.i18n_tools update
+
+golden: $(STAMP) ## Cập nhật các tệp golden
+	$(BIN)/python -m pytest --update-golden
+
+clean: ## Xoá môi trường ảo và tệp tạm
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

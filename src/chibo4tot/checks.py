@@ -1,0 +1,424 @@
+"""Cross-file checks: everything that needs more than one file to be known wrong. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import get_args
+
+from chibo4tot.errors import Loc, Problem, Severity
+from chibo4tot.i18n import _
+from chibo4tot.models.framework import (
+    Band,
+    CompositeIndicator,
+    Framework,
+    IndicatorGate,
+    MonthFact,
+    YearFact,
+)
+from chibo4tot.models.records import MonthRecord, ReviewLayer, YearRecord
+from chibo4tot.models.workspace import UnitsFile, WorkspaceConfig
+from chibo4tot.values import ValueProblem, read_value
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+FrameworkIssue = tuple[Loc, str, Severity]
+_MONTH_FACTS = frozenset(get_args(MonthFact))
+_YEAR_FACTS = frozenset(get_args(YearFact))
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """A record as found on disk: where it is, what its folder says, what it holds."""
+
+    path: Path
+    folder_year: int | None
+    folder_unit: str
+    stem: str
+    record: MonthRecord | YearRecord
+
+
+def check_framework(fw: Framework) -> list[FrameworkIssue]:
+    """Internal consistency of one (merged) framework."""
+    issues: list[FrameworkIssue] = []
+    seen: Counter[str] = Counter()
+    ids = fw.indicator_ids() | {c.id for c in fw.criteria}
+    for ci, criterion in enumerate(fw.criteria):
+        cloc: Loc = ("criteria", ci)
+        seen[criterion.id] += 1
+        if seen[criterion.id] > 1:
+            issues.append(((*cloc, "id"), _("trùng mã “{id}”").format(id=criterion.id), ERROR))
+        total = sum((ind.points for ind in criterion.indicators), Decimal(0))
+        if total != criterion.max_points:
+            issues.append(
+                (
+                    (*cloc, "max_points"),
+                    _(
+                        "tổng điểm các chỉ tiêu của tiêu chí “{id}” là {total}, khác điểm tối đa {max}"
+                    ).format(id=criterion.id, total=total, max=criterion.max_points),
+                    ERROR,
+                )
+            )
+        if criterion.min_points is not None and criterion.min_points > criterion.max_points:
+            issues.append(((*cloc, "min_points"), _("điểm tối thiểu lớn hơn điểm tối đa"), ERROR))
+        for ii, indicator in enumerate(criterion.indicators):
+            issues.extend(_check_indicator(indicator, (*cloc, "indicators", ii), seen, ids))
+    band_names = {b.name for b in fw.rating.bands} if fw.rating else set()
+    if fw.rating:
+        issues.extend(_check_bands(fw.rating.bands, ("rating", "bands"), ids))
+    if fw.recognition.min_rating and fw.recognition.min_rating not in band_names:
+        issues.append(
+            (
+                ("recognition", "min_rating"),
+                _("mức “{name}” không có trong rating").format(name=fw.recognition.min_rating),
+                ERROR,
+            )
+        )
+    for gi, gate in enumerate(fw.gates):
+        if isinstance(gate, IndicatorGate) and gate.indicator not in ids:
+            issues.append((("gates", gi, "indicator"), _unknown(gate.indicator), ERROR))
+    for di, deduction in enumerate(fw.deductions):
+        if deduction.criterion and deduction.criterion not in {c.id for c in fw.criteria}:
+            issues.append((("deductions", di, "criterion"), _unknown(deduction.criterion), ERROR))
+    for qi, quota in enumerate(fw.quotas):
+        for field_name, names in (
+            ("band", [quota.band]),
+            ("base_bands", quota.base_bands),
+            ("demote_to", [quota.demote_to]),
+        ):
+            for name in names:
+                if name not in band_names:
+                    issues.append(
+                        (
+                            ("quotas", qi, field_name),
+                            _("mức “{name}” không có trong rating").format(name=name),
+                            ERROR,
+                        )
+                    )
+    return issues
+
+
+def _unknown(ident: str) -> str:
+    return _("không có tiêu chí/chỉ tiêu “{id}” trong khung").format(id=ident)
+
+
+def _check_indicator(
+    indicator: object, loc: Loc, seen: Counter[str], ids: set[str]
+) -> list[FrameworkIssue]:
+    from chibo4tot.values import AnyIndicator  # noqa: F401 - typing only
+
+    issues: list[FrameworkIssue] = []
+    ind = indicator
+    assert hasattr(ind, "id")
+    seen[ind.id] += 1
+    if seen[ind.id] > 1:
+        issues.append(((*loc, "id"), _("trùng mã “{id}”").format(id=ind.id), ERROR))
+    source, period = ind.source, ind.period  # type: ignore[attr-defined]
+    if source in _MONTH_FACTS and period == "year":
+        issues.append(
+            (
+                (*loc, "source"),
+                _("số liệu “{source}” là số liệu tháng, không dùng cho kỳ năm").format(
+                    source=source
+                ),
+                ERROR,
+            )
+        )
+    if source in _YEAR_FACTS and period != "year":
+        issues.append(
+            (
+                (*loc, "source"),
+                _("số liệu “{source}” là số liệu năm, chỉ dùng với period: year").format(
+                    source=source
+                ),
+                ERROR,
+            )
+        )
+    if period != "year" and ind.rollup is None:  # type: ignore[attr-defined]
+        issues.append(((*loc, "period"), _("chỉ tiêu theo tháng/quý cần khai báo rollup"), WARNING))
+    if isinstance(ind, CompositeIndicator):
+        issues.extend(_check_bands(ind.bands, (*loc, "bands"), ids))
+        for ci, child in enumerate(ind.indicators):
+            issues.extend(_check_indicator(child, (*loc, "indicators", ci), seen, ids))
+    return issues
+
+
+def _check_bands(bands: list[Band], loc: Loc, ids: set[str]) -> list[FrameworkIssue]:
+    issues: list[FrameworkIssue] = []
+    for bi, band in enumerate(bands):
+        for ci, ident in enumerate(band.conditions.indicators_at_max if band.conditions else []):
+            if ident not in ids:
+                issues.append(
+                    ((*loc, bi, "conditions", "indicators_at_max", ci), _unknown(ident), ERROR)
+                )
+    return issues
+
+
+def check_units(path: Path, units: UnitsFile) -> list[Problem]:
+    """Duplicate ids, unknown parents, cycles in the tree."""
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, unit in enumerate(units.units):
+        if unit.id in first:
+            problems.append(
+                Problem(
+                    path,
+                    _("trùng mã chi bộ “{id}” (đã có ở mục {n})").format(
+                        id=unit.id, n=first[unit.id] + 1
+                    ),
+                    ("units", i, "id"),
+                )
+            )
+        else:
+            first[unit.id] = i
+    parents = {u.id: u.parent for u in units.units}
+    for i, unit in enumerate(units.units):
+        if unit.parent is None:
+            continue
+        if unit.parent not in parents:
+            problems.append(
+                Problem(
+                    path,
+                    _("không có tổ chức đảng cấp trên “{id}” trong units.yaml").format(
+                        id=unit.parent
+                    ),
+                    ("units", i, "parent"),
+                )
+            )
+            continue
+        walk, steps = unit.parent, 0
+        while walk is not None and walk != unit.id and steps <= len(parents):
+            walk, steps = parents.get(walk), steps + 1
+        if walk == unit.id:
+            problems.append(
+                Problem(
+                    path,
+                    _("quan hệ cấp trên bị vòng tròn qua “{id}”").format(id=unit.id),
+                    ("units", i, "parent"),
+                )
+            )
+    return problems
+
+
+def check_config(
+    path: Path, config: WorkspaceConfig, frameworks: dict[str, Framework]
+) -> list[Problem]:
+    """Every assigned framework exists, covers the year, and no year is assigned twice."""
+    problems: list[Problem] = []
+    claimed: dict[tuple[int, str], int] = {}
+    for i, assignment in enumerate(config.frameworks):
+        fw = frameworks.get(assignment.framework)
+        if fw is None:
+            problems.append(
+                Problem(
+                    path,
+                    _(
+                        "không tìm thấy khung tiêu chí “{id}” (trong criteria/ "
+                        "hoặc các khung có sẵn)"
+                    ).format(id=assignment.framework),
+                    ("frameworks", i, "framework"),
+                )
+            )
+        for year in assignment.years:
+            if fw is not None and year not in fw.years:
+                problems.append(
+                    Problem(
+                        path,
+                        _("khung “{id}” không khai báo áp dụng cho năm {year}").format(
+                            id=fw.id, year=year
+                        ),
+                        ("frameworks", i, "years"),
+                        severity=WARNING,
+                    )
+                )
+            for kind in assignment.kinds or ["*"]:
+                if (year, kind) in claimed:
+                    problems.append(
+                        Problem(
+                            path,
+                            _("năm {year} đã được gán khung tiêu chí ở mục {n}").format(
+                                year=year, n=claimed[(year, kind)] + 1
+                            ),
+                            ("frameworks", i, "years"),
+                        )
+                    )
+                claimed[(year, kind)] = i
+    return problems
+
+
+def framework_for(config: WorkspaceConfig, year: int, kind: str | None = None) -> str | None:
+    """The id of the framework assigned to ``year`` (and ``kind``)."""
+    fallback = None
+    for assignment in config.frameworks:
+        if year in assignment.years:
+            if assignment.kinds is None:
+                fallback = fallback or assignment.framework
+            elif kind is not None and kind in assignment.kinds:
+                return assignment.framework
+    return fallback
+
+
+def check_records(
+    records: Iterable[RecordFile],
+    unit_kinds: dict[str, str],
+    config: WorkspaceConfig | None,
+    frameworks: dict[str, Framework],
+) -> list[Problem]:
+    """Record ↔ folder, unit, month, framework and indicator consistency."""
+    problems: list[Problem] = []
+    taken: dict[tuple[str, str], Path] = {}
+    for rf in sorted(records, key=lambda r: str(r.path)):
+        rec, path = rf.record, rf.path
+        if rec.unit not in unit_kinds:
+            problems.append(
+                Problem(
+                    path,
+                    _("không có chi bộ mã “{id}” trong units.yaml").format(id=rec.unit),
+                    ("unit",),
+                )
+            )
+        elif rec.unit != rf.folder_unit:
+            problems.append(
+                Problem(
+                    path,
+                    _("tệp nằm trong thư mục “{folder}” nhưng ghi chi bộ “{id}”").format(
+                        folder=rf.folder_unit, id=rec.unit
+                    ),
+                    ("unit",),
+                )
+            )
+        if isinstance(rec, MonthRecord):
+            year = int(rec.month[:4])
+            if rf.folder_year is not None and year != rf.folder_year:
+                problems.append(
+                    Problem(
+                        path,
+                        _("tháng {month} không thuộc năm {year} của thư mục").format(
+                            month=rec.month, year=rf.folder_year
+                        ),
+                        ("month",),
+                    )
+                )
+            elif rf.stem != rec.month:
+                problems.append(
+                    Problem(
+                        path,
+                        _("tên tệp là “{stem}” nhưng tháng ghi trong tệp là {month}").format(
+                            stem=rf.stem, month=rec.month
+                        ),
+                        ("month",),
+                    )
+                )
+            key = (rec.unit, rec.month)
+        else:
+            year = rec.year
+            if rf.folder_year is not None and year != rf.folder_year:
+                problems.append(
+                    Problem(
+                        path,
+                        _("năm {got} khác năm {year} của thư mục").format(
+                            got=year, year=rf.folder_year
+                        ),
+                        ("year",),
+                    )
+                )
+            key = (rec.unit, str(year))
+        if key in taken:
+            problems.append(
+                Problem(
+                    path,
+                    _("trùng hồ sơ: chi bộ “{unit}” đã có hồ sơ {when} ở tệp {other}").format(
+                        unit=rec.unit, when=key[1], other=taken[key].name
+                    ),
+                    ("month",) if isinstance(rec, MonthRecord) else ("year",),
+                )
+            )
+        else:
+            taken[key] = path
+        assigned = framework_for(config, year, unit_kinds.get(rec.unit)) if config else None
+        if rec.framework is not None and assigned is not None and rec.framework != assigned:
+            problems.append(
+                Problem(
+                    path,
+                    _("hồ sơ ghi khung tiêu chí “{got}” nhưng năm {year} dùng “{want}”").format(
+                        got=rec.framework, year=year, want=assigned
+                    ),
+                    ("framework",),
+                )
+            )
+        fw = frameworks.get(assigned or "")
+        if fw is not None:
+            problems.extend(_check_values(path, rec, fw))
+        if isinstance(rec, YearRecord):
+            problems.extend(_check_year(path, rec))
+    return problems
+
+
+def _check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> list[Problem]:
+    problems: list[Problem] = []
+    indicators = {ind.id: ind for _c, ind in fw.all_indicators()}
+    want_year = isinstance(rec, YearRecord)
+    layers: list[tuple[str, dict[str, object]]] = [("assessment", dict(rec.assessment))]
+    for name in ("vote", "review"):
+        layer: ReviewLayer | None = getattr(rec, name)
+        if layer is not None:
+            layers.append((name, dict(layer.values)))
+    for layer_name, values in layers:
+        prefix: Loc = (layer_name,) if layer_name == "assessment" else (layer_name, "values")
+        for ident, assessed in values.items():
+            ind = indicators.get(ident)
+            if ind is None:
+                problems.append(Problem(path, _unknown(ident), (*prefix, ident, "[key]")))
+                continue
+            if (ind.period == "year") != want_year:
+                where = _("hồ sơ năm (year.yaml)") if ind.period == "year" else _("hồ sơ tháng")
+                problems.append(
+                    Problem(
+                        path,
+                        _("chỉ tiêu “{id}” được đánh giá trong {where}").format(
+                            id=ident, where=where
+                        ),
+                        (*prefix, ident, "[key]"),
+                        severity=WARNING,
+                    )
+                )
+                continue
+            if ind.source != "self":
+                problems.append(
+                    Problem(
+                        path,
+                        _(
+                            "chỉ tiêu “{id}” được tính từ số liệu ({source}); "
+                            "giá trị tự ghi sẽ không được dùng"
+                        ).format(id=ident, source=ind.source),
+                        (*prefix, ident, "[key]"),
+                        severity=WARNING,
+                    )
+                )
+                continue
+            try:
+                read_value(ind, assessed)  # type: ignore[arg-type]
+            except ValueProblem as exc:
+                problems.append(Problem(path, str(exc), (*prefix, ident, "value")))
+    return problems
+
+
+def _check_year(path: Path, rec: YearRecord) -> list[Problem]:
+    mc = rec.member_classification
+    if mc is None or rec.members is None:
+        return []
+    total = mc.rated + mc.not_rated
+    if total != rec.members:
+        return [
+            Problem(
+                path,
+                _(
+                    "tổng số đảng viên được xếp loại và chưa xếp loại là {total}, khác "
+                    "số đảng viên {members}"
+                ).format(total=total, members=rec.members),
+                ("member_classification",),
+            )
+        ]
+    return []

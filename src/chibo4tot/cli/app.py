@@ -1,0 +1,92 @@
+"""The typer application, its global options and the one funnel from exceptions to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from chibo4tot import __version__
+from chibo4tot.errors import ChiboError, ExitCode
+from chibo4tot.i18n import _, set_language
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    debug = False
+
+
+app = typer.Typer(
+    name="chibo4tot",
+    help="Chấm điểm và báo cáo mô hình “Chi bộ 4 tốt” từ các tệp YAML.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+criteria_app = typer.Typer(
+    help="Xem, so sánh khung tiêu chí và xuất JSON Schema.", no_args_is_help=True
+)
+app.add_typer(criteria_app, name="criteria")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"chibo4tot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(
+        False, "--version", help="In phiên bản rồi thoát.", callback=_version, is_eager=True
+    ),
+    lang: str = typer.Option("", "--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en."),
+    debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết lỗi nội bộ (traceback)."),
+) -> None:
+    """Chấm điểm và báo cáo mô hình “Chi bộ 4 tốt” từ các tệp YAML."""
+    set_language(lang or None)
+    State.debug = debug
+
+
+def handled(func: F) -> F:
+    """Run a command inside the funnel: user errors → 1/2, crashes → 3 in one line, Ctrl-C → 130."""
+    from chibo4tot.cli.output import print_problems
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except ChiboError as exc:
+            print_problems(exc.problems)
+            typer.echo(_("lỗi: {message}").format(message=exc.message), err=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo(_("Đã dừng theo yêu cầu."), err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as exc:
+            if State.debug:
+                raise
+            typer.echo(
+                _("lỗi nội bộ: {kind}: {error} (chạy lại với --debug để xem chi tiết)").format(
+                    kind=type(exc).__name__, error=exc
+                ),
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(int(ExitCode.INTERRUPTED))

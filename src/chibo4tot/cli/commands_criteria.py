@@ -1,0 +1,168 @@
+"""``chibo4tot criteria list|show|diff|schema``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from chibo4tot.cli.app import criteria_app, handled
+from chibo4tot.cli.output import print_count, print_problems, show_path
+from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
+from chibo4tot.frameworks import LoadedFramework
+from chibo4tot.fsio import write_text_atomic
+from chibo4tot.fwdiff import diff_frameworks
+from chibo4tot.i18n import _
+from chibo4tot.loading import WORKSPACE_FILE, load_frameworks
+from chibo4tot.models.types import UNIT_KIND_LABELS
+from chibo4tot.schema import render_schemas
+
+
+def _optional_root(directory: Path) -> Path | None:
+    start = directory.resolve()
+    for folder in (start, *start.parents):
+        if (folder / WORKSPACE_FILE).is_file():
+            return folder
+    return None
+
+
+def _frameworks(directory: Path) -> dict[str, LoadedFramework]:
+    problems: list[Problem] = []
+    frameworks = load_frameworks(_optional_root(directory), problems)
+    from chibo4tot.locate import locate_problems
+
+    located = locate_problems(problems)
+    errors, warnings, files = print_problems(located)
+    print_count(errors, warnings, files)
+    return frameworks
+
+
+def _get(frameworks: dict[str, LoadedFramework], fid: str) -> LoadedFramework:
+    if fid not in frameworks:
+        known = ", ".join(sorted(frameworks)) or "—"
+        raise UsageError(
+            _("không có khung tiêu chí “{id}”; các khung hiện có: {known}").format(
+                id=fid, known=known
+            )
+        )
+    return frameworks[fid]
+
+
+@criteria_app.command("list")
+@handled
+def list_(directory: Path = typer.Argument(Path("."), help="Thư mục không gian làm việc.")) -> None:
+    """Liệt kê các khung tiêu chí có sẵn và của không gian làm việc."""
+    frameworks = _frameworks(directory)
+    table = Table(title=_("Khung tiêu chí"), show_lines=False)
+    for header in (_("Mã"), _("Tên"), _("Năm"), _("Kế thừa"), _("Nguồn")):
+        table.add_column(header)
+    for fid, lf in sorted(frameworks.items()):
+        fw = lf.framework
+        table.add_row(
+            fid,
+            fw.title,
+            ", ".join(map(str, fw.years)),
+            fw.extends or "",
+            _("có sẵn") if lf.shipped else show_path(lf.path),
+        )
+    Console(soft_wrap=True).print(table)
+
+
+@criteria_app.command("show")
+@handled
+def show(
+    framework_id: str = typer.Argument(..., metavar="ID", help="Mã khung tiêu chí."),
+    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
+) -> None:
+    """Hiện toàn bộ một khung tiêu chí (đã gộp phần kế thừa)."""
+    fw = _get(_frameworks(directory), framework_id).framework
+    tree = Tree(f"[bold]{fw.title}[/] ({fw.id}) — {fw.issuer}")
+    tree.add(
+        _("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents))
+    )
+    tree.add(
+        _("Áp dụng: năm {years}; {kinds}").format(
+            years=", ".join(map(str, fw.years)),
+            kinds=", ".join(UNIT_KIND_LABELS[k] for k in fw.applies_to),
+        )
+    )
+    for criterion in fw.criteria:
+        branch = tree.add(
+            _("Tiêu chí {id}. {name} — tối đa {max}, tối thiểu {min}").format(
+                id=criterion.id,
+                name=criterion.name,
+                max=criterion.max_points,
+                min=criterion.min_points if criterion.min_points is not None else "—",
+            )
+        )
+        for ind in criterion.indicators:
+            branch.add(f"{ind.id}. {ind.name} [{ind.kind}, {ind.period}, {ind.points}]")
+    for gate in fw.gates:
+        tree.add(_("Điều kiện loại trừ {id}: {reason}").format(id=gate.id, reason=gate.reason))
+    tree.add(
+        _("Công nhận “{title}”: tổng điểm từ {min} trở lên").format(
+            title=fw.recognition.title, min=fw.recognition.min_total
+        )
+    )
+    Console(soft_wrap=True, highlight=False).print(tree)
+
+
+@criteria_app.command("diff")
+@handled
+def diff(
+    old_id: str = typer.Argument(
+        ..., metavar="CŨ", help="Khung gốc (hoặc khung cần so với khung cấp trên)."
+    ),
+    new_id: str = typer.Argument(
+        "", metavar="[MỚI]", help="Khung so sánh; bỏ trống để so với khung cấp trên."
+    ),
+    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
+) -> None:
+    """So sánh hai khung tiêu chí: chỉ tiêu thêm, bỏ, ngưỡng thay đổi."""
+    frameworks = _frameworks(directory)
+    if not new_id:
+        child = _get(frameworks, old_id).framework
+        if child.extends is None:
+            raise UsageError(
+                _("khung “{id}” không kế thừa khung nào; hãy nêu hai mã để so sánh").format(
+                    id=old_id
+                )
+            )
+        old_id, new_id = child.extends, old_id
+    changes = diff_frameworks(
+        _get(frameworks, old_id).framework, _get(frameworks, new_id).framework
+    )
+    typer.echo(
+        _("So sánh {old} → {new}: {n} thay đổi").format(old=old_id, new=new_id, n=len(changes))
+    )
+    for change in changes:
+        typer.echo(change.render())
+
+
+@criteria_app.command("schema")
+@handled
+def schema(
+    out: Path = typer.Option(Path("schemas"), "--out", help="Thư mục ghi các tệp JSON Schema."),
+    check: bool = typer.Option(False, "--check", help="Chỉ kiểm tra các tệp đã có còn khớp không."),
+) -> None:
+    """Xuất JSON Schema sinh từ mô hình, để trình soạn thảo gợi ý và kiểm tra."""
+    stale = []
+    for name, text in render_schemas().items():
+        target = out / name
+        if check:
+            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                stale.append(target)
+            continue
+        write_text_atomic(target, text)
+        typer.echo(show_path(target))
+    if stale:
+        raise ChiboError(
+            _("JSON Schema đã cũ, hãy chạy “make schema”: {files}").format(
+                files=", ".join(show_path(p) for p in stale)
+            )
+        )
+    if check:
+        raise typer.Exit(int(ExitCode.OK))

@@ -1,0 +1,58 @@
+"""``chibo4tot init`` and ``chibo4tot new``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import typer
+
+from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.output import show_path
+from chibo4tot.errors import UsageError
+from chibo4tot.i18n import _
+from chibo4tot.scaffold import init_workspace, new_record
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@app.command()
+@handled
+def init(
+    directory: Path = typer.Argument(..., help="Thư mục sẽ tạo không gian làm việc."),
+    name: str = typer.Option("Đảng bộ …", "--name", help="Tên đảng bộ."),
+    year: int = typer.Option(0, "--year", help="Năm đánh giá (mặc định: năm nay)."),
+) -> None:
+    """Tạo một không gian làm việc mới, kiểm tra hợp lệ ngay."""
+    the_year = year or dt.date.today().year
+    for path in init_workspace(directory, year=the_year, name=name):
+        typer.echo(show_path(path))
+    typer.echo(
+        _(
+            "Đã tạo không gian làm việc tại {dir}. Tiếp theo: sửa units.yaml rồi chạy "
+            "“chibo4tot new <mã chi bộ> --month {year}-01”."
+        ).format(dir=show_path(directory), year=the_year),
+        err=True,
+    )
+
+
+@app.command()
+@handled
+def new(
+    unit: str = typer.Argument(..., help="Mã chi bộ (trong units.yaml)."),
+    month: str = typer.Option("", "--month", help="Tháng của hồ sơ, ví dụ 2024-03."),
+    year: int = typer.Option(0, "--year", help="Tạo hồ sơ cuối năm (year.yaml) cho năm này."),
+    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
+) -> None:
+    """Tạo hồ sơ tháng (hoặc cuối năm) đã điền sẵn theo khung tiêu chí; không ghi đè."""
+    if bool(month) == bool(year):
+        raise UsageError(_("hãy ghi đúng một trong hai: --month 2024-03 hoặc --year 2024"))
+    normalised = None
+    if month:
+        match = _MONTH.match(month.strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise UsageError(_("tháng “{month}” không hợp lệ; ví dụ: 2024-03").format(month=month))
+        normalised = f"{match[1]}-{int(match[2]):02d}"
+    path = new_record(directory, unit, month=normalised, year=year or None)
+    typer.echo(show_path(path))

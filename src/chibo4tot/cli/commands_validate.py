@@ -1,0 +1,42 @@
+"""``chibo4tot validate``: report every problem in every file, then exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.output import print_count, print_problems, show_path
+from chibo4tot.errors import ExitCode
+from chibo4tot.i18n import _
+from chibo4tot.loading import find_workspace, load_workspace
+
+
+@app.command()
+@handled
+def validate(
+    directory: Path = typer.Argument(
+        Path("."), help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Coi cảnh báo là lỗi."),
+) -> None:
+    """Kiểm tra mọi tệp: khung tiêu chí, danh sách chi bộ, hồ sơ tháng và năm."""
+    root = find_workspace(directory)
+    ws = load_workspace(root)
+    errors, warnings, files = print_problems(ws.problems.items)
+    print_count(errors, warnings, files)
+    if errors or (strict and warnings):
+        raise typer.Exit(int(ExitCode.INPUT))
+    typer.echo(
+        _(
+            "Hợp lệ: {root} — {frameworks} khung tiêu chí, {units} tổ chức đảng, {months} hồ sơ "
+            "tháng, {years} hồ sơ năm."
+        ).format(
+            root=show_path(root),
+            frameworks=len(ws.frameworks),
+            units=len(ws.units),
+            months=len(ws.month_records),
+            years=len(ws.year_records),
+        )
+    )

@@ -1,0 +1,295 @@
+"""Find criteria frameworks, resolve ``extends`` by merging by id, and keep where each part came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from chibo4tot.checks import check_framework
+from chibo4tot.errors import Loc, Problem
+from chibo4tot.i18n import _
+from chibo4tot.locate import read_raw
+from chibo4tot.messages import problems_from_validation
+from chibo4tot.models.framework import Framework
+
+Provenance = dict[Loc, tuple[Path, Loc]]
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_criteria_dir() -> Path:
+    """The frameworks shipped with the tool (package data, or the repository's criteria/)."""
+    packaged = Path(str(resources.files("chibo4tot"))) / "_criteria"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "criteria"
+
+
+@dataclass
+class RawFramework:
+    path: Path
+    data: dict[str, Any]
+    shipped: bool
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else None
+
+
+@dataclass
+class LoadedFramework:
+    """A validated framework and the file(s) it was built from."""
+
+    framework: Framework
+    path: Path
+    shipped: bool
+    chain: list[Path] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=dict)
+
+    def source_of(self, loc: Loc) -> tuple[Path, Loc]:
+        return source_of(self.provenance, self.path, loc)
+
+
+def source_of(prov: Provenance, default: Path, loc: Loc) -> tuple[Path, Loc]:
+    """The file and in-file path that a merged ``loc`` came from."""
+    for cut in range(len(loc), -1, -1):
+        hit = prov.get(loc[:cut])
+        if hit is not None:
+            return hit[0], hit[1] + loc[cut:]
+    return default, loc
+
+
+def discover(dirs: Iterable[tuple[Path, bool]], problems: list[Problem]) -> dict[str, RawFramework]:
+    """Read every framework file; local ones shadow shipped ones with the same id."""
+    found: dict[str, RawFramework] = {}
+    for directory, shipped in dirs:
+        if not directory.is_dir():
+            continue
+        for path in sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES):
+            data = read_raw(path, problems)
+            if data is None:
+                continue
+            raw = RawFramework(path, data, shipped)
+            if raw.id is None:
+                _validate_alone(raw, problems)
+                continue
+            previous = found.get(raw.id)
+            if previous is not None and previous.shipped == shipped:
+                problems.append(
+                    Problem(
+                        path,
+                        _("trùng mã khung tiêu chí “{id}” với tệp {other}").format(
+                            id=raw.id, other=previous.path.name
+                        ),
+                        ("id",),
+                    )
+                )
+                continue
+            if previous is None or previous.shipped:
+                found[raw.id] = raw
+    return found
+
+
+def _validate_alone(raw: RawFramework, problems: list[Problem]) -> None:
+    try:
+        Framework.model_validate(raw.data)
+    except ValidationError as exc:
+        for loc, message in problems_from_validation(exc, Framework):
+            problems.append(Problem(raw.path, message, loc))
+
+
+def _annotate(data: Any, path: Path, loc: Loc, mloc: Loc, prov: Provenance) -> Any:
+    prov[mloc] = (path, loc)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _annotate(value, path, (*loc, key), (*mloc, key), prov)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _annotate(value, path, (*loc, i), (*mloc, i), prov)
+    return data
+
+
+def _by_id(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(i, dict) and "id" in i for i in items)
+
+
+def _merge(
+    parent: Any,
+    p_src: tuple[Path, Loc],
+    child: Any,
+    c_src: tuple[Path, Loc],
+    mloc: Loc,
+    prov: Provenance,
+    p_prov: Provenance,
+) -> Any:
+    """Deep-merge ``child`` over ``parent``: mappings by key, lists of items with ids by id."""
+    if isinstance(parent, dict) and isinstance(child, dict):
+        prov[mloc] = c_src
+        out: dict[str, Any] = {}
+        for key, value in parent.items():
+            if key in child:
+                out[key] = _merge(
+                    value,
+                    _sub(p_prov, p_src, key),
+                    child[key],
+                    (c_src[0], (*c_src[1], key)),
+                    (*mloc, key),
+                    prov,
+                    p_prov,
+                )
+            else:
+                out[key] = _copy(value, _sub(p_prov, p_src, key), (*mloc, key), prov, p_prov)
+        for key, value in child.items():
+            if key not in parent:
+                out[key] = _annotate(value, c_src[0], (*c_src[1], key), (*mloc, key), prov)
+        return out
+    if isinstance(parent, list) and isinstance(child, list) and _by_id(parent) and _by_id(child):
+        prov[mloc] = c_src
+        merged: list[Any] = []
+        index: dict[Any, int] = {}
+        for i, item in enumerate(parent):
+            index[item["id"]] = len(merged)
+            merged.append(_copy(item, _sub(p_prov, p_src, i), (*mloc, len(merged)), prov, p_prov))
+        for j, item in enumerate(child):
+            src = (c_src[0], (*c_src[1], j))
+            if item["id"] in index:
+                at = index[item["id"]]
+                merged[at] = _merge(
+                    parent[_pos(parent, item["id"])],
+                    _sub(p_prov, p_src, _pos(parent, item["id"])),
+                    item,
+                    src,
+                    (*mloc, at),
+                    prov,
+                    p_prov,
+                )
+            else:
+                merged.append(_annotate(item, src[0], src[1], (*mloc, len(merged)), prov))
+        return merged
+    return _annotate(child, c_src[0], c_src[1], mloc, prov)
+
+
+def _pos(items: list[Any], ident: Any) -> int:
+    return next(i for i, item in enumerate(items) if item["id"] == ident)
+
+
+def _sub(p_prov: Provenance, src: tuple[Path, Loc], part: str | int) -> tuple[Path, Loc]:
+    return src[0], (*src[1], part)
+
+
+def _copy(data: Any, src: tuple[Path, Loc], mloc: Loc, prov: Provenance, p_prov: Provenance) -> Any:
+    """Carry a parent subtree over, keeping the parent's own provenance (it may be merged too)."""
+    origin_prefix = src[1]
+    for ploc, origin in p_prov.items():
+        if ploc[: len(origin_prefix)] == origin_prefix:
+            prov[(*mloc, *ploc[len(origin_prefix) :])] = origin
+    if not p_prov:
+        _annotate(data, src[0], src[1], mloc, prov)
+    return data
+
+
+def _remove_indicators(data: dict[str, Any], ids: set[str]) -> set[str]:
+    """Drop indicators by id (nested ones included); returns the ids actually removed."""
+    removed: set[str] = set()
+
+    def prune(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        kept = []
+        for item in items:
+            if isinstance(item, dict) and item.get("id") in ids:
+                removed.add(item["id"])
+                continue
+            if isinstance(item, dict) and "indicators" in item:
+                item = {**item, "indicators": prune(item["indicators"])}
+            kept.append(item)
+        return kept
+
+    data["criteria"] = [
+        {**c, "indicators": prune(c.get("indicators"))} if isinstance(c, dict) else c
+        for c in data.get("criteria") or []
+    ]
+    return removed
+
+
+def resolve(
+    raws: dict[str, RawFramework], fid: str, problems: list[Problem], _stack: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], Provenance, list[Path]] | None:
+    """The merged raw data of framework ``fid`` with provenance, or None if it cannot be built."""
+    raw = raws[fid]
+    parent_id = raw.data.get("extends")
+    if parent_id is None:
+        prov: Provenance = {}
+        _annotate(raw.data, raw.path, (), (), prov)
+        return raw.data, prov, [raw.path]
+    if not isinstance(parent_id, str) or parent_id not in raws:
+        problems.append(
+            Problem(
+                raw.path,
+                _("không tìm thấy khung tiêu chí cấp trên “{id}”").format(id=parent_id),
+                ("extends",),
+            )
+        )
+        return None
+    if parent_id in (*_stack, fid):
+        cycle = " → ".join((*_stack, fid, parent_id))
+        problems.append(
+            Problem(
+                raw.path,
+                _("kế thừa vòng tròn giữa các khung tiêu chí: {cycle}").format(cycle=cycle),
+                ("extends",),
+            )
+        )
+        return None
+    resolved = resolve(raws, parent_id, problems, (*_stack, fid))
+    if resolved is None:
+        return None
+    parent_data, parent_prov, chain = resolved
+    parent_data = {k: v for k, v in parent_data.items() if k not in ("remove",)}
+    wanted = raw.data.get("remove") or []
+    if isinstance(wanted, list) and wanted:
+        parent_data = dict(parent_data)
+        removed = _remove_indicators(parent_data, {str(w) for w in wanted})
+        for i, ident in enumerate(wanted):
+            if str(ident) not in removed:
+                problems.append(
+                    Problem(
+                        raw.path,
+                        _("khung cấp trên không có chỉ tiêu “{id}” để bỏ").format(id=ident),
+                        ("remove", i),
+                    )
+                )
+        parent_prov = {}  # indexes shifted: fall back to the parent file for inherited parts
+        _annotate(parent_data, raws[parent_id].path, (), (), parent_prov)
+    prov = {}
+    merged = _merge(
+        parent_data, (raws[parent_id].path, ()), raw.data, (raw.path, ()), (), prov, parent_prov
+    )
+    return merged, prov, [*chain, raw.path]
+
+
+def build_framework(
+    raws: dict[str, RawFramework], fid: str, problems: list[Problem]
+) -> LoadedFramework | None:
+    """Resolve and validate one framework; problems are located in the file they came from."""
+    resolved = resolve(raws, fid, problems)
+    if resolved is None:
+        return None
+    data, prov, chain = resolved
+    raw = raws[fid]
+    try:
+        framework = Framework.model_validate(data)
+    except ValidationError as exc:
+        for loc, message in problems_from_validation(exc, Framework):
+            path, floc = source_of(prov, raw.path, loc)
+            problems.append(Problem(path, message, floc))
+        return None
+    for loc, message, severity in check_framework(framework):
+        path, floc = source_of(prov, raw.path, loc)
+        problems.append(Problem(path, message, floc, severity=severity))
+    return LoadedFramework(framework, raw.path, raw.shipped, chain, prov)

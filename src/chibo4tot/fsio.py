@@ -1,0 +1,34 @@
+"""Writing files: always atomically (temp file in the same folder, then rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from chibo4tot.errors import UsageError
+from chibo4tot.i18n import _
+
+
+def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> Path:
+    """Write ``text`` as UTF-8 so a reader never sees half a file; refuse to clobber if asked."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise UsageError(_("tệp {path} đã có; không ghi đè").format(path=path)) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path

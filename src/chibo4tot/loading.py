@@ -1,0 +1,185 @@
+"""Load a whole workspace: config, units, frameworks and records, with every problem located."""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chibo4tot.checks import RecordFile, check_config, check_records, check_units
+from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
+from chibo4tot.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
+from chibo4tot.i18n import _
+from chibo4tot.locate import locate_problems, parse_model
+from chibo4tot.models.framework import Framework
+from chibo4tot.models.records import MonthRecord, YearRecord
+from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
+
+WORKSPACE_FILE = "chibo4tot.yaml"
+UNITS_FILE = "units.yaml"
+_MONTH_STEM = re.compile(r"^\d{4}-\d{2}$")
+
+
+@dataclass
+class Workspace:
+    """Everything read from a workspace folder."""
+
+    root: Path
+    config: WorkspaceConfig | None = None
+    units: list[Unit] = field(default_factory=list)
+    frameworks: dict[str, LoadedFramework] = field(default_factory=dict)
+    records: list[RecordFile] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
+
+    @property
+    def month_records(self) -> list[RecordFile]:
+        return [r for r in self.records if isinstance(r.record, MonthRecord)]
+
+    @property
+    def year_records(self) -> list[RecordFile]:
+        return [r for r in self.records if isinstance(r.record, YearRecord)]
+
+
+def find_workspace(start: Path) -> Path:
+    """``start`` or the nearest folder above it that holds chibo4tot.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / WORKSPACE_FILE).is_file():
+            return folder
+    raise UsageError(
+        _(
+            "không tìm thấy {file} trong “{dir}” hay các thư mục cha; "
+            "hãy chạy “chibo4tot init” để tạo không gian làm việc"
+        ).format(file=WORKSPACE_FILE, dir=start)
+    )
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Parsing builds many long-lived objects; the cyclic GC only slows it down."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | None, str]]:
+    """records/<year>/<unit>/<file>.yaml, with the year and unit their folders name."""
+    base = root / "records"
+    found: list[tuple[Path, int | None, str]] = []
+    if not base.is_dir():
+        return found
+    for path in sorted(base.rglob("*")):
+        if path.is_dir() or path.suffix not in (".yaml", ".yml"):
+            continue
+        parts = path.relative_to(base).parts
+        if len(parts) != 3:
+            problems.append(
+                Problem(
+                    path,
+                    _(
+                        "tệp hồ sơ phải nằm ở records/<năm>/<mã chi bộ>/<tệp>.yaml; "
+                        "tệp này bị bỏ qua"
+                    ),
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        year = int(parts[0]) if parts[0].isdigit() else None
+        if year is None:
+            problems.append(
+                Problem(
+                    path,
+                    _("thư mục “{name}” không phải là một năm").format(name=parts[0]),
+                    severity=Severity.WARNING,
+                )
+            )
+        found.append((path, year, parts[1]))
+    return found
+
+
+def parse_record(
+    path: Path, folder_year: int | None, folder_unit: str, problems: list[Problem]
+) -> RecordFile | None:
+    """One record file → RecordFile (a month, or year.yaml)."""
+    stem = path.stem
+    model: type[MonthRecord] | type[YearRecord]
+    if stem == "year":
+        model = YearRecord
+    else:
+        model = MonthRecord
+        if not _MONTH_STEM.match(stem):
+            problems.append(
+                Problem(
+                    path,
+                    _("tên tệp hồ sơ tháng phải có dạng 2024-03.yaml (hoặc year.yaml)"),
+                    severity=Severity.WARNING,
+                )
+            )
+    record = parse_model(path, model, problems)
+    if record is None:
+        return None
+    return RecordFile(path, folder_year, folder_unit, stem, record)
+
+
+def load_frameworks(
+    root: Path | None,
+    problems: list[Problem],
+    *,
+    used: set[str] | None = None,
+    shipped_dir: Path | None = None,
+) -> dict[str, LoadedFramework]:
+    """Frameworks of the workspace (all of them) and the shipped ones it uses (``None``: all)."""
+    dirs = [(shipped_dir or shipped_criteria_dir(), True)]
+    if root is not None:
+        dirs.insert(0, (root / "criteria", False))
+    raws = discover(dirs, problems)
+    wanted = {fid for fid, raw in raws.items() if not raw.shipped or used is None}
+    wanted |= {fid for fid in used or () if fid in raws}
+    out: dict[str, LoadedFramework] = {}
+    for fid in sorted(wanted):
+        loaded = build_framework(raws, fid, problems)
+        if loaded is not None:
+            out[fid] = loaded
+    return out
+
+
+def load_workspace(
+    root: Path, *, year: int | None = None, shipped_dir: Path | None = None
+) -> Workspace:
+    """Read and check a whole workspace; never raises for bad input, collects problems."""
+    ws = Workspace(root)
+    problems: list[Problem] = []
+    ws.config = parse_model(root / WORKSPACE_FILE, WorkspaceConfig, problems)
+    units_path = root / UNITS_FILE
+    if units_path.is_file():
+        units_file = parse_model(units_path, UnitsFile, problems)
+        if units_file is not None:
+            ws.units = list(units_file.units)
+            problems.extend(check_units(units_path, units_file))
+    else:
+        problems.append(Problem(units_path, _("thiếu tệp units.yaml (danh sách chi bộ)")))
+
+    used = {a.framework for a in ws.config.frameworks} if ws.config is not None else set()
+    ws.frameworks = load_frameworks(root, problems, used=used, shipped_dir=shipped_dir)
+    plain: dict[str, Framework] = {fid: lf.framework for fid, lf in ws.frameworks.items()}
+    if ws.config is not None:
+        problems.extend(check_config(root / WORKSPACE_FILE, ws.config, plain))
+
+    with _no_gc():
+        for path, folder_year, folder_unit in record_paths(root, problems):
+            if year is not None and folder_year is not None and folder_year != year:
+                continue
+            rf = parse_record(path, folder_year, folder_unit, problems)
+            if rf is not None:
+                ws.records.append(rf)
+    kinds = {u.id: u.kind.value for u in ws.units}
+    problems.extend(check_records(ws.records, kinds, ws.config, plain))
+    ws.problems.extend(locate_problems(problems))
+    return ws

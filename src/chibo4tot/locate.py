@@ -1,0 +1,89 @@
+"""Files in: read a YAML file into raw data or a model, and give every problem its line:col."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from chibo4tot.errors import Problem
+from chibo4tot.i18n import _
+from chibo4tot.messages import problems_from_validation
+from chibo4tot.yamlio import YamlErrors, YamlProblem, decode, fast_load, locate, roundtrip_load
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_raw(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """Read and parse one file; YAML-level problems are appended, already located."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(
+            Problem(path, _("không đọc được tệp: {error}").format(error=exc.strerror or exc))
+        )
+        return None
+    try:
+        data = fast_load(decode(raw))
+    except YamlProblem as exc:
+        problems.append(Problem(path, exc.message, line=exc.line, col=exc.col, code="yaml"))
+        return None
+    except YamlErrors as exc:
+        problems.extend(
+            Problem(path, p.message, line=p.line, col=p.col, code="yaml") for p in exc.problems
+        )
+        return None
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                path,
+                _("nội dung tệp phải là một bảng các dòng “khóa: giá trị”"),
+                line=1,
+                col=1,
+                code="yaml",
+            )
+        )
+        return None
+    return data
+
+
+def parse_model(path: Path, model: type[M], problems: list[Problem]) -> M | None:
+    """Read one file and validate it as ``model``; schema problems carry their ``loc``."""
+    data = read_raw(path, problems)
+    if data is None:
+        return None
+    return validate_data(path, data, model, problems)
+
+
+def validate_data(path: Path, data: Any, model: type[M], problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(
+            Problem(path, message, loc) for loc, message in problems_from_validation(exc, model)
+        )
+        return None
+
+
+def locate_problems(problems: list[Problem]) -> list[Problem]:
+    """Fill line:col from ``loc``, re-reading each affected file once in round-trip mode."""
+    pending: dict[Path, list[int]] = defaultdict(list)
+    for i, problem in enumerate(problems):
+        if problem.line is None and problem.path is not None:
+            pending[problem.path].append(i)
+    out = list(problems)
+    for path, indexes in pending.items():
+        try:
+            tree = roundtrip_load(decode(path.read_bytes()))
+        except (OSError, YamlProblem):
+            tree = None
+        for i in indexes:
+            problem = out[i]
+            if tree is None:
+                out[i] = problem.located(1, 1) if problem.loc else problem
+                continue
+            line, col, found = locate(tree, problem.loc)
+            out[i] = problem.located(line or 1, col or 1)
+    return out

@@ -1,0 +1,148 @@
+"""Pydantic validation errors → Vietnamese messages, keyed on the error type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from chibo4tot.errors import Loc
+from chibo4tot.i18n import N_, _
+from chibo4tot.models.types import CUSTOM_MESSAGES
+
+_BY_TYPE: dict[str, str] = {
+    "missing": N_("thiếu khóa bắt buộc “{field}”"),
+    "extra_forbidden": N_("khóa “{field}” không có trong mẫu{hint}"),
+    "string_type": N_("phải là văn bản, không phải {got}"),
+    "string_too_short": N_("không được để trống"),
+    "string_too_long": N_("dài quá {max_length} ký tự"),
+    "string_pattern_mismatch": N_(
+        "“{input}” không đúng dạng mã (chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ khu-bieu-nghi)"
+    ),
+    "int_type": N_("phải là số nguyên, không phải {got}"),
+    "int_from_float": N_("phải là số nguyên, không phải {got}"),
+    "bool_type": N_("phải là true (có) hoặc false (không), không phải {got}"),
+    "decimal_type": N_("phải là một số, không phải {got}"),
+    "float_type": N_("phải là một số, không phải {got}"),
+    "date_type": N_("phải là một ngày (ví dụ 2024-03-12), không phải {got}"),
+    "list_type": N_("phải là một danh sách (các dòng bắt đầu bằng “- ”), không phải {got}"),
+    "dict_type": N_("phải là một bảng khóa: giá trị, không phải {got}"),
+    "model_type": N_("phải là một bảng khóa: giá trị, không phải {got}"),
+    "model_attributes_type": N_("phải là một bảng khóa: giá trị, không phải {got}"),
+    "literal_error": N_("“{input}” không hợp lệ; chọn một trong: {expected}"),
+    "union_tag_invalid": N_("loại “{tag}” không có; chọn một trong: {expected_tags}"),
+    "union_tag_not_found": N_("thiếu khóa “{discriminator}” cho biết loại"),
+    "too_short": N_("cần ít nhất {min_length} mục"),
+    "too_long": N_("nhiều nhất {max_length} mục"),
+    "greater_than_equal": N_("phải lớn hơn hoặc bằng {ge}"),
+    "greater_than": N_("phải lớn hơn {gt}"),
+    "less_than_equal": N_("phải nhỏ hơn hoặc bằng {le}"),
+    "less_than": N_("phải nhỏ hơn {lt}"),
+    "frozen_instance": N_("không được thay đổi"),
+}
+
+
+def describe_value(value: Any) -> str:
+    """How a YAML value reads to a clerk: “chuỗi "abc"”, “số 12”, “danh sách”…"""
+    if value is None:
+        return _("giá trị rỗng")
+    if isinstance(value, bool):
+        return _("giá trị đúng/sai ({value})").format(value="true" if value else "false")
+    if isinstance(value, int | float):
+        return _("số {value}").format(value=value)
+    if isinstance(value, dt.date):
+        return _("ngày {value}").format(value=value.isoformat())
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:37] + "…"
+        return _("chuỗi “{value}”").format(value=short)
+    if isinstance(value, list):
+        return _("một danh sách")
+    if isinstance(value, dict):
+        return _("một bảng khóa: giá trị")
+    return type(value).__name__
+
+
+@cache
+def _vocabulary(model: type[BaseModel]) -> frozenset[str]:
+    """Every field name reachable from a model, for “did you mean” hints."""
+    names: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+
+    def walk(cls: type[BaseModel]) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        for name, field in cls.model_fields.items():
+            names.add(field.alias or name)
+            for sub in _models_in(field.annotation):
+                walk(sub)
+
+    walk(model)
+    return frozenset(names)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_in(arg))
+    for meta in getattr(annotation, "__metadata__", ()) or ():
+        found.extend(_models_in(meta))
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and origin is not annotation:
+        found.extend(_models_in(origin))
+    return found
+
+
+def _hint(key: str, model: type[BaseModel] | None) -> str:
+    if model is None:
+        return ""
+    close = difflib.get_close_matches(key, sorted(_vocabulary(model)), n=1, cutoff=0.7)
+    return _(" (có phải “{name}”?)").format(name=close[0]) if close else ""
+
+
+def message_for(error: Any, model: type[BaseModel] | None = None) -> str:
+    """One pydantic error dict → one Vietnamese sentence."""
+    kind = error["type"]
+    ctx = {k: _(v) if isinstance(v, str) else v for k, v in (error.get("ctx") or {}).items()}
+    loc = error.get("loc") or ()
+    field = str(loc[-1]) if loc else ""
+    if kind in CUSTOM_MESSAGES:
+        return _(CUSTOM_MESSAGES[kind]).format(**ctx)
+    template = _BY_TYPE.get(kind)
+    if template is None:
+        if kind == "value_error" and "error" in ctx:
+            return str(ctx["error"])
+        return str(error.get("msg", kind))
+    values: dict[str, Any] = {
+        "field": field,
+        "got": describe_value(error.get("input")),
+        "input": error.get("input"),
+        "hint": _hint(field, model) if kind == "extra_forbidden" else "",
+        **ctx,
+    }
+    try:
+        return _(template).format(**values)
+    except (KeyError, IndexError):
+        return str(error.get("msg", kind))
+
+
+def problems_from_validation(
+    exc: ValidationError, model: type[BaseModel] | None = None
+) -> list[tuple[Loc, str]]:
+    """(loc, message) for every error, without duplicates."""
+    out: list[tuple[Loc, str]] = []
+    seen: set[tuple[Loc, str]] = set()
+    for error in exc.errors(include_url=False):
+        loc: Loc = tuple(error["loc"])
+        if error["type"] == "missing":
+            loc = loc[:-1] + (loc[-1],) if loc else loc
+        item = (loc, message_for(error, model))
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out

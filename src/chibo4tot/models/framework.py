@@ -1,0 +1,418 @@
+"""The criteria framework (khung tiêu chí): every rule of the "Chi bộ 4 tốt" model, as data."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from chibo4tot.models.types import (
+    ClassificationField,
+    Count,
+    Date,
+    Id,
+    IndicatorId,
+    Model,
+    NonNegNum,
+    Num,
+    Share,
+    Text,
+    UnitKindField,
+    Year,
+    vn_error,
+)
+
+Op = Literal[">", ">=", "<", "<=", "=="]
+Period = Literal["month", "quarter", "year"]
+
+MonthFact = Literal[
+    "meeting_held",
+    "attendance_rate",
+    "duration_minutes",
+    "unexcused_absences",
+    "excused_absences",
+    "max_excused_streak",
+    "chi_uy_met_before",
+    "draft_resolution",
+    "minutes_recorded",
+    "thematic_held",
+    "meeting_quality",
+]
+YearFact = Literal[
+    "annual_classification",
+    "members_good_share",
+    "members_excellent_share",
+    "discipline_cases",
+    "new_members",
+    "sub_units_recognised_share",
+]
+Source = Literal["self"] | MonthFact | YearFact
+Condition = Literal["thematic_combined", "thematic_held"]
+
+
+class SourceDocument(Model):
+    """A document the framework is drawn from."""
+
+    number: Text = Field(description="Số hiệu văn bản, ví dụ 21-NQ/TW")
+    date: Date | None = Field(None, description="Ngày ban hành")
+    title: Text = Field(description="Trích yếu văn bản")
+    issuer: Text | None = Field(None, description="Cơ quan ban hành")
+
+
+class Rollup(Model):
+    """How the months (or quarters) of an indicator add up to the year."""
+
+    method: Literal["sum", "mean", "min", "all", "at_least", "share"] = Field(
+        "mean",
+        description="sum: cộng; mean: trung bình; min: thấp nhất; all: mọi kỳ đều đạt; "
+        "at_least: ít nhất N kỳ đạt; share: tỉ lệ kỳ đạt tối thiểu",
+    )
+    count: Count | None = Field(None, description="Số kỳ phải đạt (với at_least)")
+    share: Share | None = Field(None, description="Tỉ lệ kỳ phải đạt, 0..1 (với share)")
+    missing: Literal["zero", "exclude"] | None = Field(
+        None, description="Tháng thiếu hồ sơ: zero = tính 0 điểm, exclude = không tính vào kỳ"
+    )
+
+    @model_validator(mode="after")
+    def _needs_parameter(self) -> Rollup:
+        if self.method == "at_least" and self.count is None:
+            raise vn_error("rollup_count")
+        if self.method == "share" and self.share is None:
+            raise vn_error("rollup_share")
+        return self
+
+
+class Level(Model):
+    """One grade of a level indicator and the points it gives."""
+
+    name: Text = Field(description="Tên mức, ví dụ Tốt")
+    points: NonNegNum = Field(description="Điểm của mức này")
+    passed: bool = Field(True, description="Mức này có được coi là đạt không")
+    aliases: list[Text] = Field(default_factory=list, description="Cách viết khác được chấp nhận")
+
+
+class TargetOverride(Model):
+    """A different target when a condition of the month holds (e.g. 120 minutes with a thematic meeting)."""
+
+    when: Condition = Field(description="Điều kiện áp dụng")
+    target: Num = Field(description="Ngưỡng thay thế")
+
+
+class BandCondition(Model):
+    """Conditions a band needs on top of its points; when unmet the grade is capped."""
+
+    indicators_at_max: list[IndicatorId] = Field(
+        default_factory=list, description="Các chỉ tiêu phải đạt điểm tối đa"
+    )
+    criteria_min_met: bool = Field(False, description="Mọi tiêu chí phải đạt điểm tối thiểu")
+    no_failed_gates: bool = Field(False, description="Không vướng điều kiện loại trừ nào")
+
+
+class Band(Model):
+    """A rating band: from ``min`` points upward, optionally with capping conditions."""
+
+    name: Text = Field(description="Tên mức xếp loại")
+    min: NonNegNum = Field(description="Điểm tối thiểu (từ ... trở lên)")
+    conditions: BandCondition | None = None
+    otherwise: Text | None = Field(
+        None, description="Mức bị hạ xuống khi không đủ điều kiện (mặc định: mức liền dưới)"
+    )
+
+
+def _check_bands(bands: list[Band]) -> None:
+    mins = [b.min for b in bands]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        raise vn_error("bands_order")
+    names = [b.name for b in bands]
+    for band in bands:
+        if band.otherwise is not None and band.otherwise not in names:
+            raise vn_error("band_unknown", name=band.otherwise)
+
+
+class _IndicatorBase(Model):
+    id: IndicatorId = Field(description='Mã chỉ tiêu, ví dụ "2.3"')
+    name: Text = Field(description="Nội dung chỉ tiêu")
+    guidance: Text | None = Field(None, description="Hướng dẫn chấm")
+    points: NonNegNum = Field(description="Điểm tối đa của chỉ tiêu trong năm")
+    period: Period = Field("month", description="Kỳ đánh giá: month, quarter hoặc year")
+    source: Source = Field("self", description="Lấy giá trị từ tự đánh giá (self) hay từ số liệu")
+    rollup: Rollup | None = Field(None, description="Cách cộng các kỳ thành cả năm")
+    applies_to: list[UnitKindField] | None = Field(None, description="Chỉ áp dụng cho các loại này")
+    optional: bool = Field(
+        False, description="Được ghi “không áp dụng” (không tính vào điểm tối đa)"
+    )
+
+
+class PassFailIndicator(_IndicatorBase):
+    """Đạt / Không đạt."""
+
+    kind: Literal["pass_fail"]
+
+
+class PointsIndicator(_IndicatorBase):
+    """Points 0..max entered by hand."""
+
+    kind: Literal["points"]
+    pass_at: NonNegNum | None = Field(None, description="Điểm để coi là đạt (mặc định: tối đa)")
+
+
+class LevelIndicator(_IndicatorBase):
+    """A level (Tốt / Khá / …) mapped to points."""
+
+    kind: Literal["level"]
+    levels: list[Level] = Field(min_length=2, description="Các mức, từ cao xuống thấp")
+
+
+class ThresholdIndicator(_IndicatorBase):
+    """A number compared with a threshold (`>` and `>=` differ)."""
+
+    kind: Literal["threshold"]
+    op: Op = Field(description="Phép so sánh")
+    target: Num = Field(description="Ngưỡng")
+    overrides: list[TargetOverride] = Field(default_factory=list)
+
+
+class CountIndicator(_IndicatorBase):
+    """A count of occurrences in the period compared with a target."""
+
+    kind: Literal["count"]
+    op: Op = Field(">=", description="Phép so sánh")
+    target: Count = Field(description="Số lần cần đạt")
+
+
+class DurationIndicator(_IndicatorBase):
+    """A meeting length in minutes compared with a target."""
+
+    kind: Literal["duration"]
+    op: Op = Field(">=", description="Phép so sánh")
+    target: Count = Field(description="Số phút")
+    overrides: list[TargetOverride] = Field(default_factory=list)
+
+
+class CompositeIndicator(_IndicatorBase):
+    """Sub-indicators scored on their own scale, graded by bands, the grade mapped to points."""
+
+    kind: Literal["composite"]
+    indicators: list[Indicator] = Field(min_length=1, description="Các chỉ tiêu con")
+    bands: list[Band] = Field(
+        min_length=1, description="Thang xếp loại theo tổng điểm chỉ tiêu con"
+    )
+    levels: list[Level] = Field(min_length=1, description="Điểm của từng mức xếp loại")
+
+    @model_validator(mode="after")
+    def _bands_have_levels(self) -> CompositeIndicator:
+        _check_bands(self.bands)
+        level_names = {level.name for level in self.levels}
+        for band in self.bands:
+            if band.name not in level_names:
+                raise vn_error("band_level", name=band.name)
+        return self
+
+
+Indicator = Annotated[
+    PassFailIndicator
+    | PointsIndicator
+    | LevelIndicator
+    | ThresholdIndicator
+    | CountIndicator
+    | DurationIndicator
+    | CompositeIndicator,
+    Field(discriminator="kind"),
+]
+CompositeIndicator.model_rebuild()
+
+
+class Criterion(Model):
+    """One of the four (or five) "tốt"."""
+
+    id: IndicatorId = Field(description='Mã tiêu chí, ví dụ "1"')
+    name: Text = Field(description="Tên tiêu chí")
+    max_points: NonNegNum = Field(description="Điểm tối đa")
+    min_points: NonNegNum | None = Field(None, description="Điểm tối thiểu để được công nhận")
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class BonusItem(Model):
+    """A reason for bonus points."""
+
+    id: IndicatorId
+    name: Text
+    points: NonNegNum = Field(description="Điểm cộng mỗi lần")
+    source: Literal["self"] | MonthFact | YearFact = "self"
+
+
+class Bonus(Model):
+    """Bonus points, capped."""
+
+    max_points: NonNegNum = Field(description="Tổng điểm thưởng tối đa")
+    items: list[BonusItem] = Field(min_length=1)
+
+
+class Deduction(Model):
+    """Points taken off per occurrence."""
+
+    id: IndicatorId
+    name: Text
+    points_each: NonNegNum = Field(description="Điểm trừ mỗi lần")
+    source: Literal["self", "unexcused_absences", "discipline_cases", "complaints_escalated"] = (
+        "self"
+    )
+    max_points: NonNegNum | None = Field(None, description="Trừ tối đa")
+    criterion: IndicatorId | None = Field(None, description="Trừ vào tiêu chí này (mặc định: tổng)")
+
+
+class _GateBase(Model):
+    id: Id
+    reason: Text = Field(description="Câu giải thích (tiếng Việt) khi không đạt điều kiện này")
+
+
+class DisciplineGate(_GateBase):
+    """A member disciplined in the year (one violation counts once)."""
+
+    kind: Literal["discipline"]
+    except_self_remedied: bool = Field(
+        True, description="Không tính vụ chi bộ tự phát hiện, khắc phục"
+    )
+    max_cases: Count = Field(0, description="Số vụ tối đa được phép")
+
+
+class ClassificationGate(_GateBase):
+    """The cell's annual quality classification must be at least a level."""
+
+    kind: Literal["annual_classification"]
+    at_least: ClassificationField
+
+
+class MissingMonthsGate(_GateBase):
+    """Too many months without a record."""
+
+    kind: Literal["missing_months"]
+    max_missing: Count = 0
+
+
+class RegistrationGate(_GateBase):
+    """The unit did not register for the title at the start of the year."""
+
+    kind: Literal["registration"]
+
+
+class IndicatorGate(_GateBase):
+    """An indicator that must pass whatever the points."""
+
+    kind: Literal["indicator"]
+    indicator: IndicatorId
+
+
+class MemberShareGate(_GateBase):
+    """A share of members rated at least a level."""
+
+    kind: Literal["member_share"]
+    at_least: ClassificationField
+    min_share: Share
+
+
+class SubUnitShareGate(_GateBase):
+    """A đảng bộ needs a share of its cells recognised."""
+
+    kind: Literal["sub_unit_share"]
+    min_share: Share
+
+
+Gate = Annotated[
+    DisciplineGate
+    | ClassificationGate
+    | MissingMonthsGate
+    | RegistrationGate
+    | IndicatorGate
+    | MemberShareGate
+    | SubUnitShareGate,
+    Field(discriminator="kind"),
+]
+
+
+class Rating(Model):
+    """Year-end rating bands over the total."""
+
+    bands: list[Band] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Rating:
+        _check_bands(self.bands)
+        return self
+
+
+class Recognition(Model):
+    """The recognition rule."""
+
+    title: Text = Field("Chi bộ 4 tốt", description="Danh hiệu")
+    min_total: NonNegNum = Field(description="Tổng điểm tối thiểu")
+    every_criterion_min: bool = Field(True, description="Mọi tiêu chí phải đạt điểm tối thiểu")
+    gates_must_pass: bool = Field(True, description="Không vướng điều kiện loại trừ nào")
+    min_rating: Text | None = Field(None, description="Mức xếp loại tối thiểu")
+
+
+class Quota(Model):
+    """A cap on a band as a share of another within one đảng bộ, applied by rank."""
+
+    id: Id
+    band: Text = Field(description="Mức bị giới hạn, ví dụ Xuất sắc")
+    base_bands: list[Text] = Field(min_length=1, description="Các mức làm cơ số")
+    max_ratio: Share = Field(description="Tỉ lệ tối đa so với cơ số, ví dụ 0,2")
+    scope: Literal["parent", "workspace"] = "parent"
+    tie_break: list[Annotated[str, Field(pattern=r"^(total|name|id|criterion:[0-9A-Za-z.]+)$")]] = (
+        Field(default_factory=lambda: ["total"], description="Thứ tự ưu tiên khi bằng điểm")
+    )
+    demote_to: Text = Field(description="Mức bị hạ xuống khi vượt hạn mức")
+    reason: Text = Field(description="Câu giải thích khi bị hạ mức")
+
+
+class ReviewPolicy(Model):
+    """How the review layers (self, chi bộ vote, đảng ủy review) are reconciled."""
+
+    gap_warning_points: NonNegNum = Field(
+        2, description="Cảnh báo khi điểm thẩm định lệch tự đánh giá quá mức này"
+    )
+
+
+class Framework(Model):
+    """A criteria framework, complete (after ``extends`` is resolved)."""
+
+    id: Id
+    title: Text
+    issuer: Text
+    documents: list[SourceDocument] = Field(min_length=1, description="Văn bản làm căn cứ")
+    years: list[Year] = Field(min_length=1, description="Các năm áp dụng")
+    applies_to: list[UnitKindField] = Field(min_length=1)
+    extends: Id | None = Field(None, description="Khung tiêu chí cấp trên được kế thừa")
+    remove: list[IndicatorId] = Field(
+        default_factory=list, description="Chỉ tiêu của khung cấp trên bị bỏ"
+    )
+    decimal_places: Annotated[int, Field(ge=0, le=4)] = 2
+    missing_month: Literal["zero", "exclude"] = Field(
+        "zero", description="Tháng thiếu hồ sơ tính 0 điểm (zero) hay bỏ khỏi kỳ (exclude)"
+    )
+    criteria: list[Criterion] = Field(min_length=1)
+    bonus: Bonus | None = None
+    deductions: list[Deduction] = Field(default_factory=list)
+    gates: list[Gate] = Field(default_factory=list)
+    rating: Rating | None = None
+    recognition: Recognition
+    quotas: list[Quota] = Field(default_factory=list)
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+
+    def all_indicators(self) -> list[tuple[Criterion, _IndicatorBase]]:
+        """Every indicator, nested ones included, with its criterion."""
+        out: list[tuple[Criterion, _IndicatorBase]] = []
+
+        def walk(criterion: Criterion, items: list[Indicator]) -> None:
+            for item in items:
+                out.append((criterion, item))
+                if isinstance(item, CompositeIndicator):
+                    walk(criterion, item.indicators)
+
+        for criterion in self.criteria:
+            walk(criterion, criterion.indicators)
+        return out
+
+    def indicator_ids(self) -> set[str]:
+        return {ind.id for _, ind in self.all_indicators()}

@@ -1,0 +1,249 @@
+"""Write new files for people to fill: a workspace (init) and a month's or year's record (new)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from chibo4tot.errors import InputError, Problem, UsageError
+from chibo4tot.frameworks import LoadedFramework
+from chibo4tot.fsio import write_text_atomic
+from chibo4tot.i18n import _
+from chibo4tot.loading import UNITS_FILE, WORKSPACE_FILE, find_workspace, load_frameworks
+from chibo4tot.locate import locate_problems, parse_model
+from chibo4tot.models.framework import CompositeIndicator, Framework, LevelIndicator
+from chibo4tot.models.types import UNIT_KIND_LABELS
+from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
+from chibo4tot.schema import render_schemas
+from chibo4tot.values import AnyIndicator
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def schema_line(name: str, depth: int) -> str:
+    return f"# yaml-language-server: $schema={'../' * depth}schemas/{name}.schema.json\n"
+
+
+def pick_framework(frameworks: dict[str, LoadedFramework], year: int) -> Framework:
+    """The shipped framework for ``year``, else the newest one."""
+    shipped = [
+        lf.framework for lf in frameworks.values() if lf.shipped and lf.framework.extends is None
+    ]
+    if not shipped:
+        raise UsageError(_("không tìm thấy khung tiêu chí có sẵn nào"))
+    covering = [fw for fw in shipped if year in fw.years]
+    return max(covering or shipped, key=lambda fw: (max(fw.years), fw.id))
+
+
+def init_workspace(target: Path, *, year: int, name: str) -> list[Path]:
+    """Create a workspace that validates at once; refuses a folder that already has one."""
+    if (target / WORKSPACE_FILE).exists():
+        raise UsageError(
+            _("{path} đã là một không gian làm việc").format(path=target / WORKSPACE_FILE)
+        )
+    problems: list[Problem] = []
+    fw = pick_framework(load_frameworks(None, problems), year)
+    years = year if year in fw.years else max(fw.years)
+    written = [
+        write_text_atomic(
+            target / WORKSPACE_FILE, _workspace_text(name, fw, years), overwrite=False
+        ),
+        write_text_atomic(target / UNITS_FILE, _units_text(years), overwrite=False),
+        write_text_atomic(target / "criteria" / "README.md", _criteria_readme(fw), overwrite=False),
+        write_text_atomic(target / "records" / str(years) / ".gitkeep", "", overwrite=False),
+    ]
+    for file_name, text in render_schemas().items():
+        written.append(write_text_atomic(target / "schemas" / file_name, text))
+    return written
+
+
+def _workspace_text(name: str, fw: Framework, year: int) -> str:
+    return (
+        schema_line("workspace", 0)
+        + _("# Cấu hình không gian làm việc của đảng bộ. Sửa các dòng dưới cho đúng đơn vị.\n")
+        + "id: dang-bo-moi\n"
+        + f"name: {q(name)}\n"
+        + _("# Cấp ủy cấp trên trực tiếp (dòng đầu của khối bên trái trong văn bản)\n")
+        + f"superior: {q(_('Đảng bộ huyện …'))}\n"
+        + f"issuing_body: {q(_('Đảng ủy …'))}\n"
+        + _("# Ký hiệu cơ quan trong số văn bản: Số …-BC/ĐU\n")
+        + f"abbreviation: {q('ĐU')}\n"
+        + f"place: {q(_('…'))}\n"
+        + _("# Khung tiêu chí áp dụng cho từng năm (mã trong criteria/ hoặc khung có sẵn)\n")
+        + "frameworks:\n"
+        + f"  - years: [{year}]\n"
+        + f"    framework: {fw.id}\n"
+    )
+
+
+def _units_text(year: int) -> str:
+    return (
+        schema_line("units", 0)
+        + _(
+            "# Danh sách tổ chức đảng. kind: chi_bo_truc_thuoc | chi_bo_co_so | dang_bo_co_so | "
+            "dang_bo_bo_phan\n"
+        )
+        + "units:\n"
+        + "  - id: chi-bo-thon-1\n"
+        + f"    name: {q(_('Chi bộ thôn 1'))}\n"
+        + "    kind: chi_bo_truc_thuoc\n"
+        + "    members: 20\n"
+        + f"    registered: [{year}]\n"
+        + "  - id: chi-bo-truong-hoc\n"
+        + f"    name: {q(_('Chi bộ Trường học'))}\n"
+        + "    kind: chi_bo_truc_thuoc\n"
+        + "    members: 12\n"
+        + f"    registered: [{year}]\n"
+    )
+
+
+def _criteria_readme(fw: Framework) -> str:
+    return _(
+        "# Khung tiêu chí của đơn vị\n\n"
+        "Đặt ở đây các tệp khung tiêu chí riêng (YAML). Một khung có thể kế thừa khung có sẵn "
+        "bằng dòng `extends: {id}` và chỉ ghi những gì thay đổi (ngưỡng, chỉ tiêu thêm).\n\n"
+        "Xem các khung có sẵn: `chibo4tot criteria list`; so sánh với khung cấp trên: "
+        "`chibo4tot criteria diff <mã>`.\n"
+    ).format(id=fw.id)
+
+
+def _hint(ind: AnyIndicator) -> str:
+    if ind.kind == "pass_fail":
+        hint = _("ghi Đạt hoặc Không đạt")
+    elif isinstance(ind, LevelIndicator | CompositeIndicator):
+        hint = _("chọn: {levels}").format(levels=" / ".join(level.name for level in ind.levels))
+    elif ind.kind == "points":
+        hint = _("số điểm từ 0 đến {max}").format(max=ind.points)
+    else:
+        hint = _("ghi một số")
+    if ind.optional:
+        hint += _(", hoặc “không áp dụng”")
+    return hint
+
+
+def _assessment_block(fw: Framework, period: set[str]) -> str:
+    lines = [
+        _(
+            "# Tự đánh giá: ghi giá trị sau dấu hai chấm; có thể thêm ghi chú, minh chứng:\n"
+            '#   "1.1": {value: Đạt, note: "…", evidence: ["Nghị quyết số …"]}\n'
+        ),
+        "assessment:\n",
+    ]
+    count = 0
+    for criterion in fw.criteria:
+        for ind in criterion.indicators:
+            if ind.source != "self" or ind.period not in period:
+                continue
+            count += 1
+            lines.append(f"  # {ind.id}. {ind.name}\n")
+            lines.append(f"  {q(ind.id)}:   # {_hint(ind)}\n")
+    if not count:
+        return "assessment: {}\n"
+    return "".join(lines)
+
+
+def render_month_record(fw: Framework, unit: Unit, month: str) -> str:
+    members = unit.members or 0
+    return (
+        schema_line("record", 3)
+        + _("# Hồ sơ tự đánh giá tháng {mm}/{yyyy} — {name}\n").format(
+            mm=month[5:], yyyy=month[:4], name=unit.name
+        )
+        + _("# Khung tiêu chí: {title}\n").format(title=fw.title)
+        + f"unit: {unit.id}\n"
+        + f"month: {q(month)}\n"
+        + f"framework: {fw.id}\n"
+        + _(
+            "# Sinh hoạt định kỳ: có mặt + vắng có lý do + vắng không lý do = tổng số − miễn sinh hoạt\n"
+        )
+        + "meeting:\n"
+        + "  held: true\n"
+        + _("  date:                  # ngày họp, ví dụ {example}\n").format(example=f"{month}-10")
+        + _("  duration_minutes:      # thời lượng (phút)\n")
+        + f"  members: {members}\n"
+        + "  exempt: 0\n"
+        + f"  present: {members}\n"
+        + "  excused: 0\n"
+        + "  unexcused: 0\n"
+        + _("  chi_uy_met_before:     # chi ủy họp trước để chuẩn bị: true / false\n")
+        + _("  draft_resolution:      # có dự thảo nghị quyết: true / false\n")
+        + _("  minutes_recorded:      # có ghi biên bản: true / false\n")
+        + _("  quality:               # tự xếp loại buổi sinh hoạt: Tốt / Khá / Trung bình / Kém\n")
+        + _("# Sinh hoạt chuyên đề (ít nhất mỗi quý một lần)\n")
+        + "thematic:\n"
+        + "  held: false\n"
+        + "  combined_with_regular: false\n"
+        + _("  topic:                 # chủ đề\n")
+        + _assessment_block(fw, {"month", "quarter"})
+        + _("# Sự việc trong tháng (kỷ luật, khiếu nại vượt cấp…), nếu có\n")
+        + "events: []\n"
+    )
+
+
+def render_year_record(fw: Framework, unit: Unit, year: int) -> str:
+    return (
+        schema_line("year-record", 3)
+        + _("# Hồ sơ cuối năm {year} — {name}\n").format(year=year, name=unit.name)
+        + f"unit: {unit.id}\n"
+        + f"year: {year}\n"
+        + f"framework: {fw.id}\n"
+        + f"members: {unit.members or 0}\n"
+        + _("# Số đảng viên theo mức xếp loại; cộng lại phải bằng members\n")
+        + "member_classification:\n"
+        + "  htxsnv: 0\n  httnv: 0\n  htnv: 0\n  khtnv: 0\n"
+        + f"  not_rated: {unit.members or 0}\n"
+        + _("# Xếp loại chất lượng chi bộ: htxsnv / httnv / htnv / khtnv\n")
+        + "annual_classification:\n"
+        + _(
+            "# Các vụ kỷ luật trong năm: - {member: …, form: Khiển trách, self_detected_remedied: false}\n"
+        )
+        + "discipline: []\n"
+        + "new_members: 0\n"
+        + _assessment_block(fw, {"year"})
+    )
+
+
+def new_record(start: Path, unit_id: str, *, month: str | None, year: int | None) -> Path:
+    """Write the record for one unit and month (or year); never overwrites."""
+    root = find_workspace(start)
+    problems: list[Problem] = []
+    config = parse_model(root / WORKSPACE_FILE, WorkspaceConfig, problems)
+    units = parse_model(root / UNITS_FILE, UnitsFile, problems)
+    frameworks = load_frameworks(
+        root, problems, used={a.framework for a in config.frameworks} if config else set()
+    )
+    if config is None or units is None:
+        raise InputError(
+            _("không gian làm việc có lỗi; hãy chạy “chibo4tot validate”"),
+            locate_problems(problems),
+        )
+    unit = next((u for u in units.units if u.id == unit_id), None)
+    if unit is None:
+        raise UsageError(
+            _("không có chi bộ mã “{id}” trong units.yaml; các mã hiện có: {ids}").format(
+                id=unit_id, ids=", ".join(u.id for u in units.units)
+            )
+        )
+    the_year = int(month[:4]) if month else year
+    assert the_year is not None
+    from chibo4tot.checks import framework_for
+
+    fid = framework_for(config, the_year, unit.kind.value)
+    if fid is None or fid not in frameworks:
+        raise UsageError(
+            _("chưa có khung tiêu chí cho năm {year} ({kind}) trong {file}").format(
+                year=the_year, kind=UNIT_KIND_LABELS[unit.kind], file=WORKSPACE_FILE
+            )
+        )
+    fw = frameworks[fid].framework
+    folder = root / "records" / str(the_year) / unit.id
+    if month:
+        return write_text_atomic(
+            folder / f"{month}.yaml", render_month_record(fw, unit, month), overwrite=False
+        )
+    return write_text_atomic(
+        folder / "year.yaml", render_year_record(fw, unit, the_year), overwrite=False
+    )

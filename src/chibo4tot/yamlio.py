@@ -1,0 +1,344 @@
+"""Reading YAML: byte checks, a fast safe loader with YAML 1.2 rules, and round-trip positions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.resolver import implicit_resolvers as _RUAMEL_RESOLVERS
+
+from chibo4tot.errors import Loc
+from chibo4tot.i18n import N_, _
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+_VIETNAMESE_CP1258_MARKS = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}
+_TCVN3_HINTS = re.compile(rb"[\xa4-\xfe][a-zA-Z ]|[a-zA-Z][\xa4-\xfe]")
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """Something wrong with a file before any model sees it; ``line`` is 1-based."""
+
+    message: str
+    line: int | None = None
+    col: int | None = None
+
+
+def decode(raw: bytes) -> str:
+    """Bytes → text, or a YamlProblem saying what the bytes look like."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblem(
+            _("tệp quá lớn ({size} byte, tối đa {limit} byte)").format(
+                size=f"{len(raw):,}".replace(",", "."),
+                limit=f"{MAX_FILE_BYTES:,}".replace(",", "."),
+            )
+        )
+    if not raw.strip():
+        raise YamlProblem(_("tệp rỗng: chưa có nội dung nào"), 1, 1)
+    if b"\x00" in raw[:8192] or _control_ratio(raw[:8192]) > 0.1:
+        raise YamlProblem(_("tệp nhị phân, không phải tệp văn bản YAML"), 1, 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(
+            _("tệp không phải mã UTF-8 ({guess}); hãy lưu lại tệp với bảng mã UTF-8").format(
+                guess=guess_legacy_encoding(raw)
+            ),
+            line,
+            col,
+        ) from None
+    return text
+
+
+def _control_ratio(raw: bytes) -> float:
+    if not raw:
+        return 0.0
+    controls = sum(1 for b in raw if b < 32 and b not in (9, 10, 13))
+    return controls / len(raw)
+
+
+def guess_legacy_encoding(raw: bytes) -> str:
+    """Name the old Vietnamese encoding the bytes most look like."""
+    try:
+        raw.decode("cp1258")
+        cp1258_ok = True
+    except UnicodeDecodeError:
+        cp1258_ok = False
+    marks = sum(1 for b in raw if b in _VIETNAMESE_CP1258_MARKS)
+    high = sum(1 for b in raw if b >= 0x80)
+    if cp1258_ok and high and marks / high > 0.25:
+        return _("có vẻ là bảng mã Windows-1258 (cp1258)")
+    if _TCVN3_HINTS.search(raw):
+        return _("có vẻ là bảng mã TCVN3 (ABC) hoặc VNI của phông chữ cũ")
+    return _("bảng mã không xác định")
+
+
+# --- fast loader -------------------------------------------------------------------------
+# PyYAML's C parser is several times faster than ruamel, but speaks YAML 1.1. We give it
+# ruamel's own YAML 1.2 resolvers and ruamel's number rules, so both loaders agree (tested).
+
+_CLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_CLoader):  # type: ignore[misc,valid-type]
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+for _versions, _tag, _regexp, _first in _RUAMEL_RESOLVERS:
+    if (1, 2) in _versions and _tag not in ("tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml"):
+        _Loader.add_implicit_resolver(_tag, _regexp, _first)
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+        if text.startswith(prefix):
+            return sign * int(text[2:], base)
+    return sign * int(text)
+
+
+def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
+    text = str(loader.construct_scalar(node)).replace("_", "").lower()
+    sign = -1.0 if text.startswith("-") else 1.0
+    text = text.lstrip("+-")
+    if text == ".inf":
+        return sign * float("inf")
+    if text == ".nan":
+        return float("nan")
+    return sign * float(text)
+
+
+def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool:
+    return str(loader.construct_scalar(node)).lower() == "true"
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+
+_SYNTAX_MESSAGES = {
+    "mapping values are not allowed": N_(
+        "dấu hai chấm không đúng chỗ (thiếu dấu nháy hoặc sai thụt lề?)"
+    ),
+    "did not find expected ',' or ']'": N_("danh sách [..] chưa đóng hoặc thiếu dấu phẩy"),
+    "did not find expected ',' or '}'": N_("bảng {..} chưa đóng hoặc thiếu dấu phẩy"),
+    "could not find expected ':'": N_("thiếu dấu hai chấm sau khóa"),
+    "found character '\\t' that cannot start any token": N_(
+        "có ký tự tab: YAML chỉ thụt lề bằng dấu cách"
+    ),
+    "found a tab character that violates indentation": N_(
+        "có ký tự tab: YAML chỉ thụt lề bằng dấu cách"
+    ),
+    "expected <block end>, but found": N_("thụt lề không đúng"),
+    "did not find expected key": N_("thụt lề không đúng hoặc thiếu dấu gạch đầu dòng"),
+    "found undefined alias": N_("tham chiếu (*) tới một neo (&) chưa khai báo"),
+    "found unexpected end of stream": N_("tệp kết thúc đột ngột (thiếu dấu nháy đóng?)"),
+    "could not find expected": N_("cú pháp không đúng"),
+    "expected a single document in the stream": N_(
+        "tệp chỉ được chứa một tài liệu YAML (bỏ bớt dấu ---)"
+    ),
+    "could not determine a constructor for the tag": N_("thẻ YAML (!...) không được hỗ trợ"),
+    "found unhashable key": N_("khóa phải là một giá trị đơn, không phải danh sách hay bảng"),
+    "while scanning a quoted scalar": N_("chuỗi trong dấu nháy chưa được đóng"),
+    "found unknown escape character": N_("ký tự thoát (\\) không hợp lệ trong chuỗi dấu nháy kép"),
+    "found character that cannot start any token": N_(
+        "có ký tự không được phép ở đầu giá trị (hãy đặt giá trị trong dấu nháy)"
+    ),
+}
+
+
+def _syntax_message(exc: yaml.YAMLError) -> str:
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    for needle, message in _SYNTAX_MESSAGES.items():
+        if needle in problem or needle in context:
+            return _("lỗi cú pháp YAML: {detail}").format(detail=_(message))
+    return _("lỗi cú pháp YAML: {detail}").format(detail=problem or str(exc))
+
+
+def _mark(mark: Any) -> tuple[int | None, int | None]:
+    if mark is None:
+        return None, None
+    return mark.line + 1, mark.column + 1
+
+
+def _check_graph(root: yaml.Node) -> list[YamlProblem]:
+    """Duplicate keys, and the expanded size of the graph (alias bombs, cycles)."""
+    problems: list[YamlProblem] = []
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise YamlProblem(
+                _("tham chiếu vòng (neo & trỏ vào chính nó)"), *_mark(node.start_mark)
+            )
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], Any] = {}
+            for key_node, value_node in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.tag != "tag:yaml.org,2002:merge"
+                ):
+                    ident = (key_node.tag, key_node.value)
+                    if ident in seen:
+                        first_line = seen[ident].line + 1
+                        problems.append(
+                            YamlProblem(
+                                _("khóa “{key}” bị lặp lại (đã có ở dòng {line})").format(
+                                    key=key_node.value, line=first_line
+                                ),
+                                *_mark(key_node.start_mark),
+                            )
+                        )
+                    else:
+                        seen[ident] = key_node.start_mark
+                total += size(key_node) + size(value_node)
+                if total > MAX_NODES:
+                    break
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += size(child)
+                if total > MAX_NODES:
+                    break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    if size(root) > MAX_NODES:
+        return [
+            YamlProblem(
+                _("tệp quá phức tạp: các tham chiếu (&, *) bung ra quá {limit} phần tử").format(
+                    limit=f"{MAX_NODES:,}".replace(",", ".")
+                ),
+                *_mark(root.start_mark),
+            )
+        ]
+    return problems
+
+
+def fast_load(text: str) -> Any:
+    """Parse one YAML document safely; raises a list of YamlProblems as ``YamlErrors``."""
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise YamlErrors([YamlProblem(_("tệp rỗng: chưa có nội dung nào"), 1, 1)])
+            try:
+                problems = _check_graph(node)
+            except YamlProblem as cycle:
+                problems = [cycle]
+            if problems:
+                raise YamlErrors(problems)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        raise YamlErrors(
+            [YamlProblem(_syntax_message(exc), *_mark(exc.problem_mark or exc.context_mark))]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlErrors([YamlProblem(_syntax_message(exc))]) from None
+    except RecursionError:
+        raise YamlErrors([YamlProblem(_("tệp lồng nhau quá sâu"), 1, 1)]) from None
+
+
+class YamlErrors(Exception):
+    """Every YAML-level problem of one file."""
+
+    def __init__(self, problems: list[YamlProblem]) -> None:
+        super().__init__(problems[0].message if problems else "")
+        self.problems = problems
+
+
+# --- round-trip positions ----------------------------------------------------------------
+
+
+def roundtrip_load(text: str) -> Any:
+    """Parse with ruamel in round-trip mode to recover positions; None if it fails."""
+    rt = YAML(typ="rt")
+    rt.allow_duplicate_keys = True
+    try:
+        return rt.load(text)
+    except Exception:
+        return None
+
+
+def _find_key(node: CommentedMap, part: str | int) -> Any:
+    if part in node:
+        return part
+    for key in node:
+        if str(key) == str(part):
+            return key
+    return _MISSING
+
+
+_MISSING = object()
+
+
+def locate(tree: Any, loc: Loc) -> tuple[int | None, int | None, Loc]:
+    """Walk ``loc`` through a round-trip tree: 1-based line/col and the part of loc that exists.
+
+    Parts that are not in the data (pydantic's union tags, a missing key) are skipped, so a
+    missing key points at its parent.
+    """
+    line: int | None = None
+    col: int | None = None
+    if isinstance(tree, CommentedMap | CommentedSeq):
+        line, col = tree.lc.line + 1, tree.lc.col + 1
+    node = tree
+    found: list[str | int] = []
+    parts = list(loc)
+    for index, part in enumerate(parts):
+        if part == "[key]":
+            break
+        is_last = index == len(parts) - 1 or parts[index + 1] == "[key]"
+        if isinstance(node, CommentedMap):
+            key = _find_key(node, part)
+            if key is _MISSING:
+                continue
+            child = node[key]
+            k_line, k_col = node.lc.key(key)
+            line, col = k_line + 1, k_col + 1
+            if (
+                is_last
+                and not isinstance(child, CommentedMap | CommentedSeq)
+                and parts[-1] != "[key]"
+            ):
+                v_line, v_col = node.lc.value(key)
+                line, col = v_line + 1, v_col + 1
+            found.append(part if isinstance(part, int) else str(key))
+            node = child
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            i_line, i_col = node.lc.item(part)
+            line, col = i_line + 1, i_col + 1
+            found.append(part)
+            node = node[part]
+    return line, col, tuple(found)
+
+
+def iter_paths(data: Any, prefix: Loc = ()) -> Iterator[Loc]:
+    """Every path in plain loaded data (used to tell real keys from pydantic's tags)."""
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_paths(value, (*prefix, str(key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from iter_paths(value, (*prefix, i))
