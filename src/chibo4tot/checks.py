@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 FrameworkIssue = tuple[Loc, str, Severity]
 _MONTH_FACTS = frozenset(get_args(MonthFact))
 _YEAR_FACTS = frozenset(get_args(YearFact))
+MONTH_STEM = re.compile(r"^\d{4}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -107,15 +109,12 @@ def _unknown(ident: str) -> str:
 def _check_indicator(
     indicator: object, loc: Loc, seen: Counter[str], ids: set[str]
 ) -> list[FrameworkIssue]:
-    from chibo4tot.values import AnyIndicator  # noqa: F401 - typing only
-
     issues: list[FrameworkIssue] = []
     ind = indicator
-    assert hasattr(ind, "id")
     seen[ind.id] += 1
     if seen[ind.id] > 1:
         issues.append(((*loc, "id"), _("trùng mã “{id}”").format(id=ind.id), ERROR))
-    source, period = ind.source, ind.period  # type: ignore[attr-defined]
+    source, period = ind.source, ind.period
     if source in _MONTH_FACTS and period == "year":
         issues.append(
             (
@@ -136,7 +135,7 @@ def _check_indicator(
                 ERROR,
             )
         )
-    if period != "year" and ind.rollup is None:  # type: ignore[attr-defined]
+    if period != "year" and ind.rollup is None:
         issues.append(((*loc, "period"), _("chỉ tiêu theo tháng/quý cần khai báo rollup"), WARNING))
     if isinstance(ind, CompositeIndicator):
         issues.extend(_check_bands(ind.bands, (*loc, "bands"), ids))
@@ -266,12 +265,16 @@ def check_records(
     config: WorkspaceConfig | None,
     frameworks: dict[str, Framework],
 ) -> list[Problem]:
-    """Record ↔ folder, unit, month, framework and indicator consistency."""
+    """Record ↔ folder, unit, month, framework and indicator consistency.
+
+    ``unit_kinds`` is None when units.yaml itself is broken: unit ids are then not checked,
+    so one bad file does not drown the report in echoes.
+    """
     problems: list[Problem] = []
     taken: dict[tuple[str, str], Path] = {}
     for rf in sorted(records, key=lambda r: str(r.path)):
         rec, path = rf.record, rf.path
-        if rec.unit not in unit_kinds:
+        if unit_kinds is not None and rec.unit not in unit_kinds:
             problems.append(
                 Problem(
                     path,
@@ -301,7 +304,7 @@ def check_records(
                         ("month",),
                     )
                 )
-            elif rf.stem != rec.month:
+            elif rf.stem != rec.month and MONTH_STEM.match(rf.stem):
                 problems.append(
                     Problem(
                         path,
@@ -337,7 +340,8 @@ def check_records(
             )
         else:
             taken[key] = path
-        assigned = framework_for(config, year, unit_kinds.get(rec.unit)) if config else None
+        kind = unit_kinds.get(rec.unit) if unit_kinds else None
+        assigned = framework_for(config, year, kind) if config else None
         if rec.framework is not None and assigned is not None and rec.framework != assigned:
             problems.append(
                 Problem(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 
 WORKSPACE_FILE = "chibo4tot.yaml"
 UNITS_FILE = "units.yaml"
-_MONTH_STEM = re.compile(r"^\d{4}-\d{2}$")
+from chibo4tot.checks import MONTH_STEM as _MONTH_STEM
 
 
 @dataclass
@@ -179,7 +178,9 @@ def load_workspace(
             rf = parse_record(path, folder_year, folder_unit, problems)
             if rf is not None:
                 ws.records.append(rf)
-    kinds = {u.id: u.kind.value for u in ws.units}
+    units_ok = units_path.is_file() and not any(p.path == units_path for p in problems
+                                                if p.severity is Severity.ERROR)
+    kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
     problems.extend(check_records(ws.records, kinds, ws.config, plain))
     ws.problems.extend(locate_problems(problems))
     return ws

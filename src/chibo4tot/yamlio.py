@@ -132,6 +132,7 @@ _SYNTAX_MESSAGES = {
     ),
     "did not find expected ',' or ']'": N_("danh sách [..] chưa đóng hoặc thiếu dấu phẩy"),
     "did not find expected ',' or '}'": N_("bảng {..} chưa đóng hoặc thiếu dấu phẩy"),
+    "did not find expected node content": N_("thiếu giá trị (danh sách hoặc bảng chưa đóng?)"),
     "could not find expected ':'": N_("thiếu dấu hai chấm sau khóa"),
     "found character '\\t' that cannot start any token": N_(
         "có ký tự tab: YAML chỉ thụt lề bằng dấu cách"

@@ -17,10 +17,16 @@ from chibo4tot.models.types import (
     Text,
     Year,
     YearMonth,
+    nfc,
     vn_error,
 )
 
-ScalarValue = bool | int | float | dt.date | str
+
+def _nfc_value(value: Any) -> Any:
+    return nfc(value).strip() if isinstance(value, str) else value
+
+
+ScalarValue = Annotated[bool | int | float | dt.date | str, BeforeValidator(_nfc_value)]
 
 
 class AssessedValue(Model):
