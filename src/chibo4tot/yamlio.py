@@ -17,6 +17,7 @@ from chibo4tot.i18n import N_, _
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 100
 _VIETNAMESE_CP1258_MARKS = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}
 _TCVN3_HINTS = re.compile(rb"[\xa4-\xfe][a-zA-Z ]|[a-zA-Z][\xa4-\xfe]")
 
@@ -97,25 +98,35 @@ for _versions, _tag, _regexp, _first in _RUAMEL_RESOLVERS:
         _Loader.add_implicit_resolver(_tag, _regexp, _first)
 
 
+def _bad_number(node: yaml.ScalarNode) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, "invalid number", node.start_mark)
+
+
 def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node)).replace("_", "")
     sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
-        if text.startswith(prefix):
-            return sign * int(text[2:], base)
-    return sign * int(text)
+    text = text[1:] if text[:1] in "+-" else text
+    try:
+        for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+            if text.startswith(prefix):
+                return sign * int(text[2:], base)
+        return sign * int(text)
+    except ValueError:
+        raise _bad_number(node) from None
 
 
 def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
     text = str(loader.construct_scalar(node)).replace("_", "").lower()
     sign = -1.0 if text.startswith("-") else 1.0
-    text = text.lstrip("+-")
+    text = text[1:] if text[:1] in "+-" else text
     if text == ".inf":
         return sign * float("inf")
     if text == ".nan":
         return float("nan")
-    return sign * float(text)
+    try:
+        return sign * float(text)
+    except ValueError:
+        raise _bad_number(node) from None
 
 
 def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool:
@@ -148,6 +159,7 @@ _SYNTAX_MESSAGES = {
     "expected a single document in the stream": N_(
         "tệp chỉ được chứa một tài liệu YAML (bỏ bớt dấu ---)"
     ),
+    "invalid number": N_("số không hợp lệ (nếu là chữ, hãy đặt trong dấu nháy)"),
     "could not determine a constructor for the tag": N_("thẻ YAML (!...) không được hỗ trợ"),
     "found unhashable key": N_("khóa phải là một giá trị đơn, không phải danh sách hay bảng"),
     "while scanning a quoted scalar": N_("chuỗi trong dấu nháy chưa được đóng"),
@@ -233,8 +245,41 @@ def _check_graph(root: yaml.Node) -> list[YamlProblem]:
     return problems
 
 
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth (never below the real depth)."""
+    bound = flow = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        opens = line.count("[") + line.count("{")
+        flow = max(flow + opens - line.count("]") - line.count("}"), 0)
+        depth = len(line) - len(stripped) + stripped.count("-") + flow + opens + 1
+        bound = max(bound, depth)
+    return bound
+
+
+def _too_deep(text: str) -> YamlProblem | None:
+    """Exact depth from the event stream (libyaml's parser does not recurse, its composer does)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_CLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return YamlProblem(_("tệp lồng nhau quá sâu (hơn {limit} cấp)").format(limit=MAX_DEPTH),
+                                   *_mark(event.start_mark))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def fast_load(text: str) -> Any:
     """Parse one YAML document safely; raises a list of YamlProblems as ``YamlErrors``."""
+    if _depth_bound(text) > MAX_DEPTH:
+        try:
+            deep = _too_deep(text)
+        except yaml.MarkedYAMLError as exc:
+            raise YamlErrors([YamlProblem(_syntax_message(exc), *_mark(exc.problem_mark))]) from None
+        if deep is not None:
+            raise YamlErrors([deep])
     loader = _Loader(text)
     try:
         try:
@@ -309,7 +354,6 @@ def locate(tree: Any, loc: Loc) -> tuple[int | None, int | None, Loc]:
     for index, part in enumerate(parts):
         if part == "[key]":
             break
-        is_last = index == len(parts) - 1 or parts[index + 1] == "[key]"
         if isinstance(node, CommentedMap):
             key = _find_key(node, part)
             if key is _MISSING:
@@ -317,12 +361,9 @@ def locate(tree: Any, loc: Loc) -> tuple[int | None, int | None, Loc]:
             child = node[key]
             k_line, k_col = node.lc.key(key)
             line, col = k_line + 1, k_col + 1
-            if (
-                is_last
-                and not isinstance(child, CommentedMap | CommentedSeq)
-                and parts[-1] != "[key]"
-            ):
-                v_line, v_col = node.lc.value(key)
+            wants_key = index + 1 < len(parts) and parts[index + 1] == "[key]"
+            if not wants_key and not isinstance(child, CommentedMap | CommentedSeq):
+                v_line, v_col = node.lc.value(key)  # a scalar: point at the value itself
                 line, col = v_line + 1, v_col + 1
             found.append(part if isinstance(part, int) else str(key))
             node = child

@@ -1,0 +1,192 @@
+"""The fast loader agrees with ruamel's YAML 1.2 loader, and rejects what it must."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from chibo4tot.yamlio import (
+    MAX_FILE_BYTES,
+    YamlErrors,
+    YamlProblem,
+    decode,
+    fast_load,
+    guess_legacy_encoding,
+    locate,
+    roundtrip_load,
+)
+
+
+def ruamel_safe(text: str) -> Any:
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+TRICKY_SCALARS = [
+    "010", "0o10", "0x1F", "0b11", "1_000", "no", "yes", "on", "off", "y", "n", "True", "FALSE",
+    "~", "null", "Null", "2024-03-12", "2024-03", "12/03/2024", "1:30", ".5", "1e3", "1.5e3",
+    "+12", "-0", ".inf", "-.inf", ".nan", "2.3", "8,5", "0.", "1.", "2024-03-12T10:00:00",
+    "0", "00", "-1_0", "0xFF_FF", "1.2.3", "Đạt", "không đạt", "1e", "e1",
+]
+
+
+@pytest.mark.parametrize("scalar", TRICKY_SCALARS)
+def test_scalar_resolution_matches_ruamel(scalar: str) -> None:
+    text = f"v: {scalar}\n"
+    assert same(fast_load(text)["v"], ruamel_safe(text)["v"]), scalar
+
+
+def test_a_lone_equals_sign_is_a_string() -> None:
+    # Deliberate divergence: ruamel's safe loader has no constructor for its "value" tag and
+    # fails on `v: =`; YAML 1.2 says it is the string "=".
+    assert fast_load("v: =\n") == {"v": "="}
+
+
+plain_scalar = st.text(
+    alphabet=st.sampled_from(list("0123456789._-+:eExXoObB ~nNtTfFaly/,Đạt")), min_size=1, max_size=8
+).map(str.strip).filter(lambda s: s and not s.startswith(("-", ":", "?", "~ ", ",")) and ": " not in s
+                        and not s.endswith(":") and " #" not in s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_scalar)
+def test_any_plain_scalar_matches_ruamel(scalar: str) -> None:
+    text = f"v: {scalar}\n"
+    if scalar == "=":
+        return  # see test_a_lone_equals_sign_is_a_string
+    try:
+        expected = ruamel_safe(text)
+    except Exception:  # noqa: BLE001 - ruamel rejects it: we must reject it too
+        with pytest.raises(YamlErrors):
+            fast_load(text)
+        return
+    assert same(fast_load(text)["v"], expected["v"]), scalar
+
+
+def test_duplicate_keys_are_all_reported_with_positions() -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n")
+    found = sorted((p.line, p.col) for p in info.value.problems)
+    assert found == [(4, 3), (5, 1)]
+    assert all("bị lặp lại" in p.message for p in info.value.problems)
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefghi", "bcdefghij", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join(["*" + prev] * 10) + "]")
+    with pytest.raises(YamlErrors) as info:
+        fast_load("\n".join(lines) + "\n")
+    assert "bung ra" in info.value.problems[0].message
+
+
+def test_recursive_alias_is_refused() -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load("a: &a\n  b: *a\n")
+    assert "vòng" in info.value.problems[0].message
+
+
+def test_small_aliases_are_fine() -> None:
+    assert fast_load("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_python_tags_are_refused() -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load("a: !!python/object/apply:os.system [ls]\n")
+    assert "thẻ YAML" in info.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 200_000 + "]" * 200_000,  # once segfaulted libyaml's recursive composer
+        "".join(" " * i + "- \n" for i in range(0, 400, 2)),
+        "a:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(300)),
+    ],
+)
+def test_deep_nesting_is_refused_not_crashed(text: str) -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load(text)
+    assert "quá sâu" in info.value.problems[0].message
+
+
+def test_ordinary_nesting_passes_the_depth_guard() -> None:
+    text = "a:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(60)) + " " * 61 + "x: 1\n"
+    assert fast_load(text)["a"]["k0"] is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b"", "rỗng"),
+        (b"   \n\n", "rỗng"),
+        (b"\x00\x01\x02abc", "nhị phân"),
+        (b"a: 1\n" + b"#" * (MAX_FILE_BYTES + 1), "quá lớn"),
+        ("ten: Chi bo thon Viet".encode() + b" \xd0\xe0ng \xf2", "không phải mã UTF-8"),
+    ],
+)
+def test_decode_refuses(raw: bytes, words: str) -> None:
+    with pytest.raises(YamlProblem) as info:
+        decode(raw)
+    assert words in info.value.message
+
+
+def test_decode_strips_bom_and_keeps_text() -> None:
+    assert decode("\ufeffa: Đạt\n".encode()) == "a: Đạt\n"
+
+
+def test_legacy_encodings_are_named() -> None:
+    from tests.test_cli_validate import to_cp1258
+
+    assert "cp1258" in guess_legacy_encoding(to_cp1258("Chi bộ thôn Việt Nam họp đúng kỳ hằng tháng"))
+    # TCVN3 (ABC font encoding): "Chi bé th«n ViÖt Nam" written with single high bytes
+    assert "TCVN3" in guess_legacy_encoding(b"Chi b\xe9 th\xabn Vi\xd6t Nam")
+
+
+TEXT = """\
+unit: khu-bieu-nghi
+meeting:
+  members: 20
+  absentees:
+    - name: A
+      excused: true
+    - name: B
+assessment:
+  "1.1": Đạt
+  1.2: Tốt
+"""
+
+
+@pytest.mark.parametrize(
+    ("loc", "expected"),
+    [
+        (("unit",), (1, 7, ("unit",))),  # a scalar value points at the value
+        (("meeting",), (2, 1, ("meeting",))),  # a mapping points at its key
+        (("meeting", "members"), (3, 12, ("meeting", "members"))),
+        (("meeting", "absentees", 1), (7, 7, ("meeting", "absentees", 1))),  # a list item
+        (("meeting", "absentees", 1, "excused"), (7, 7, ("meeting", "absentees", 1))),  # missing key → parent
+        (("meeting", "present"), (2, 1, ("meeting",))),  # missing key → its parent mapping
+        (("assessment", "1.2", "[key]"), (10, 3, ("assessment", "1.2"))),  # a float key, by text
+        (("assessment", "1.1", "value"), (9, 10, ("assessment", "1.1"))),  # short form value
+        (("criteria", 0, "pass_fail", "name"), (1, 1, ())),  # nothing found: top of the file
+    ],
+)
+def test_locate_maps_loc_to_line_and_column(loc: tuple[Any, ...], expected: tuple[Any, ...]) -> None:
+    assert locate(roundtrip_load(TEXT), loc) == expected
+
+
+def test_locate_skips_union_tags() -> None:
+    text = "criteria:\n  - id: '1'\n    indicators:\n      - kind: level\n        levels: []\n"
+    line, col, found = locate(roundtrip_load(text), ("criteria", 0, "indicators", 0, "level", "levels"))
+    assert (line, col) == (5, 9)
+    assert found == ("criteria", 0, "indicators", 0, "levels")
