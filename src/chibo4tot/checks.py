@@ -107,7 +107,7 @@ def _unknown(ident: str) -> str:
 
 
 def _check_indicator(
-    indicator: object, loc: Loc, seen: Counter[str], ids: set[str]
+    indicator: AnyIndicator, loc: Loc, seen: Counter[str], ids: set[str], in_composite: bool = False
 ) -> list[FrameworkIssue]:
     issues: list[FrameworkIssue] = []
     ind = indicator
@@ -135,12 +135,12 @@ def _check_indicator(
                 ERROR,
             )
         )
-    if period != "year" and ind.rollup is None:
+    if period != "year" and ind.rollup is None and not in_composite:
         issues.append(((*loc, "period"), _("chỉ tiêu theo tháng/quý cần khai báo rollup"), WARNING))
     if isinstance(ind, CompositeIndicator):
         issues.extend(_check_bands(ind.bands, (*loc, "bands"), ids))
         for ci, child in enumerate(ind.indicators):
-            issues.extend(_check_indicator(child, (*loc, "indicators", ci), seen, ids))
+            issues.extend(_check_indicator(child, (*loc, "indicators", ci), seen, ids, True))
     return issues
 
 

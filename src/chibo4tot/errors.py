@@ -77,7 +77,7 @@ class ProblemList:
         return [p for p in self.items if p.severity is Severity.WARNING]
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.items, key=Problem.sort_key)
+        return sorted(set(self.items), key=Problem.sort_key)
 
     def __len__(self) -> int:
         return len(self.items)

@@ -99,7 +99,7 @@ def _validate_alone(raw: RawFramework, problems: list[Problem]) -> None:
     try:
         Framework.model_validate(raw.data)
     except ValidationError as exc:
-        for loc, message in problems_from_validation(exc, Framework):
+        for loc, message in problems_from_validation(exc, Framework, raw.data):
             problems.append(Problem(raw.path, message, loc))
 
 
@@ -285,7 +285,7 @@ def build_framework(
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
-        for loc, message in problems_from_validation(exc, Framework):
+        for loc, message in problems_from_validation(exc, Framework, data):
             path, floc = source_of(prov, raw.path, loc)
             problems.append(Problem(path, message, floc))
         return None

@@ -62,7 +62,7 @@ def validate_data(path: Path, data: Any, model: type[M], problems: list[Problem]
         return model.model_validate(data)
     except ValidationError as exc:
         problems.extend(
-            Problem(path, message, loc) for loc, message in problems_from_validation(exc, model)
+            Problem(path, message, loc) for loc, message in problems_from_validation(exc, model, data)
         )
         return None
 

@@ -131,16 +131,42 @@ def message_for(error: Any, model: type[BaseModel] | None = None) -> str:
         return str(error.get("msg", kind))
 
 
+def clean_loc(data: Any, loc: Loc) -> Loc:
+    """Drop the parts of pydantic's loc that are not in the data (union tags, validator names).
+
+    The last part is kept even when absent: it is the missing key the message names.
+    """
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        if part == "[key]" or i == len(loc) - 1:
+            out.append(part)
+            break
+        if isinstance(node, dict):
+            key = next((k for k in node if k == part or str(k) == str(part)), _ABSENT)
+            if key is _ABSENT:
+                continue
+            out.append(part)
+            node = node[key]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+    return tuple(out)
+
+
+_ABSENT = object()
+
+
 def problems_from_validation(
-    exc: ValidationError, model: type[BaseModel] | None = None
+    exc: ValidationError, model: type[BaseModel] | None = None, data: Any = None
 ) -> list[tuple[Loc, str]]:
-    """(loc, message) for every error, without duplicates."""
+    """(loc, message) for every error, without duplicates; loc cleaned against ``data``."""
     out: list[tuple[Loc, str]] = []
     seen: set[tuple[Loc, str]] = set()
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(error["loc"])
-        if error["type"] == "missing":
-            loc = loc[:-1] + (loc[-1],) if loc else loc
+        if data is not None:
+            loc = clean_loc(data, loc)
         item = (loc, message_for(error, model))
         if item not in seen:
             seen.add(item)

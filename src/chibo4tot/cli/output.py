@@ -39,7 +39,7 @@ def print_problems(problems: Iterable[Problem]) -> tuple[int, int, int]:
     """Print every problem; returns (errors, warnings, files)."""
     errors = warnings = 0
     files: set[str] = set()
-    for problem in sorted(problems, key=Problem.sort_key):
+    for problem in sorted(set(problems), key=Problem.sort_key):  # one rule seen twice: once
         typer.echo(format_problem(problem), err=True)
         files.add(str(problem.path))
         if problem.severity is Severity.ERROR:
