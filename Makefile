@@ -39,6 +39,7 @@ format: $(STAMP) ## Định dạng mã nguồn
 
 schema: $(STAMP) ## Sinh lại các JSON Schema từ mô hình
 	$(BIN)/chibo4tot criteria schema --out src/chibo4tot/schemas
+	$(BIN)/chibo4tot criteria schema --out $(EXAMPLE)/schemas
 
 i18n: $(STAMP) ## Cập nhật danh mục bản dịch tiếng Anh
 	$(BIN)/python -m chibo4tot.i18n_tools update

@@ -59,12 +59,25 @@ MINI_FRAMEWORK: dict[str, Any] = {
             "max_points": 50,
             "min_points": 40,
             "indicators": [
-                {"id": "1.1", "name": "Lãnh đạo nhiệm vụ", "kind": "pass_fail", "points": 20,
-                 "rollup": {"method": "mean"}},
-                {"id": "1.2", "name": "Mức lãnh đạo", "kind": "level", "points": 30,
-                 "rollup": {"method": "mean"},
-                 "levels": [{"name": "Tốt", "points": 30}, {"name": "Khá", "points": 20},
-                            {"name": "Kém", "points": 0, "passed": False}]},
+                {
+                    "id": "1.1",
+                    "name": "Lãnh đạo nhiệm vụ",
+                    "kind": "pass_fail",
+                    "points": 20,
+                    "rollup": {"method": "mean"},
+                },
+                {
+                    "id": "1.2",
+                    "name": "Mức lãnh đạo",
+                    "kind": "level",
+                    "points": 30,
+                    "rollup": {"method": "mean"},
+                    "levels": [
+                        {"name": "Tốt", "points": 30},
+                        {"name": "Khá", "points": 20},
+                        {"name": "Kém", "points": 0, "passed": False},
+                    ],
+                },
             ],
         },
         {
@@ -72,12 +85,31 @@ MINI_FRAMEWORK: dict[str, Any] = {
             "name": "Chất lượng sinh hoạt tốt",
             "max_points": 50,
             "indicators": [
-                {"id": "2.1", "name": "Tỉ lệ dự họp", "kind": "threshold", "source": "attendance_rate",
-                 "op": ">", "target": 0.85, "points": 30, "rollup": {"method": "share", "share": 0.75}},
-                {"id": "2.2", "name": "Điểm tự chấm", "kind": "points", "points": 10, "optional": True,
-                 "rollup": {"method": "mean"}},
-                {"id": "2.3", "name": "Xếp loại chất lượng năm", "kind": "pass_fail", "points": 10,
-                 "period": "year"},
+                {
+                    "id": "2.1",
+                    "name": "Tỉ lệ dự họp",
+                    "kind": "threshold",
+                    "source": "attendance_rate",
+                    "op": ">",
+                    "target": 0.85,
+                    "points": 30,
+                    "rollup": {"method": "share", "share": 0.75},
+                },
+                {
+                    "id": "2.2",
+                    "name": "Điểm tự chấm",
+                    "kind": "points",
+                    "points": 10,
+                    "optional": True,
+                    "rollup": {"method": "mean"},
+                },
+                {
+                    "id": "2.3",
+                    "name": "Xếp loại chất lượng năm",
+                    "kind": "pass_fail",
+                    "points": 10,
+                    "period": "year",
+                },
             ],
         },
     ],
@@ -91,8 +123,15 @@ def month_record(unit: str, month: str, **extra: Any) -> dict[str, Any]:
         "unit": unit,
         "month": month,
         "framework": "mini-2024",
-        "meeting": {"members": 20, "exempt": 2, "present": 17, "excused": 1, "unexcused": 0,
-                    "duration_minutes": 95, "date": f"{month}-10"},
+        "meeting": {
+            "members": 20,
+            "exempt": 2,
+            "present": 17,
+            "excused": 1,
+            "unexcused": 0,
+            "duration_minutes": 95,
+            "date": f"{month}-10",
+        },
         "assessment": {"1.1": "Đạt", "1.2": "Tốt", "2.2": "8,5"},
     }
     record.update(extra)
@@ -103,14 +142,26 @@ def mini_workspace(units: int = 2, months: int = 3) -> dict[str, Any]:
     ids = [f"chi-bo-{i + 1}" for i in range(units)]
     tree: dict[str, Any] = {
         "chibo4tot.yaml": {
-            "id": "dang-bo-thu", "name": "Đảng bộ xã Thử", "superior": "Đảng bộ huyện Thử",
-            "issuing_body": "Đảng ủy xã Thử", "abbreviation": "ĐU", "place": "Thử",
+            "id": "dang-bo-thu",
+            "name": "Đảng bộ xã Thử",
+            "superior": "Đảng bộ huyện Thử",
+            "issuing_body": "Đảng ủy xã Thử",
+            "abbreviation": "ĐU",
+            "place": "Thử",
             "frameworks": [{"years": [2024], "framework": "mini-2024"}],
         },
-        "units.yaml": {"units": [
-            {"id": uid, "name": f"Chi bộ thôn {i + 1}", "kind": "chi_bo_truc_thuoc", "members": 20,
-             "registered": [2024]} for i, uid in enumerate(ids)
-        ]},
+        "units.yaml": {
+            "units": [
+                {
+                    "id": uid,
+                    "name": f"Chi bộ thôn {i + 1}",
+                    "kind": "chi_bo_truc_thuoc",
+                    "members": 20,
+                    "registered": [2024],
+                }
+                for i, uid in enumerate(ids)
+            ]
+        },
         "criteria/mini-2024.yaml": MINI_FRAMEWORK,
     }
     for uid in ids:

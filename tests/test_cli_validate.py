@@ -33,8 +33,7 @@ def _yaml_with(record: dict[str, object]) -> str:
 BAD_INPUTS: dict[str, tuple[str | bytes, int, str]] = {
     # case: (content of REC, expected line, expected words in the message)
     "misspelled key": (
-        "unit: chi-bo-1\nmonth: 2024-02\nmeeting:\n  members: 20\n  exempt: 2\n  presnt: 17\n"
-        "  excused: 1\n",
+        "unit: chi-bo-1\nmonth: 2024-02\nmeeting:\n  members: 20\n  exempt: 2\n  presnt: 17\n  excused: 1\n",
         3,  # the missing key "present" points at its parent; the typo is reported too
         "presnt",
     ),
@@ -50,10 +49,14 @@ BAD_INPUTS: dict[str, tuple[str | bytes, int, str]] = {
     ),
     "broken syntax": ("unit: chi-bo-1\nmonth: [2024-02\nmeeting: x\n", 3, "cú pháp YAML"),
     "unknown unit": (
-        "unit: chi-bo-9\nmonth: 2024-02\nmeeting: {members: 1, present: 1}\n", 1, "chi-bo-9"
+        "unit: chi-bo-9\nmonth: 2024-02\nmeeting: {members: 1, present: 1}\n",
+        1,
+        "chi-bo-9",
     ),
     "duplicate month": (
-        "unit: chi-bo-1\nmonth: 2024-01\nmeeting: {members: 1, present: 1}\n", 2, "2024-01"
+        "unit: chi-bo-1\nmonth: 2024-01\nmeeting: {members: 1, present: 1}\n",
+        2,
+        "2024-01",
     ),
     "cp1258": (
         "unit: chi-bo-1\nmonth: 2024-02\nnotes: Chi bộ thôn Việt Nam họp đúng kỳ\n".encode(),
@@ -65,8 +68,7 @@ BAD_INPUTS: dict[str, tuple[str | bytes, int, str]] = {
     "alias bomb": (
         "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         + "".join(
-            f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n"
-            for p, n in zip("abcdefg", "bcdefgh", strict=True)
+            f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True)
         ),
         1,
         "quá",
@@ -169,7 +171,8 @@ def test_unquoted_indicator_id_says_to_quote(make_ws: Callable[..., Path]) -> No
 def test_strict_turns_warnings_into_failure(make_ws: Callable[..., Path]) -> None:
     root = make_ws()
     (root / "records/2024/chi-bo-1/stray.yaml").write_text(
-        dump_yaml(month_record("chi-bo-1", "2024-05")), encoding="utf-8")
+        dump_yaml(month_record("chi-bo-1", "2024-05")), encoding="utf-8"
+    )
     invoke(["validate", str(root)])
     result = invoke(["validate", "--strict", str(root)], exit_code=1)
     assert "cảnh báo" in result.stderr
@@ -180,8 +183,9 @@ def test_missing_workspace_is_a_usage_error(tmp_path: Path) -> None:
     assert "chibo4tot init" in result.stderr
 
 
-def test_validate_walks_up_to_the_workspace(make_ws: Callable[..., Path],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_walks_up_to_the_workspace(
+    make_ws: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_ws()
     monkeypatch.chdir(root / "records" / "2024")
     result = invoke(["validate"])

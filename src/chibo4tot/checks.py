@@ -22,7 +22,7 @@ from chibo4tot.models.framework import (
 )
 from chibo4tot.models.records import MonthRecord, ReviewLayer, YearRecord
 from chibo4tot.models.workspace import UnitsFile, WorkspaceConfig
-from chibo4tot.values import ValueProblem, read_value
+from chibo4tot.values import AnyIndicator, ValueProblem, read_value
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 FrameworkIssue = tuple[Loc, str, Severity]
@@ -57,9 +57,9 @@ def check_framework(fw: Framework) -> list[FrameworkIssue]:
             issues.append(
                 (
                     (*cloc, "max_points"),
-                    _(
-                        "tổng điểm các chỉ tiêu của tiêu chí “{id}” là {total}, khác điểm tối đa {max}"
-                    ).format(id=criterion.id, total=total, max=criterion.max_points),
+                    _("tổng điểm các chỉ tiêu của tiêu chí “{id}” là {total}, khác điểm tối đa {max}").format(
+                        id=criterion.id, total=total, max=criterion.max_points
+                    ),
                     ERROR,
                 )
             )
@@ -119,9 +119,7 @@ def _check_indicator(
         issues.append(
             (
                 (*loc, "source"),
-                _("số liệu “{source}” là số liệu tháng, không dùng cho kỳ năm").format(
-                    source=source
-                ),
+                _("số liệu “{source}” là số liệu tháng, không dùng cho kỳ năm").format(source=source),
                 ERROR,
             )
         )
@@ -129,9 +127,7 @@ def _check_indicator(
         issues.append(
             (
                 (*loc, "source"),
-                _("số liệu “{source}” là số liệu năm, chỉ dùng với period: year").format(
-                    source=source
-                ),
+                _("số liệu “{source}” là số liệu năm, chỉ dùng với period: year").format(source=source),
                 ERROR,
             )
         )
@@ -149,9 +145,7 @@ def _check_bands(bands: list[Band], loc: Loc, ids: set[str]) -> list[FrameworkIs
     for bi, band in enumerate(bands):
         for ci, ident in enumerate(band.conditions.indicators_at_max if band.conditions else []):
             if ident not in ids:
-                issues.append(
-                    ((*loc, bi, "conditions", "indicators_at_max", ci), _unknown(ident), ERROR)
-                )
+                issues.append(((*loc, bi, "conditions", "indicators_at_max", ci), _unknown(ident), ERROR))
     return issues
 
 
@@ -164,9 +158,7 @@ def check_units(path: Path, units: UnitsFile) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    _("trùng mã chi bộ “{id}” (đã có ở mục {n})").format(
-                        id=unit.id, n=first[unit.id] + 1
-                    ),
+                    _("trùng mã chi bộ “{id}” (đã có ở mục {n})").format(id=unit.id, n=first[unit.id] + 1),
                     ("units", i, "id"),
                 )
             )
@@ -180,14 +172,13 @@ def check_units(path: Path, units: UnitsFile) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    _("không có tổ chức đảng cấp trên “{id}” trong units.yaml").format(
-                        id=unit.parent
-                    ),
+                    _("không có tổ chức đảng cấp trên “{id}” trong units.yaml").format(id=unit.parent),
                     ("units", i, "parent"),
                 )
             )
             continue
-        walk, steps = unit.parent, 0
+        walk: str | None = unit.parent
+        steps = 0
         while walk is not None and walk != unit.id and steps <= len(parents):
             walk, steps = parents.get(walk), steps + 1
         if walk == unit.id:
@@ -201,22 +192,19 @@ def check_units(path: Path, units: UnitsFile) -> list[Problem]:
     return problems
 
 
-def check_config(
-    path: Path, config: WorkspaceConfig, frameworks: dict[str, Framework]
-) -> list[Problem]:
+def check_config(path: Path, config: WorkspaceConfig, frameworks: dict[str, Framework]) -> list[Problem]:
     """Every assigned framework exists, covers the year, and no year is assigned twice."""
     problems: list[Problem] = []
-    claimed: dict[tuple[int, str], int] = {}
+    claimed: dict[tuple[int, str], int] = {}  # (year, kind or "*") → assignment index
     for i, assignment in enumerate(config.frameworks):
         fw = frameworks.get(assignment.framework)
         if fw is None:
             problems.append(
                 Problem(
                     path,
-                    _(
-                        "không tìm thấy khung tiêu chí “{id}” (trong criteria/ "
-                        "hoặc các khung có sẵn)"
-                    ).format(id=assignment.framework),
+                    _("không tìm thấy khung tiêu chí “{id}” (trong criteria/ hoặc các khung có sẵn)").format(
+                        id=assignment.framework
+                    ),
                     ("frameworks", i, "framework"),
                 )
             )
@@ -225,14 +213,12 @@ def check_config(
                 problems.append(
                     Problem(
                         path,
-                        _("khung “{id}” không khai báo áp dụng cho năm {year}").format(
-                            id=fw.id, year=year
-                        ),
+                        _("khung “{id}” không khai báo áp dụng cho năm {year}").format(id=fw.id, year=year),
                         ("frameworks", i, "years"),
                         severity=WARNING,
                     )
                 )
-            for kind in assignment.kinds or ["*"]:
+            for kind in [k.value for k in assignment.kinds] if assignment.kinds else ["*"]:
                 if (year, kind) in claimed:
                     problems.append(
                         Problem(
@@ -261,7 +247,7 @@ def framework_for(config: WorkspaceConfig, year: int, kind: str | None = None) -
 
 def check_records(
     records: Iterable[RecordFile],
-    unit_kinds: dict[str, str],
+    unit_kinds: dict[str, str] | None,
     config: WorkspaceConfig | None,
     frameworks: dict[str, Framework],
 ) -> list[Problem]:
@@ -321,9 +307,7 @@ def check_records(
                 problems.append(
                     Problem(
                         path,
-                        _("năm {got} khác năm {year} của thư mục").format(
-                            got=year, year=rf.folder_year
-                        ),
+                        _("năm {got} khác năm {year} của thư mục").format(got=year, year=rf.folder_year),
                         ("year",),
                     )
                 )
@@ -381,9 +365,7 @@ def _check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> l
                 problems.append(
                     Problem(
                         path,
-                        _("chỉ tiêu “{id}” được đánh giá trong {where}").format(
-                            id=ident, where=where
-                        ),
+                        _("chỉ tiêu “{id}” được đánh giá trong {where}").format(id=ident, where=where),
                         (*prefix, ident, "[key]"),
                         severity=WARNING,
                     )
@@ -419,8 +401,7 @@ def _check_year(path: Path, rec: YearRecord) -> list[Problem]:
             Problem(
                 path,
                 _(
-                    "tổng số đảng viên được xếp loại và chưa xếp loại là {total}, khác "
-                    "số đảng viên {members}"
+                    "tổng số đảng viên được xếp loại và chưa xếp loại là {total}, khác số đảng viên {members}"
                 ).format(total=total, members=rec.members),
                 ("member_classification",),
             )

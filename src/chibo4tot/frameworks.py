@@ -267,9 +267,7 @@ def resolve(
         parent_prov = {}  # indexes shifted: fall back to the parent file for inherited parts
         _annotate(parent_data, raws[parent_id].path, (), (), parent_prov)
     prov = {}
-    merged = _merge(
-        parent_data, (raws[parent_id].path, ()), raw.data, (raw.path, ()), (), prov, parent_prov
-    )
+    merged = _merge(parent_data, (raws[parent_id].path, ()), raw.data, (raw.path, ()), (), prov, parent_prov)
     return merged, prov, [*chain, raw.path]
 
 

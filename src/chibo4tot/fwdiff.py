@@ -23,9 +23,7 @@ class Change:
             return _("+ thêm {where}: {new}").format(where=self.where, new=self.new)
         if self.kind == "removed":
             return _("- bỏ {where}: {old}").format(where=self.where, old=self.old)
-        return _("~ đổi {where}: {old} → {new}").format(
-            where=self.where, old=self.old, new=self.new
-        )
+        return _("~ đổi {where}: {old} → {new}").format(where=self.where, old=self.old, new=self.new)
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any], items: dict[str, str]) -> None:
@@ -59,9 +57,14 @@ def diff_frameworks(old: Framework, new: Framework) -> list[Change]:
     def inside(key: str, roots: list[str]) -> bool:
         return any(key == r or key.startswith((r + ".", r + "[")) for r in roots)
 
-    changes = [Change(k, "added", new=items_new[k]) for k in added if not inside(k, [a for a in added if a != k])]
-    changes += [Change(k, "removed", old=items_old[k]) for k in removed
-                if not inside(k, [r for r in removed if r != k])]
+    changes = [
+        Change(k, "added", new=items_new[k]) for k in added if not inside(k, [a for a in added if a != k])
+    ]
+    changes += [
+        Change(k, "removed", old=items_old[k])
+        for k in removed
+        if not inside(k, [r for r in removed if r != k])
+    ]
     for key in sorted(flat_old.keys() | flat_new.keys()):
         if inside(key, added) or inside(key, removed):
             continue

@@ -31,9 +31,7 @@ def _load_catalog(language: str) -> dict[str, str]:
     po = resources.files("chibo4tot") / "locale" / f"{language}.po"
     with po.open("rb") as fh:
         catalog = read_po(fh)
-    return {
-        str(m.id): str(m.string) for m in catalog if m.id and isinstance(m.string, str) and m.string
-    }
+    return {str(m.id): str(m.string) for m in catalog if m.id and isinstance(m.string, str) and m.string}
 
 
 def set_language(language: str | None) -> str:
@@ -44,9 +42,7 @@ def set_language(language: str | None) -> str:
         lang = DEFAULT_LANGUAGE
     _language = lang
     _translations = (
-        gettext.NullTranslations()
-        if lang == DEFAULT_LANGUAGE
-        else _PoTranslations(_load_catalog(lang))
+        gettext.NullTranslations() if lang == DEFAULT_LANGUAGE else _PoTranslations(_load_catalog(lang))
     )
     return lang
 

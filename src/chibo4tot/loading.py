@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chibo4tot.checks import RecordFile, check_config, check_records, check_units
+from chibo4tot.checks import MONTH_STEM, RecordFile, check_config, check_records, check_units
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
 from chibo4tot.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.i18n import _
@@ -19,7 +19,6 @@ from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 
 WORKSPACE_FILE = "chibo4tot.yaml"
 UNITS_FILE = "units.yaml"
-from chibo4tot.checks import MONTH_STEM as _MONTH_STEM
 
 
 @dataclass
@@ -82,10 +81,7 @@ def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | 
             problems.append(
                 Problem(
                     path,
-                    _(
-                        "tệp hồ sơ phải nằm ở records/<năm>/<mã chi bộ>/<tệp>.yaml; "
-                        "tệp này bị bỏ qua"
-                    ),
+                    _("tệp hồ sơ phải nằm ở records/<năm>/<mã chi bộ>/<tệp>.yaml; tệp này bị bỏ qua"),
                     severity=Severity.WARNING,
                 )
             )
@@ -113,7 +109,7 @@ def parse_record(
         model = YearRecord
     else:
         model = MonthRecord
-        if not _MONTH_STEM.match(stem):
+        if not MONTH_STEM.match(stem):
             problems.append(
                 Problem(
                     path,
@@ -149,9 +145,7 @@ def load_frameworks(
     return out
 
 
-def load_workspace(
-    root: Path, *, year: int | None = None, shipped_dir: Path | None = None
-) -> Workspace:
+def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | None = None) -> Workspace:
     """Read and check a whole workspace; never raises for bad input, collects problems."""
     ws = Workspace(root)
     problems: list[Problem] = []
@@ -178,8 +172,9 @@ def load_workspace(
             rf = parse_record(path, folder_year, folder_unit, problems)
             if rf is not None:
                 ws.records.append(rf)
-    units_ok = units_path.is_file() and not any(p.path == units_path for p in problems
-                                                if p.severity is Severity.ERROR)
+    units_ok = units_path.is_file() and not any(
+        p.path == units_path for p in problems if p.severity is Severity.ERROR
+    )
     kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
     problems.extend(check_records(ws.records, kinds, ws.config, plain))
     ws.problems.extend(locate_problems(problems))

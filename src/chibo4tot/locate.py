@@ -21,9 +21,7 @@ def read_raw(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(
-            Problem(path, _("không đọc được tệp: {error}").format(error=exc.strerror or exc))
-        )
+        problems.append(Problem(path, _("không đọc được tệp: {error}").format(error=exc.strerror or exc)))
         return None
     try:
         data = fast_load(decode(raw))
@@ -31,9 +29,7 @@ def read_raw(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         problems.append(Problem(path, exc.message, line=exc.line, col=exc.col, code="yaml"))
         return None
     except YamlErrors as exc:
-        problems.extend(
-            Problem(path, p.message, line=p.line, col=p.col, code="yaml") for p in exc.problems
-        )
+        problems.extend(Problem(path, p.message, line=p.line, col=p.col, code="yaml") for p in exc.problems)
         return None
     if not isinstance(data, dict):
         problems.append(
@@ -84,6 +80,6 @@ def locate_problems(problems: list[Problem]) -> list[Problem]:
             if tree is None:
                 out[i] = problem.located(1, 1) if problem.loc else problem
                 continue
-            line, col, found = locate(tree, problem.loc)
+            line, col, _found = locate(tree, problem.loc)
             out[i] = problem.located(line or 1, col or 1)
     return out

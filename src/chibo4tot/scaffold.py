@@ -29,9 +29,7 @@ def schema_line(name: str, depth: int) -> str:
 
 def pick_framework(frameworks: dict[str, LoadedFramework], year: int) -> Framework:
     """The shipped framework for ``year``, else the newest one."""
-    shipped = [
-        lf.framework for lf in frameworks.values() if lf.shipped and lf.framework.extends is None
-    ]
+    shipped = [lf.framework for lf in frameworks.values() if lf.shipped and lf.framework.extends is None]
     if not shipped:
         raise UsageError(_("không tìm thấy khung tiêu chí có sẵn nào"))
     covering = [fw for fw in shipped if year in fw.years]
@@ -41,16 +39,12 @@ def pick_framework(frameworks: dict[str, LoadedFramework], year: int) -> Framewo
 def init_workspace(target: Path, *, year: int, name: str) -> list[Path]:
     """Create a workspace that validates at once; refuses a folder that already has one."""
     if (target / WORKSPACE_FILE).exists():
-        raise UsageError(
-            _("{path} đã là một không gian làm việc").format(path=target / WORKSPACE_FILE)
-        )
+        raise UsageError(_("{path} đã là một không gian làm việc").format(path=target / WORKSPACE_FILE))
     problems: list[Problem] = []
     fw = pick_framework(load_frameworks(None, problems), year)
     years = year if year in fw.years else max(fw.years)
     written = [
-        write_text_atomic(
-            target / WORKSPACE_FILE, _workspace_text(name, fw, years), overwrite=False
-        ),
+        write_text_atomic(target / WORKSPACE_FILE, _workspace_text(name, fw, years), overwrite=False),
         write_text_atomic(target / UNITS_FILE, _units_text(years), overwrite=False),
         write_text_atomic(target / "criteria" / "README.md", _criteria_readme(fw), overwrite=False),
         write_text_atomic(target / "records" / str(years) / ".gitkeep", "", overwrite=False),
@@ -156,9 +150,7 @@ def render_month_record(fw: Framework, unit: Unit, month: str) -> str:
         + f"unit: {unit.id}\n"
         + f"month: {q(month)}\n"
         + f"framework: {fw.id}\n"
-        + _(
-            "# Sinh hoạt định kỳ: có mặt + vắng có lý do + vắng không lý do = tổng số − miễn sinh hoạt\n"
-        )
+        + _("# Sinh hoạt định kỳ: có mặt + vắng có lý do + vắng không lý do = tổng số − miễn sinh hoạt\n")
         + "meeting:\n"
         + "  held: true\n"
         + _("  date:                  # ngày họp, ví dụ {example}\n").format(example=f"{month}-10")
@@ -197,9 +189,7 @@ def render_year_record(fw: Framework, unit: Unit, year: int) -> str:
         + f"  not_rated: {unit.members or 0}\n"
         + _("# Xếp loại chất lượng chi bộ: htxsnv / httnv / htnv / khtnv\n")
         + "annual_classification:\n"
-        + _(
-            "# Các vụ kỷ luật trong năm: - {member: …, form: Khiển trách, self_detected_remedied: false}\n"
-        )
+        + _("# Các vụ kỷ luật trong năm: - {member: …, form: Khiển trách, self_detected_remedied: false}\n")
         + "discipline: []\n"
         + "new_members: 0\n"
         + _assessment_block(fw, {"year"})
@@ -244,6 +234,4 @@ def new_record(start: Path, unit_id: str, *, month: str | None, year: int | None
         return write_text_atomic(
             folder / f"{month}.yaml", render_month_record(fw, unit, month), overwrite=False
         )
-    return write_text_atomic(
-        folder / "year.yaml", render_year_record(fw, unit, the_year), overwrite=False
-    )
+    return write_text_atomic(folder / "year.yaml", render_year_record(fw, unit, the_year), overwrite=False)

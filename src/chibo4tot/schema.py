@@ -29,9 +29,7 @@ def build_schema(name: str) -> dict[str, Any]:
 def render_schemas() -> dict[str, str]:
     """File name → JSON text, stable (sorted keys) so staleness is a plain comparison."""
     return {
-        f"{name}.schema.json": json.dumps(
-            build_schema(name), ensure_ascii=False, indent=2, sort_keys=True
-        )
+        f"{name}.schema.json": json.dumps(build_schema(name), ensure_ascii=False, indent=2, sort_keys=True)
         + "\n"
         for name in SCHEMAS
     }

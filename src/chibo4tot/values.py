@@ -95,9 +95,7 @@ def read_value(indicator: AnyIndicator, assessed: AssessedValue) -> Value:
     if assessed.not_applicable:
         if not indicator.optional:
             raise ValueProblem(
-                _("chỉ tiêu “{id}” bắt buộc, không được ghi “không áp dụng”").format(
-                    id=indicator.id
-                )
+                _("chỉ tiêu “{id}” bắt buộc, không được ghi “không áp dụng”").format(id=indicator.id)
             )
         return Value(not_applicable=True)
     raw = assessed.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from ruamel.yaml import YAML
@@ -89,8 +89,8 @@ def guess_legacy_encoding(raw: bytes) -> str:
 _CLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_CLoader):  # type: ignore[misc,valid-type]
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+class _Loader(_CLoader):  # type: ignore[misc]
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
 
 
 for _versions, _tag, _regexp, _first in _RUAMEL_RESOLVERS:
@@ -138,27 +138,19 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 _SYNTAX_MESSAGES = {
-    "mapping values are not allowed": N_(
-        "dấu hai chấm không đúng chỗ (thiếu dấu nháy hoặc sai thụt lề?)"
-    ),
+    "mapping values are not allowed": N_("dấu hai chấm không đúng chỗ (thiếu dấu nháy hoặc sai thụt lề?)"),
     "did not find expected ',' or ']'": N_("danh sách [..] chưa đóng hoặc thiếu dấu phẩy"),
     "did not find expected ',' or '}'": N_("bảng {..} chưa đóng hoặc thiếu dấu phẩy"),
     "did not find expected node content": N_("thiếu giá trị (danh sách hoặc bảng chưa đóng?)"),
     "could not find expected ':'": N_("thiếu dấu hai chấm sau khóa"),
-    "found character '\\t' that cannot start any token": N_(
-        "có ký tự tab: YAML chỉ thụt lề bằng dấu cách"
-    ),
-    "found a tab character that violates indentation": N_(
-        "có ký tự tab: YAML chỉ thụt lề bằng dấu cách"
-    ),
+    "found character '\\t' that cannot start any token": N_("có ký tự tab: YAML chỉ thụt lề bằng dấu cách"),
+    "found a tab character that violates indentation": N_("có ký tự tab: YAML chỉ thụt lề bằng dấu cách"),
     "expected <block end>, but found": N_("thụt lề không đúng"),
     "did not find expected key": N_("thụt lề không đúng hoặc thiếu dấu gạch đầu dòng"),
     "found undefined alias": N_("tham chiếu (*) tới một neo (&) chưa khai báo"),
     "found unexpected end of stream": N_("tệp kết thúc đột ngột (thiếu dấu nháy đóng?)"),
     "could not find expected": N_("cú pháp không đúng"),
-    "expected a single document in the stream": N_(
-        "tệp chỉ được chứa một tài liệu YAML (bỏ bớt dấu ---)"
-    ),
+    "expected a single document in the stream": N_("tệp chỉ được chứa một tài liệu YAML (bỏ bớt dấu ---)"),
     "invalid number": N_("số không hợp lệ (nếu là chữ, hãy đặt trong dấu nháy)"),
     "could not determine a constructor for the tag": N_("thẻ YAML (!...) không được hỗ trợ"),
     "found unhashable key": N_("khóa phải là một giá trị đơn, không phải danh sách hay bảng"),
@@ -196,18 +188,13 @@ def _check_graph(root: yaml.Node) -> list[YamlProblem]:
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise YamlProblem(
-                _("tham chiếu vòng (neo & trỏ vào chính nó)"), *_mark(node.start_mark)
-            )
+            raise YamlProblem(_("tham chiếu vòng (neo & trỏ vào chính nó)"), *_mark(node.start_mark))
         active.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
             seen: dict[tuple[str, str], Any] = {}
             for key_node, value_node in node.value:
-                if (
-                    isinstance(key_node, yaml.ScalarNode)
-                    and key_node.tag != "tag:yaml.org,2002:merge"
-                ):
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                     ident = (key_node.tag, key_node.value)
                     if ident in seen:
                         first_line = seen[ident].line + 1
@@ -264,8 +251,10 @@ def _too_deep(text: str) -> YamlProblem | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return YamlProblem(_("tệp lồng nhau quá sâu (hơn {limit} cấp)").format(limit=MAX_DEPTH),
-                                   *_mark(event.start_mark))
+                return YamlProblem(
+                    _("tệp lồng nhau quá sâu (hơn {limit} cấp)").format(limit=MAX_DEPTH),
+                    *_mark(event.start_mark),
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None

@@ -28,9 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-criteria_app = typer.Typer(
-    help="Xem, so sánh khung tiêu chí và xuất JSON Schema.", no_args_is_help=True
-)
+criteria_app = typer.Typer(help="Xem, so sánh khung tiêu chí và xuất JSON Schema.", no_args_is_help=True)
 app.add_typer(criteria_app, name="criteria")
 
 

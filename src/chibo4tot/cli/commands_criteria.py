@@ -44,9 +44,7 @@ def _get(frameworks: dict[str, LoadedFramework], fid: str) -> LoadedFramework:
     if fid not in frameworks:
         known = ", ".join(sorted(frameworks)) or "—"
         raise UsageError(
-            _("không có khung tiêu chí “{id}”; các khung hiện có: {known}").format(
-                id=fid, known=known
-            )
+            _("không có khung tiêu chí “{id}”; các khung hiện có: {known}").format(id=fid, known=known)
         )
     return frameworks[fid]
 
@@ -80,9 +78,7 @@ def show(
     """Hiện toàn bộ một khung tiêu chí (đã gộp phần kế thừa)."""
     fw = _get(_frameworks(directory), framework_id).framework
     tree = Tree(f"[bold]{fw.title}[/] ({fw.id}) — {fw.issuer}")
-    tree.add(
-        _("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents))
-    )
+    tree.add(_("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents)))
     tree.add(
         _("Áp dụng: năm {years}; {kinds}").format(
             years=", ".join(map(str, fw.years)),
@@ -113,9 +109,7 @@ def show(
 @criteria_app.command("diff")
 @handled
 def diff(
-    old_id: str = typer.Argument(
-        ..., metavar="CŨ", help="Khung gốc (hoặc khung cần so với khung cấp trên)."
-    ),
+    old_id: str = typer.Argument(..., metavar="CŨ", help="Khung gốc (hoặc khung cần so với khung cấp trên)."),
     new_id: str = typer.Argument(
         "", metavar="[MỚI]", help="Khung so sánh; bỏ trống để so với khung cấp trên."
     ),
@@ -127,17 +121,11 @@ def diff(
         child = _get(frameworks, old_id).framework
         if child.extends is None:
             raise UsageError(
-                _("khung “{id}” không kế thừa khung nào; hãy nêu hai mã để so sánh").format(
-                    id=old_id
-                )
+                _("khung “{id}” không kế thừa khung nào; hãy nêu hai mã để so sánh").format(id=old_id)
             )
         old_id, new_id = child.extends, old_id
-    changes = diff_frameworks(
-        _get(frameworks, old_id).framework, _get(frameworks, new_id).framework
-    )
-    typer.echo(
-        _("So sánh {old} → {new}: {n} thay đổi").format(old=old_id, new=new_id, n=len(changes))
-    )
+    changes = diff_frameworks(_get(frameworks, old_id).framework, _get(frameworks, new_id).framework)
+    typer.echo(_("So sánh {old} → {new}: {n} thay đổi").format(old=old_id, new=new_id, n=len(changes)))
     for change in changes:
         typer.echo(change.render())
 

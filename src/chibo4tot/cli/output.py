@@ -29,9 +29,7 @@ def format_problem(problem: Problem) -> str:
     label = _("lỗi") if problem.severity is Severity.ERROR else _("cảnh báo")
     inner = render_loc(tuple(p for p in problem.loc if p != "[key]"))
     return (
-        f"{where}: {label}: {inner}: {problem.message}"
-        if inner
-        else f"{where}: {label}: {problem.message}"
+        f"{where}: {label}: {inner}: {problem.message}" if inner else f"{where}: {label}: {problem.message}"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -138,9 +139,7 @@ class _IndicatorBase(Model):
     source: Source = Field("self", description="Lấy giá trị từ tự đánh giá (self) hay từ số liệu")
     rollup: Rollup | None = Field(None, description="Cách cộng các kỳ thành cả năm")
     applies_to: list[UnitKindField] | None = Field(None, description="Chỉ áp dụng cho các loại này")
-    optional: bool = Field(
-        False, description="Được ghi “không áp dụng” (không tính vào điểm tối đa)"
-    )
+    optional: bool = Field(False, description="Được ghi “không áp dụng” (không tính vào điểm tối đa)")
 
 
 class PassFailIndicator(_IndicatorBase):
@@ -194,9 +193,7 @@ class CompositeIndicator(_IndicatorBase):
 
     kind: Literal["composite"]
     indicators: list[Indicator] = Field(min_length=1, description="Các chỉ tiêu con")
-    bands: list[Band] = Field(
-        min_length=1, description="Thang xếp loại theo tổng điểm chỉ tiêu con"
-    )
+    bands: list[Band] = Field(min_length=1, description="Thang xếp loại theo tổng điểm chỉ tiêu con")
     levels: list[Level] = Field(min_length=1, description="Điểm của từng mức xếp loại")
 
     @model_validator(mode="after")
@@ -254,9 +251,7 @@ class Deduction(Model):
     id: IndicatorId
     name: Text
     points_each: NonNegNum = Field(description="Điểm trừ mỗi lần")
-    source: Literal["self", "unexcused_absences", "discipline_cases", "complaints_escalated"] = (
-        "self"
-    )
+    source: Literal["self", "unexcused_absences", "discipline_cases", "complaints_escalated"] = "self"
     max_points: NonNegNum | None = Field(None, description="Trừ tối đa")
     criterion: IndicatorId | None = Field(None, description="Trừ vào tiêu chí này (mặc định: tổng)")
 
@@ -270,9 +265,7 @@ class DisciplineGate(_GateBase):
     """A member disciplined in the year (one violation counts once)."""
 
     kind: Literal["discipline"]
-    except_self_remedied: bool = Field(
-        True, description="Không tính vụ chi bộ tự phát hiện, khắc phục"
-    )
+    except_self_remedied: bool = Field(True, description="Không tính vụ chi bộ tự phát hiện, khắc phục")
     max_cases: Count = Field(0, description="Số vụ tối đa được phép")
 
 
@@ -359,8 +352,8 @@ class Quota(Model):
     base_bands: list[Text] = Field(min_length=1, description="Các mức làm cơ số")
     max_ratio: Share = Field(description="Tỉ lệ tối đa so với cơ số, ví dụ 0,2")
     scope: Literal["parent", "workspace"] = "parent"
-    tie_break: list[Annotated[str, Field(pattern=r"^(total|name|id|criterion:[0-9A-Za-z.]+)$")]] = (
-        Field(default_factory=lambda: ["total"], description="Thứ tự ưu tiên khi bằng điểm")
+    tie_break: list[Annotated[str, Field(pattern=r"^(total|name|id|criterion:[0-9A-Za-z.]+)$")]] = Field(
+        default_factory=lambda: ["total"], description="Thứ tự ưu tiên khi bằng điểm"
     )
     demote_to: Text = Field(description="Mức bị hạ xuống khi vượt hạn mức")
     reason: Text = Field(description="Câu giải thích khi bị hạ mức")
@@ -370,7 +363,7 @@ class ReviewPolicy(Model):
     """How the review layers (self, chi bộ vote, đảng ủy review) are reconciled."""
 
     gap_warning_points: NonNegNum = Field(
-        2, description="Cảnh báo khi điểm thẩm định lệch tự đánh giá quá mức này"
+        Decimal(2), description="Cảnh báo khi điểm thẩm định lệch tự đánh giá quá mức này"
     )
 
 
@@ -384,9 +377,7 @@ class Framework(Model):
     years: list[Year] = Field(min_length=1, description="Các năm áp dụng")
     applies_to: list[UnitKindField] = Field(min_length=1)
     extends: Id | None = Field(None, description="Khung tiêu chí cấp trên được kế thừa")
-    remove: list[IndicatorId] = Field(
-        default_factory=list, description="Chỉ tiêu của khung cấp trên bị bỏ"
-    )
+    remove: list[IndicatorId] = Field(default_factory=list, description="Chỉ tiêu của khung cấp trên bị bỏ")
     decimal_places: Annotated[int, Field(ge=0, le=4)] = 2
     missing_month: Literal["zero", "exclude"] = Field(
         "zero", description="Tháng thiếu hồ sơ tính 0 điểm (zero) hay bỏ khỏi kỳ (exclude)"

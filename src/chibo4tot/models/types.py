@@ -68,7 +68,7 @@ def _text(value: Any) -> Any:
 
 def _quoted(kind: str) -> Any:
     def check(value: Any) -> Any:
-        if isinstance(value, bool) or isinstance(value, int | float | Decimal):
+        if isinstance(value, bool | int | float | Decimal):
             raise vn_error("id_not_quoted", kind=kind, value=value)
         return _text(value)
 
@@ -259,9 +259,7 @@ def _enum_parser(enum_cls: type[enum.StrEnum], labels: dict[Any, str]) -> Any:
     return parse
 
 
-def _enum_schema(
-    enum_cls: type[enum.StrEnum], labels: dict[Any, str], title: str
-) -> dict[str, Any]:
+def _enum_schema(enum_cls: type[enum.StrEnum], labels: dict[Any, str], title: str) -> dict[str, Any]:
     return {
         "type": "string",
         "description": title,

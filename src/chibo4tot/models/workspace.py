@@ -29,9 +29,7 @@ class WorkspaceConfig(Model):
     id: Id = Field(description="Mã đảng bộ")
     name: Text = Field(description="Tên đảng bộ, ví dụ Đảng bộ xã Thượng Phùng")
     superior: Text = Field(description="Cấp ủy cấp trên, ví dụ Đảng bộ huyện Mèo Vạc")
-    issuing_body: Text = Field(
-        description="Cơ quan ban hành văn bản, ví dụ Đảng ủy xã Thượng Phùng"
-    )
+    issuing_body: Text = Field(description="Cơ quan ban hành văn bản, ví dụ Đảng ủy xã Thượng Phùng")
     abbreviation: Text = Field(description="Ký hiệu cơ quan trong số văn bản, ví dụ ĐU")
     place: Text = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ Thượng Phùng")
     frameworks: list[FrameworkAssignment] = Field(min_length=1)
@@ -47,9 +45,7 @@ class Unit(Model):
     kind: UnitKindField
     parent: Id | None = Field(None, description="Mã tổ chức đảng cấp trên trực tiếp")
     members: Count | None = Field(None, description="Số đảng viên")
-    registered: list[Year] = Field(
-        default_factory=list, description="Các năm đăng ký phấn đấu đạt danh hiệu"
-    )
+    registered: list[Year] = Field(default_factory=list, description="Các năm đăng ký phấn đấu đạt danh hiệu")
 
 
 class UnitsFile(Model):

@@ -1,0 +1,128 @@
+"""Frameworks: shipped ones validate, `extends` merges by id, errors point into the right file."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import MINI_FRAMEWORK, build_tree, invoke
+
+from chibo4tot.errors import Problem, Severity
+from chibo4tot.frameworks import shipped_criteria_dir
+from chibo4tot.fwdiff import diff_frameworks
+from chibo4tot.loading import load_frameworks
+from chibo4tot.locate import locate_problems
+
+
+def load(tmp_path: Path, files: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    build_tree(tmp_path / "crit", files)
+    problems: list[Problem] = []
+    frameworks = load_frameworks(None, problems, shipped_dir=tmp_path / "crit")
+    return frameworks, locate_problems(problems)
+
+
+def test_shipped_frameworks_validate_without_errors() -> None:
+    problems: list[Problem] = []
+    frameworks = load_frameworks(None, problems, shipped_dir=shipped_criteria_dir())
+    assert {"mac-dinh-2024", "quang-ninh-2024"} <= set(frameworks)
+    assert [p for p in problems if p.severity is Severity.ERROR] == []
+    for lf in frameworks.values():
+        assert lf.framework.documents, "every shipped framework names its source document"
+        assert sum(c.max_points for c in lf.framework.criteria) == 100
+
+
+CHILD: dict[str, Any] = {
+    "id": "tinh-2024",
+    "extends": "mini-2024",
+    "title": "Khung của tỉnh",
+    "issuer": "Ban Tổ chức Tỉnh ủy",
+    "documents": [{"number": "05-HD/BTCTU", "title": "Hướng dẫn của tỉnh"}],
+    "criteria": [
+        {"id": "2", "indicators": [{"id": "2.1", "op": ">="}]},
+        {"id": "1", "min_points": 35},
+    ],
+    "recognition": {"min_total": 85},
+}
+
+
+def test_extends_overrides_only_what_it_declares(tmp_path: Path) -> None:
+    frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": CHILD})
+    assert problems == []
+    child = frameworks["tinh-2024"].framework
+    parent = frameworks["mini-2024"].framework
+    assert child.criteria[1].indicators[0].op == ">="  # type: ignore[union-attr]
+    assert child.criteria[1].indicators[0].target == parent.criteria[1].indicators[0].target  # type: ignore[union-attr]
+    assert child.criteria[0].min_points == 35
+    assert child.criteria[0].name == parent.criteria[0].name
+    assert [c.id for c in child.criteria] == ["1", "2"]  # parent order kept
+    assert child.years == parent.years
+    changes = {(c.where, c.kind) for c in diff_frameworks(parent, child)}
+    assert changes == {
+        ("criteria[2].indicators[2.1].op", "changed"),
+        ("criteria[1].min_points", "changed"),
+        ("recognition.min_total", "changed"),
+    }
+
+
+def test_extends_adds_and_removes_indicators(tmp_path: Path) -> None:
+    child = copy.deepcopy(CHILD)
+    child["remove"] = ["2.2"]
+    child["criteria"] = [
+        {
+            "id": "2",
+            "indicators": [
+                {
+                    "id": "2.4",
+                    "name": "Chỉ tiêu mới",
+                    "kind": "pass_fail",
+                    "points": 10,
+                    "rollup": {"method": "all"},
+                }
+            ],
+        }
+    ]
+    frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
+    assert problems == []
+    ids = [i.id for i in frameworks["tinh-2024"].framework.criteria[1].indicators]
+    assert ids == ["2.1", "2.3", "2.4"]
+
+
+def test_error_in_child_points_into_the_child_file(tmp_path: Path) -> None:
+    child = copy.deepcopy(CHILD)
+    child["criteria"][0]["indicators"][0]["target"] = "không phải số"
+    _frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
+    assert len(problems) == 1
+    assert problems[0].path is not None and problems[0].path.name == "tinh.yaml"
+    assert problems[0].loc == ("criteria", 0, "indicators", 0, "target")
+    assert problems[0].line is not None and problems[0].line > 1
+
+
+def test_extends_cycle_and_unknown_parent(tmp_path: Path) -> None:
+    a = {**CHILD, "id": "a", "extends": "b"}
+    b = {**CHILD, "id": "b", "extends": "a"}
+    c = {**CHILD, "id": "c", "extends": "khong-co"}
+    _frameworks, problems = load(tmp_path, {"a.yaml": a, "b.yaml": b, "c.yaml": c})
+    messages = sorted(p.message for p in problems)
+    assert any("kế thừa vòng tròn" in m for m in messages)
+    assert any("khong-co" in m for m in messages)
+    assert all(p.loc == ("extends",) for p in problems)
+
+
+def test_points_must_add_up(tmp_path: Path) -> None:
+    broken = copy.deepcopy(MINI_FRAMEWORK)
+    broken["criteria"][0]["max_points"] = 45
+    broken["criteria"][1]["max_points"] = 55
+    _frameworks, problems = load(tmp_path, {"mini.yaml": broken})
+    assert len(problems) == 2
+    assert all("khác điểm tối đa" in p.message for p in problems)
+
+
+def test_criteria_commands(tmp_path: Path) -> None:
+    result = invoke(["criteria", "list", str(tmp_path)])
+    assert "mac-dinh-2024" in result.stdout
+    result = invoke(["criteria", "show", "quang-ninh-2024", "--dir", str(tmp_path)])
+    assert "Chất lượng sinh hoạt tốt" in result.stdout
+    result = invoke(["criteria", "diff", "quang-ninh-2024", "--dir", str(tmp_path)])
+    assert ">= " in result.stdout or "→ >=" in result.stdout
+    invoke(["criteria", "show", "khong-co", "--dir", str(tmp_path)], exit_code=2)

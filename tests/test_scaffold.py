@@ -1,0 +1,77 @@
+"""`init` writes a workspace that validates; `new` writes a pre-filled record, never overwriting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import invoke
+
+from chibo4tot.loading import load_workspace
+
+
+def test_init_workspace_validates_at_once(tmp_path: Path) -> None:
+    target = tmp_path / "dang-bo-moi"
+    invoke(["init", str(target), "--year", "2024", "--name", "Đảng bộ xã Mới"])
+    assert (target / "schemas" / "record.schema.json").is_file()
+    text = (target / "chibo4tot.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=schemas/workspace.schema.json\n")
+    assert '"Đảng bộ xã Mới"' in text
+    result = invoke(["validate", "--strict", str(target)])
+    assert "Hợp lệ" in result.stdout
+
+
+def test_init_refuses_an_existing_workspace(tmp_path: Path) -> None:
+    invoke(["init", str(tmp_path), "--year", "2024"])
+    invoke(["init", str(tmp_path), "--year", "2024"], exit_code=2)
+
+
+def test_new_month_record_is_prefilled_and_listed(tmp_path: Path) -> None:
+    invoke(["init", str(tmp_path), "--year", "2024"])
+    result = invoke(["new", "chi-bo-thon-1", "--month", "2024-3", "--dir", str(tmp_path)])
+    path = tmp_path / "records" / "2024" / "chi-bo-thon-1" / "2024-03.yaml"
+    assert path.is_file(), result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../../schemas/record.schema.json\n")
+    assert "Hồ sơ tự đánh giá tháng 03/2024 — Chi bộ thôn 1" in text
+    ws = load_workspace(tmp_path)
+    fw = next(iter(ws.frameworks.values())).framework
+    self_month = [
+        i.id
+        for c in fw.criteria
+        for i in c.indicators
+        if i.source == "self" and i.period in ("month", "quarter")
+    ]
+    assert self_month
+    for ident in self_month:
+        assert f'"{ident}":' in text
+    # The structure is valid; only the values left for the clerk to fill are reported.
+    messages = {p.message for p in ws.problems.errors}
+    assert messages == {"chưa ghi giá trị"}, messages
+
+
+def test_new_year_record(tmp_path: Path) -> None:
+    invoke(["init", str(tmp_path), "--year", "2024"])
+    invoke(["new", "chi-bo-truong-hoc", "--year", "2024", "--dir", str(tmp_path)])
+    text = (tmp_path / "records/2024/chi-bo-truong-hoc/year.yaml").read_text(encoding="utf-8")
+    assert "member_classification:" in text
+    ws = load_workspace(tmp_path)
+    assert not [p for p in ws.problems.errors if p.message != "chưa ghi giá trị"]
+
+
+def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
+    invoke(["init", str(tmp_path), "--year", "2024"])
+    args = ["new", "chi-bo-thon-1", "--month", "2024-03", "--dir", str(tmp_path)]
+    invoke(args)
+    path = tmp_path / "records/2024/chi-bo-thon-1/2024-03.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# đã sửa\n", encoding="utf-8")
+    result = invoke(args, exit_code=2)
+    assert "không ghi đè" in result.stderr
+    assert path.read_text(encoding="utf-8").endswith("# đã sửa\n")
+
+
+def test_new_unknown_unit_and_bad_month(tmp_path: Path) -> None:
+    invoke(["init", str(tmp_path), "--year", "2024"])
+    result = invoke(["new", "khong-co", "--month", "2024-03", "--dir", str(tmp_path)], exit_code=2)
+    assert "chi-bo-thon-1" in result.stderr
+    invoke(["new", "chi-bo-thon-1", "--month", "2024-13", "--dir", str(tmp_path)], exit_code=2)
+    invoke(["new", "chi-bo-thon-1", "--dir", str(tmp_path)], exit_code=2)
