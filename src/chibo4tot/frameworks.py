@@ -120,76 +120,52 @@ def _by_id(items: list[Any]) -> bool:
 
 def _merge(
     parent: Any,
-    p_src: tuple[Path, Loc],
+    ploc: Loc,
     child: Any,
     c_src: tuple[Path, Loc],
     mloc: Loc,
     prov: Provenance,
     p_prov: Provenance,
 ) -> Any:
-    """Deep-merge ``child`` over ``parent``: mappings by key, lists of items with ids by id."""
+    """Deep-merge ``child`` over ``parent``: mappings by key, lists of items with ids by id.
+
+    ``ploc`` is where ``parent`` sits in the parent's merged data (looked up in ``p_prov``);
+    ``c_src`` is the child's file and the path inside it; ``mloc`` is the path in the result.
+    """
     if isinstance(parent, dict) and isinstance(child, dict):
         prov[mloc] = c_src
         out: dict[str, Any] = {}
         for key, value in parent.items():
             if key in child:
-                out[key] = _merge(
-                    value,
-                    _sub(p_prov, p_src, key),
-                    child[key],
-                    (c_src[0], (*c_src[1], key)),
-                    (*mloc, key),
-                    prov,
-                    p_prov,
-                )
+                child_src = (c_src[0], (*c_src[1], key))
+                out[key] = _merge(value, (*ploc, key), child[key], child_src, (*mloc, key), prov, p_prov)
             else:
-                out[key] = _copy(value, _sub(p_prov, p_src, key), (*mloc, key), prov, p_prov)
+                out[key] = _copy(value, (*ploc, key), (*mloc, key), prov, p_prov)
         for key, value in child.items():
             if key not in parent:
                 out[key] = _annotate(value, c_src[0], (*c_src[1], key), (*mloc, key), prov)
         return out
     if isinstance(parent, list) and isinstance(child, list) and _by_id(parent) and _by_id(child):
         prov[mloc] = c_src
-        merged: list[Any] = []
-        index: dict[Any, int] = {}
-        for i, item in enumerate(parent):
-            index[item["id"]] = len(merged)
-            merged.append(_copy(item, _sub(p_prov, p_src, i), (*mloc, len(merged)), prov, p_prov))
+        # Parent items keep their positions, so a parent index is also the merged index.
+        merged = [_copy(item, (*ploc, i), (*mloc, i), prov, p_prov) for i, item in enumerate(parent)]
+        index = {item["id"]: i for i, item in enumerate(parent)}
         for j, item in enumerate(child):
             src = (c_src[0], (*c_src[1], j))
-            if item["id"] in index:
-                at = index[item["id"]]
-                merged[at] = _merge(
-                    parent[_pos(parent, item["id"])],
-                    _sub(p_prov, p_src, _pos(parent, item["id"])),
-                    item,
-                    src,
-                    (*mloc, at),
-                    prov,
-                    p_prov,
-                )
+            at = index.get(item["id"])
+            if at is not None:
+                merged[at] = _merge(parent[at], (*ploc, at), item, src, (*mloc, at), prov, p_prov)
             else:
                 merged.append(_annotate(item, src[0], src[1], (*mloc, len(merged)), prov))
         return merged
     return _annotate(child, c_src[0], c_src[1], mloc, prov)
 
 
-def _pos(items: list[Any], ident: Any) -> int:
-    return next(i for i, item in enumerate(items) if item["id"] == ident)
-
-
-def _sub(p_prov: Provenance, src: tuple[Path, Loc], part: str | int) -> tuple[Path, Loc]:
-    return src[0], (*src[1], part)
-
-
-def _copy(data: Any, src: tuple[Path, Loc], mloc: Loc, prov: Provenance, p_prov: Provenance) -> Any:
+def _copy(data: Any, ploc: Loc, mloc: Loc, prov: Provenance, p_prov: Provenance) -> Any:
     """Carry a parent subtree over, keeping the parent's own provenance (it may be merged too)."""
-    origin_prefix = src[1]
-    for ploc, origin in p_prov.items():
-        if ploc[: len(origin_prefix)] == origin_prefix:
-            prov[(*mloc, *ploc[len(origin_prefix) :])] = origin
-    if not p_prov:
-        _annotate(data, src[0], src[1], mloc, prov)
+    for loc, origin in p_prov.items():
+        if loc[: len(ploc)] == ploc:
+            prov[(*mloc, *loc[len(ploc) :])] = origin
     return data
 
 
@@ -267,7 +243,7 @@ def resolve(
         parent_prov = {}  # indexes shifted: fall back to the parent file for inherited parts
         _annotate(parent_data, raws[parent_id].path, (), (), parent_prov)
     prov = {}
-    merged = _merge(parent_data, (raws[parent_id].path, ()), raw.data, (raw.path, ()), (), prov, parent_prov)
+    merged = _merge(parent_data, (), raw.data, (raw.path, ()), (), prov, parent_prov)
     return merged, prov, [*chain, raw.path]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -362,14 +361,3 @@ def locate(tree: Any, loc: Loc) -> tuple[int | None, int | None, Loc]:
             found.append(part)
             node = node[part]
     return line, col, tuple(found)
-
-
-def iter_paths(data: Any, prefix: Loc = ()) -> Iterator[Loc]:
-    """Every path in plain loaded data (used to tell real keys from pydantic's tags)."""
-    yield prefix
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from iter_paths(value, (*prefix, str(key)))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from iter_paths(value, (*prefix, i))
