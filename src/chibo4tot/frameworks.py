@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chibo4tot.checks import check_framework
+from chibo4tot.checks_framework import check_framework
 from chibo4tot.errors import Loc, Problem
 from chibo4tot.i18n import _
 from chibo4tot.locate import read_raw
