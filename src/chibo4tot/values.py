@@ -13,13 +13,13 @@ from chibo4tot.models.framework import (
     CompositeIndicator,
     CountIndicator,
     DurationIndicator,
-    Level,
     LevelIndicator,
     PassFailIndicator,
     PointsIndicator,
     ThresholdIndicator,
 )
 from chibo4tot.models.records import AssessedValue
+from chibo4tot.models.scales import Level
 from chibo4tot.models.types import _number, nfc
 
 AnyIndicator = (
