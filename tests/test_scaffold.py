@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tests.conftest import invoke
 
+from chibo4tot.items import assessable_items
 from chibo4tot.loading import load_workspace
 
 
@@ -35,15 +36,14 @@ def test_new_month_record_is_prefilled_and_listed(tmp_path: Path) -> None:
     assert "Hồ sơ tự đánh giá tháng 03/2024 — Chi bộ thôn 1" in text
     ws = load_workspace(tmp_path)
     fw = next(iter(ws.frameworks.values())).framework
-    self_month = [
-        i.id
-        for c in fw.criteria
-        for i in c.indicators
-        if i.source == "self" and i.period in ("month", "quarter")
-    ]
-    assert self_month
+    self_month = [i.id for i in assessable_items(fw).values() if i.period in ("month", "quarter")]
+    assert {"1.1", "2.1.7", "2.1.8"} <= set(self_month)
     for ident in self_month:
         assert f'"{ident}":' in text
+    # A composite is computed from its sub-indicators, never offered itself.
+    assert '"2.1":' not in text
+    # A sum roll-up offers one month's share of the year's points (3 points / 12 months).
+    assert '"3.5":   # số điểm từ 0 đến 0,25' in text
     # The structure is valid; only the values left for the clerk to fill are reported.
     messages = {p.message for p in ws.problems.errors}
     assert messages == {"chưa ghi giá trị"}, messages
@@ -54,6 +54,8 @@ def test_new_year_record(tmp_path: Path) -> None:
     invoke(["new", "chi-bo-truong-hoc", "--year", "2024", "--dir", str(tmp_path)])
     text = (tmp_path / "records/2024/chi-bo-truong-hoc/year.yaml").read_text(encoding="utf-8")
     assert "member_classification:" in text
+    # Self-assessed bonus items are offered in the year record, counted in times.
+    assert '"t1": 0' in text
     ws = load_workspace(tmp_path)
     assert not [p for p in ws.problems.errors if p.message != "chưa ghi giá trị"]
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from chibo4tot.checks_framework import unknown_id
 from chibo4tot.errors import Loc, Problem, Severity
 from chibo4tot.i18n import _
-from chibo4tot.models.framework import Framework
-from chibo4tot.models.records import MonthRecord, ReviewLayer, YearRecord
+from chibo4tot.items import assessable_items, period_max
+from chibo4tot.models.framework import CompositeIndicator, Framework
+from chibo4tot.models.records import AssessedValue, MonthRecord, ReviewLayer, YearRecord
 from chibo4tot.models.workspace import UnitsFile, WorkspaceConfig
-from chibo4tot.values import ValueProblem, read_value
+from chibo4tot.values import AnyIndicator, ValueProblem, read_count, read_value
 
 WARNING = Severity.WARNING
 MONTH_STEM = re.compile(r"^\d{4}-\d{2}$")
@@ -227,9 +228,10 @@ def check_records(
 
 def _check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> list[Problem]:
     problems: list[Problem] = []
+    items = assessable_items(fw)
     indicators = {ind.id: ind for _c, ind in fw.all_indicators()}
     want_year = isinstance(rec, YearRecord)
-    layers: list[tuple[str, dict[str, object]]] = [("assessment", dict(rec.assessment))]
+    layers: list[tuple[str, dict[str, AssessedValue]]] = [("assessment", dict(rec.assessment))]
     for name in ("vote", "review"):
         layer: ReviewLayer | None = getattr(rec, name)
         if layer is not None:
@@ -237,39 +239,52 @@ def _check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> l
     for layer_name, values in layers:
         prefix: Loc = (layer_name,) if layer_name == "assessment" else (layer_name, "values")
         for ident, assessed in values.items():
-            ind = indicators.get(ident)
-            if ind is None:
-                problems.append(Problem(path, unknown_id(ident), (*prefix, ident, "[key]")))
+            item = items.get(ident)
+            key_loc: Loc = (*prefix, ident, "[key]")
+            if item is None:
+                problems.append(_not_assessable(path, ident, indicators.get(ident), key_loc))
                 continue
-            if (ind.period == "year") != want_year:
-                where = _("hồ sơ năm (year.yaml)") if ind.period == "year" else _("hồ sơ tháng")
+            if item.period is not None and (item.period == "year") != want_year:
+                where = _("hồ sơ năm (year.yaml)") if item.period == "year" else _("hồ sơ tháng")
                 problems.append(
                     Problem(
                         path,
                         _("chỉ tiêu “{id}” được đánh giá trong {where}").format(id=ident, where=where),
-                        (*prefix, ident, "[key]"),
-                        severity=WARNING,
-                    )
-                )
-                continue
-            if ind.source != "self":
-                problems.append(
-                    Problem(
-                        path,
-                        _(
-                            "chỉ tiêu “{id}” được tính từ số liệu ({source}); "
-                            "giá trị tự ghi sẽ không được dùng"
-                        ).format(id=ident, source=ind.source),
-                        (*prefix, ident, "[key]"),
+                        key_loc,
                         severity=WARNING,
                     )
                 )
                 continue
             try:
-                read_value(ind, assessed)  # type: ignore[arg-type]
+                if item.indicator is not None:
+                    read_value(item.indicator, assessed, max_points=period_max(item.indicator, item.parent))
+                else:
+                    read_count(assessed)
             except ValueProblem as exc:
                 problems.append(Problem(path, str(exc), (*prefix, ident, "value")))
     return problems
+
+
+def _not_assessable(path: Path, ident: str, indicator: AnyIndicator | None, loc: Loc) -> Problem:
+    if indicator is None:
+        return Problem(path, unknown_id(ident), loc)
+    if isinstance(indicator, CompositeIndicator):
+        children = ", ".join(c.id for c in indicator.indicators if c.source == "self")
+        return Problem(
+            path,
+            _("chỉ tiêu “{id}” được tính từ các chỉ tiêu con; hãy ghi giá trị cho: {children}").format(
+                id=ident, children=children or "—"
+            ),
+            loc,
+        )
+    return Problem(
+        path,
+        _("chỉ tiêu “{id}” được tính từ số liệu ({source}); giá trị tự ghi sẽ không được dùng").format(
+            id=ident, source=indicator.source
+        ),
+        loc,
+        severity=WARNING,
+    )
 
 
 def _check_year(path: Path, rec: YearRecord) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from chibo4tot.errors import InputError, Problem, UsageError
@@ -11,11 +12,12 @@ from chibo4tot.fsio import write_text_atomic
 from chibo4tot.i18n import _
 from chibo4tot.loading import UNITS_FILE, WORKSPACE_FILE, find_workspace, load_frameworks
 from chibo4tot.locate import locate_problems, parse_model
-from chibo4tot.models.framework import CompositeIndicator, Framework, LevelIndicator
+from chibo4tot.models.framework import Framework, LevelIndicator
 from chibo4tot.models.types import UNIT_KIND_LABELS
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 from chibo4tot.schema import render_schemas
-from chibo4tot.values import AnyIndicator
+from chibo4tot.items import assessable_items, period_max
+from chibo4tot.values import AnyIndicator, plain_number
 
 
 def q(text: str) -> str:
@@ -104,13 +106,13 @@ def _criteria_readme(fw: Framework) -> str:
     ).format(id=fw.id)
 
 
-def _hint(ind: AnyIndicator) -> str:
+def _hint(ind: AnyIndicator, top: Decimal) -> str:
     if ind.kind == "pass_fail":
         hint = _("ghi Đạt hoặc Không đạt")
-    elif isinstance(ind, LevelIndicator | CompositeIndicator):
+    elif isinstance(ind, LevelIndicator):
         hint = _("chọn: {levels}").format(levels=" / ".join(level.name for level in ind.levels))
     elif ind.kind == "points":
-        hint = _("số điểm từ 0 đến {max}").format(max=ind.points)
+        hint = _("số điểm từ 0 đến {max}").format(max=plain_number(top))
     else:
         hint = _("ghi một số")
     if ind.optional:
@@ -118,7 +120,7 @@ def _hint(ind: AnyIndicator) -> str:
     return hint
 
 
-def _assessment_block(fw: Framework, period: set[str]) -> str:
+def _assessment_block(fw: Framework, period: set[str], kind: str) -> str:
     lines = [
         _(
             "# Tự đánh giá: ghi giá trị sau dấu hai chấm; có thể thêm ghi chú, minh chứng:\n"
@@ -127,14 +129,23 @@ def _assessment_block(fw: Framework, period: set[str]) -> str:
         "assessment:\n",
     ]
     count = 0
-    for criterion in fw.criteria:
-        for ind in criterion.indicators:
-            if ind.source != "self" or ind.period not in period:
+    extras: list[str] = []
+    for item in assessable_items(fw).values():
+        if item.indicator is not None:
+            ind = item.indicator
+            if item.period not in period or (ind.applies_to is not None and kind not in ind.applies_to):
                 continue
             count += 1
             lines.append(f"  # {ind.id}. {ind.name}\n")
-            lines.append(f"  {q(ind.id)}:   # {_hint(ind)}\n")
-    if not count:
+            lines.append(f"  {q(ind.id)}:   # {_hint(ind, period_max(ind, item.parent))}\n")
+        elif "year" in period:
+            # Bonus and deductions may be counted in any record; the year record offers them.
+            entry = item.bonus or item.deduction
+            assert entry is not None
+            label = _("điểm thưởng") if item.bonus else _("điểm trừ")
+            extras.append(f"  # {label}: {entry.name}\n  {q(item.id)}: 0   # {_('số lần')}\n")
+    lines.extend(extras)
+    if not count and not extras:
         return "assessment: {}\n"
     return "".join(lines)
 
@@ -169,7 +180,7 @@ def render_month_record(fw: Framework, unit: Unit, month: str) -> str:
         + "  held: false\n"
         + "  combined_with_regular: false\n"
         + _("  topic:                 # chủ đề\n")
-        + _assessment_block(fw, {"month", "quarter"})
+        + _assessment_block(fw, {"month", "quarter"}, unit.kind.value)
         + _("# Sự việc trong tháng (kỷ luật, khiếu nại vượt cấp…), nếu có\n")
         + "events: []\n"
     )
@@ -192,7 +203,7 @@ def render_year_record(fw: Framework, unit: Unit, year: int) -> str:
         + _("# Các vụ kỷ luật trong năm: - {member: …, form: Khiển trách, self_detected_remedied: false}\n")
         + "discipline: []\n"
         + "new_members: 0\n"
-        + _assessment_block(fw, {"year"})
+        + _assessment_block(fw, {"year"}, unit.kind.value)
     )
 
 

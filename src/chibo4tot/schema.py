@@ -26,10 +26,30 @@ def build_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def _relaxed(node: Any) -> Any:
+    """The same schema with nothing required and ``oneOf`` loosened to ``anyOf``."""
+    if isinstance(node, dict):
+        out = {("anyOf" if k == "oneOf" else k): _relaxed(v) for k, v in node.items() if k != "required"}
+        out.pop("discriminator", None)
+        return out
+    if isinstance(node, list):
+        return [_relaxed(v) for v in node]
+    return node
+
+
+def build_extends_schema() -> dict[str, Any]:
+    """A framework that ``extends`` another lists only what it changes: every key is optional."""
+    schema = _relaxed(build_schema("framework"))
+    schema["title"] = "Khung tiêu chí kế thừa (extends) một khung khác — chỉ ghi những điểm thay đổi"
+    schema["required"] = ["id", "extends"]
+    return dict(schema)
+
+
 def render_schemas() -> dict[str, str]:
     """File name → JSON text, stable (sorted keys) so staleness is a plain comparison."""
+    schemas = {name: build_schema(name) for name in SCHEMAS}
+    schemas["framework-extends"] = build_extends_schema()
     return {
-        f"{name}.schema.json": json.dumps(build_schema(name), ensure_ascii=False, indent=2, sort_keys=True)
-        + "\n"
-        for name in SCHEMAS
+        f"{name}.schema.json": json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        for name, schema in schemas.items()
     }

@@ -78,6 +78,12 @@ def _as_level(indicator: LevelIndicator | CompositeIndicator, raw: object) -> Le
     )
 
 
+def plain_number(number: Decimal) -> str:
+    """A number as a message shows it: decimal comma, at most 4 places, no trailing zeros."""
+    text = f"{number.quantize(Decimal('0.0001')).normalize():f}"
+    return text.replace(".", ",")
+
+
 def as_pass(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -90,7 +96,28 @@ def as_pass(raw: object) -> bool:
     raise ValueProblem(_("“{value}” không hợp lệ; ghi Đạt hoặc Không đạt").format(value=raw))
 
 
-def read_value(indicator: AnyIndicator, assessed: AssessedValue) -> Value:
+def read_count(assessed: AssessedValue) -> int:
+    """How many times a bonus or deduction item happened: a whole number, or Có/Không (1/0)."""
+    raw = assessed.value
+    if assessed.not_applicable or raw is None:
+        return 0
+    problem = ValueProblem(
+        _("“{value}” không hợp lệ; ghi số lần (số nguyên không âm) hoặc Có/Không").format(value=raw)
+    )
+    if isinstance(raw, bool | str) and not (isinstance(raw, str) and raw.strip().isdigit()):
+        try:
+            return 1 if as_pass(raw) else 0
+        except ValueProblem:
+            raise problem from None
+    number = _as_number(raw)
+    if number < 0 or number != number.to_integral_value():
+        raise problem
+    return int(number)
+
+
+def read_value(
+    indicator: AnyIndicator, assessed: AssessedValue, *, max_points: Decimal | None = None
+) -> Value:
     """Interpret one assessed value; raises ValueProblem with a Vietnamese message."""
     if assessed.not_applicable:
         if not indicator.optional:
@@ -102,7 +129,9 @@ def read_value(indicator: AnyIndicator, assessed: AssessedValue) -> Value:
     if raw is None:
         raise ValueProblem(_("chưa ghi giá trị"))
     if isinstance(raw, str) and _fold(raw) in {"không áp dụng", "ko áp dụng", "n/a"}:
-        return read_value(indicator, assessed.model_copy(update={"not_applicable": True}))
+        return read_value(
+            indicator, assessed.model_copy(update={"not_applicable": True}), max_points=max_points
+        )
     if isinstance(indicator, PassFailIndicator):
         return Value(passed=as_pass(raw))
     if isinstance(indicator, LevelIndicator | CompositeIndicator):
@@ -110,9 +139,10 @@ def read_value(indicator: AnyIndicator, assessed: AssessedValue) -> Value:
         return Value(passed=level.passed, number=level.points, level=level)
     number = _as_number(raw)
     if isinstance(indicator, PointsIndicator):
-        if not 0 <= number <= indicator.points:
+        top = indicator.points if max_points is None else max_points
+        if not 0 <= number <= top:
             raise ValueProblem(
-                _("điểm {value} nằm ngoài khoảng 0..{max}").format(value=raw, max=indicator.points)
+                _("điểm {value} nằm ngoài khoảng 0..{max}").format(value=raw, max=plain_number(top))
             )
         return Value(number=number)
     if isinstance(indicator, CountIndicator | DurationIndicator) and (

@@ -47,7 +47,10 @@ def _short_form(value: Any) -> Any:
     return value
 
 
-Assessment = Annotated[dict[IndicatorId, AssessedValue], BeforeValidator(_short_form)]
+Assessment = Annotated[
+    dict[IndicatorId, AssessedValue],
+    BeforeValidator(_short_form, json_schema_input_type=dict[IndicatorId, AssessedValue | ScalarValue]),
+]
 
 
 class ReviewLayer(Model):
