@@ -83,3 +83,24 @@ def locate_problems(problems: list[Problem]) -> list[Problem]:
             line, col, _found = locate(tree, problem.loc)
             out[i] = problem.located(line or 1, col or 1)
     return out
+
+
+class LineFinder:
+    """``(path, loc)`` → line:col for the few files a command shows (explain), each re-read once."""
+
+    def __init__(self) -> None:
+        self._trees: dict[Path, Any] = {}
+
+    def find(self, path: Path | None, loc: tuple[str | int, ...]) -> tuple[int | None, int | None]:
+        if path is None:
+            return None, None
+        if path not in self._trees:
+            try:
+                self._trees[path] = roundtrip_load(decode(path.read_bytes()))
+            except (OSError, YamlProblem):
+                self._trees[path] = None
+        tree = self._trees[path]
+        if tree is None:
+            return None, None
+        line, col, _found = locate(tree, loc)
+        return line, col

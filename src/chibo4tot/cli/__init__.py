@@ -1,6 +1,11 @@
 """Command line: thin commands over the Python API."""
 
-from chibo4tot.cli import commands_criteria, commands_scaffold, commands_validate  # noqa: F401
+from chibo4tot.cli import (  # noqa: F401
+    commands_criteria,
+    commands_scaffold,
+    commands_score,
+    commands_validate,
+)
 from chibo4tot.cli.app import app, run
 
 main = run

@@ -1,0 +1,188 @@
+"""``chibo4tot score`` and ``chibo4tot explain``: ratings per unit, and every point traced to its file:line."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.output import print_count, print_problems
+from chibo4tot.errors import ExitCode, Severity, UsageError
+from chibo4tot.evaluate import Evaluation, evaluate, years_with_records
+from chibo4tot.explain import render_explain, where_finder
+from chibo4tot.i18n import _
+from chibo4tot.loading import find_workspace, load_workspace
+from chibo4tot.locate import LineFinder
+from chibo4tot.views import results_json, status_label, summary_lines, unit_row
+
+FORMATS = ("table", "json", "csv")
+
+
+def default_as_of(year: int, today: dt.date, recorded_months: set[int]) -> int:
+    """Past years are complete; this year counts through last month (or the latest record, if later)."""
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return max(recorded_months, default=0)
+    return max(today.month - 1, max(recorded_months, default=0))
+
+
+def _evaluate(directory: Path, year: int | None, month: int | None) -> Evaluation:
+    root = find_workspace(directory)
+    today = dt.date.today()  # the only clock read: the CLI passes it down
+    if month is not None and not 1 <= month <= 12:
+        raise UsageError(_("--month phải từ 1 đến 12"))
+    if year is None:
+        ws = load_workspace(root)
+        year = max(years_with_records(ws), default=today.year)
+    if month is None:
+        ws = load_workspace(root, year=year)
+        recorded = {
+            int(rf.record.month[5:])
+            for rf in ws.month_records
+            if int(rf.record.month[:4]) == year  # type: ignore[union-attr]
+        }
+        month = default_as_of(year, today, recorded)
+    return evaluate(root, year, as_of=month)
+
+
+def _report_problems(ev: Evaluation, keep_going: bool) -> bool:
+    """Print problems to stderr; True when results may still be shown."""
+    errors, warnings, files = print_problems(ev.problems.items)
+    print_count(errors, warnings, files)
+    return not errors or keep_going
+
+
+@app.command()
+@handled
+def score(
+    directory: Path = typer.Argument(
+        Path("."), help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
+    ),
+    year: int | None = typer.Option(None, "--year", help="Năm đánh giá (mặc định: năm gần nhất có hồ sơ)."),
+    month: int | None = typer.Option(
+        None,
+        "--month",
+        help="Tính đến hết tháng này (mặc định: cả năm, hoặc đến tháng trước nếu là năm nay).",
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="Chỉ hiện một chi bộ (mã)."),
+    fmt: str = typer.Option("table", "--format", help="Định dạng: table (bảng), json hoặc csv."),
+    keep_going: bool = typer.Option(
+        False, "--keep-going", help="Vẫn chấm các chi bộ có hồ sơ hợp lệ khi có lỗi ở tệp khác."
+    ),
+) -> None:
+    """Chấm điểm và xếp loại các chi bộ trong năm, kèm lý do không đạt."""
+    if fmt not in FORMATS:
+        raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
+    ev = _evaluate(directory, year, month)
+    show = _report_problems(ev, keep_going)
+    results = ev.results
+    if unit is not None:
+        known = {r.unit.id for r in results.units}
+        if unit not in known:
+            raise UsageError(_("không có chi bộ “{id}” trong kết quả chấm").format(id=unit))
+        results.units = [r for r in results.units if r.unit.id == unit]
+    root_id = ev.workspace.config.id if ev.workspace.config else ""
+    if show:
+        if fmt == "json":
+            data = results_json(results, ev.problems.sorted(), root_id)
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        elif fmt == "csv":
+            typer.echo(_csv(ev), nl=False)
+        else:
+            _table(ev)
+    if ev.problems.errors:
+        raise typer.Exit(int(ExitCode.INPUT))
+
+
+def _headers(ev: Evaluation) -> list[tuple[str, str]]:
+    first = ev.results.units[0] if ev.results.units else None
+    cols = [("id", _("Mã")), ("name", _("Chi bộ"))]
+    if first is not None:
+        cols += [(f"criterion:{c.id}", _("TC{id}").format(id=c.id)) for c in first.criteria]
+    cols += [
+        ("bonus", _("Thưởng")),
+        ("deductions", _("Trừ")),
+        ("total", _("Tổng")),
+        ("rating", _("Xếp loại")),
+        ("verdict", _("Kết quả")),
+        ("months", _("Tháng")),
+        ("reasons", _("Lý do / cần có")),
+    ]
+    return cols
+
+
+def _csv(ev: Evaluation) -> str:
+    buffer = io.StringIO()
+    headers = _headers(ev)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([label for _key, label in headers])
+    for r in ev.results.units:
+        row = unit_row(r)
+        writer.writerow([row.get(key, "") for key, _label in headers])
+    return "\ufeff" + buffer.getvalue()  # the BOM makes Excel read UTF-8
+
+
+def _table(ev: Evaluation) -> None:
+    """A compact table (one row per unit), then the reasons in full below it, then the summary."""
+    results = ev.results
+    title = _("Kết quả “Chi bộ 4 tốt” năm {year}").format(year=results.year)
+    if results.as_of < 12:
+        title += " " + _("(tính đến hết tháng {m})").format(m=results.as_of)
+    table = Table(title=title)
+    headers = [h for h in _headers(ev) if h[0] not in ("id", "reasons", "bonus", "deductions")]
+    for key, label in headers:
+        numeric = key.startswith("criterion:") or key in ("total", "months")
+        table.add_column(label, justify="right" if numeric else "left", overflow="fold")
+    for r in results.units:
+        row = unit_row(r)
+        style = {"recognised": "green", "not_recognised": "red"}.get(r.status, "yellow")
+        row["verdict"] = f"[{style}]{row['verdict']}[/{style}]"
+        table.add_row(*(row.get(key, "") for key, _label in headers))
+    console = Console(width=None if sys.stdout.isatty() else 140, highlight=False)
+    console.print(table)
+    for r in results.units:
+        if r.reasons or r.needed:
+            console.print(f"[bold]{r.unit.name}[/bold] ({r.unit.id}): {status_label(r)}")
+            for reason in r.reasons:
+                console.print(f"  - {reason}")
+            if r.needed:
+                console.print("  " + _("Cần có: {needed}.").format(needed="; ".join(r.needed)))
+    for line in summary_lines(results):
+        console.print(line)
+
+
+@app.command()
+@handled
+def explain(
+    unit: str = typer.Argument(..., help="Mã chi bộ cần giải thích."),
+    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
+    year: int | None = typer.Option(None, "--year", help="Năm đánh giá (mặc định: năm gần nhất có hồ sơ)."),
+    month: int | None = typer.Option(None, "--month", help="Tính đến hết tháng này."),
+) -> None:
+    """Giải thích từng điểm, điều kiện và lý do của một chi bộ, kèm tệp:dòng."""
+    ev = _evaluate(directory, year, month)
+    found = next((r for r in ev.results.units if r.unit.id == unit), None)
+    if found is None:
+        if unit in ev.blocked:
+            print_problems(ev.problems.items)
+            raise typer.Exit(int(ExitCode.INPUT))
+        known = ", ".join(r.unit.id for r in ev.results.units) or "—"
+        raise UsageError(
+            _("không có chi bộ “{id}” trong kết quả chấm; các chi bộ: {known}").format(id=unit, known=known)
+        )
+    unit_problems = [
+        p for p in ev.problems.items if p.severity is Severity.WARNING and p.path and unit in p.path.parts
+    ]
+    print_problems(unit_problems)
+    finder = LineFinder()
+    for line in render_explain(found, where_finder(finder.find)):
+        typer.echo(line)

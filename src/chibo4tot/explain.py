@@ -1,0 +1,157 @@
+"""``explain``: every criterion, indicator, period, bonus, deduction, gate and band of one unit, with file:line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from chibo4tot.errors import Loc
+from chibo4tot.formatting import vn_number
+from chibo4tot.i18n import _
+from chibo4tot.scoring.results import GateResult, IndicatorResult, PeriodScore, UnitResult
+from chibo4tot.views import status_label
+
+Where = Callable[[Path | None, Loc], str]
+
+
+def where_finder(find: Callable[[Path | None, Loc], tuple[int | None, int | None]]) -> Where:
+    """``path:line`` relative to the current folder, or "" when there is no file behind a value."""
+
+    def where(path: Path | None, loc: Loc) -> str:
+        if path is None:
+            return ""
+        line, _col = find(path, loc)
+        try:
+            shown = os.path.relpath(path)
+        except ValueError:
+            shown = str(path)
+        shown = str(path) if shown.startswith("..") else shown
+        return f"{shown}:{line}" if line else shown
+
+    return where
+
+
+def _pts(value: Fraction | Decimal | None) -> str:
+    return "—" if value is None else vn_number(value, 2)
+
+
+def _period_line(p: PeriodScore, top: Decimal, where: Where, indent: str) -> list[str]:
+    got = None if p.fraction is None else p.fraction * Fraction(top)
+    src = where(p.path, p.loc)
+    line = f"{indent}{p.label}: {p.value} — {p.rule} → {_pts(got)}/{vn_number(top, 2)}"
+    if p.fraction is None:
+        line = f"{indent}{p.label}: {p.value} — {p.rule}"
+    out = [line + (f"  [{src}]" if src else "")]
+    for child in p.children:
+        csrc = where(child.score.path, child.score.loc)
+        out.append(
+            f"{indent}    {child.id}: {child.score.value} — {child.score.rule} → "
+            f"{_pts(child.points)}/{vn_number(child.max_points, 2)}" + (f"  [{csrc}]" if csrc else "")
+        )
+    return out
+
+
+def _indicator_lines(ind: IndicatorResult, where: Where) -> list[str]:
+    head = f"  {ind.id}. {ind.name}"
+    if ind.not_applicable:
+        return [head, "    " + _("không áp dụng: không tính vào điểm tối đa ({rule})").format(rule=ind.rule)]
+    lines = [
+        head,
+        "    "
+        + _("{points}/{max} điểm — {rule}").format(
+            points=_pts(ind.points), max=vn_number(ind.max_points, 2), rule=ind.rule
+        ),
+    ]
+    for p in ind.periods:
+        if not p.remaining:
+            lines.extend(_period_line(p, ind.period_max or ind.max_points, where, "      "))
+    return lines
+
+
+def _gate_line(g: GateResult, where: Where) -> str:
+    mark = {"passed": _("đạt"), "failed": _("KHÔNG ĐẠT"), "pending": _("chưa xét")}[g.status]
+    src = where(g.path, g.loc)
+    return (
+        f"  [{mark}] {g.id}: {g.detail}"
+        + (f"  [{src}]" if src else "")
+        + (f"\n      → {g.reason}" if g.status == "failed" else "")
+    )
+
+
+def render_explain(r: UnitResult, where: Where) -> list[str]:
+    lines = [
+        _("{name} ({id}) — năm {year}, khung tiêu chí {fw}").format(
+            name=r.unit.name, id=r.unit.id, year=r.year, fw=r.framework_id
+        ),
+        _("Hồ sơ tháng: {got}/{as_of}").format(got=len(r.months_recorded), as_of=r.as_of)
+        + (
+            "; " + _("thiếu tháng {months}").format(months=", ".join(f"{m:02d}" for m in r.months_missing))
+            if r.months_missing
+            else ""
+        )
+        + (f"; {_('hồ sơ cuối năm')}: {where(r.year_path, ())}" if r.year_path else ""),
+        "",
+    ]
+    for c in r.criteria:
+        title = _("Tiêu chí {id}. {name}: {points}/{max} điểm").format(
+            id=c.id, name=c.name, points=_pts(c.points), max=vn_number(c.max_points, 2)
+        )
+        if c.min_points is not None:
+            title += " " + _("(tối thiểu {min}: {ok})").format(
+                min=vn_number(c.min_points, 2), ok=_("đạt") if c.passed else _("không đạt")
+            )
+        lines.append(title)
+        if c.applicable_max != c.max_points:
+            lines.append(
+                "  "
+                + _("quy đổi: {raw}/{applicable} × {max}").format(
+                    raw=_pts(c.raw), applicable=vn_number(c.applicable_max, 2), max=vn_number(c.max_points, 2)
+                )
+            )
+        if c.deduction:
+            lines.append("  " + _("trừ {points} điểm (xem điểm trừ)").format(points=_pts(c.deduction)))
+        for ind in c.indicators:
+            lines.extend(_indicator_lines(ind, where))
+        lines.append("")
+    lines.append(_("Điểm thưởng: {points}").format(points=_pts(r.bonus)))
+    for item in r.bonus_items:
+        src = ", ".join(filter(None, (where(p, loc) for p, loc in item.sources)))
+        lines.append(
+            f"  {item.id}. {item.name}: {item.count} × → {_pts(item.points)}" + (f"  [{src}]" if src else "")
+        )
+    lines.append(_("Điểm trừ:"))
+    for item in r.deductions:
+        src = ", ".join(filter(None, (where(p, loc) for p, loc in item.sources)))
+        target = _("tiêu chí {id}").format(id=item.criterion) if item.criterion else _("tổng điểm")
+        lines.append(
+            f"  {item.id}. {item.name}: {item.count} → −{_pts(item.points)} ({target})"
+            + (f"  [{src}]" if src else "")
+        )
+    if not r.deductions:
+        lines.append("  " + _("không có"))
+    lines.append(_("Điều kiện loại trừ:"))
+    lines.extend(_gate_line(g, where) for g in r.gates)
+    lines.append(
+        _("Tổng điểm: {total}/{max}; xếp loại: {rating}").format(
+            total=_pts(r.total), max=vn_number(r.max_total, 2), rating=r.rating or "—"
+        )
+        + (f" — {r.rating_rule}" if r.rating_rule else "")
+    )
+    for gap in r.review_gaps:
+        lines.append(
+            _("Chênh lệch thẩm định ở chỉ tiêu {id} ({label}): tự chấm {own}, sau thẩm định {final}").format(
+                id=gap.indicator, label=gap.label, own=_pts(gap.self_points), final=_pts(gap.final_points)
+            )
+            + f"  [{where(gap.path, gap.loc)}]"
+        )
+    lines.append("")
+    lines.append(_("Kết luận: {verdict}").format(verdict=status_label(r)))
+    lines.extend(f"  - {reason}" for reason in r.reasons)
+    if r.needed:
+        lines.append(_("Cần có: {needed}.").format(needed="; ".join(r.needed)))
+    if r.streak > 1:
+        lines.append(_("{n} năm liền đạt “Chi bộ 4 tốt”.").format(n=r.streak))
+    return lines

@@ -1,0 +1,53 @@
+"""The one place numbers, percentages and dates are rounded (half-up) and written the Vietnamese way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+from babel.numbers import format_decimal
+
+LOCALE = "vi"
+RATE_PLACES = 4  # a rate is kept to 4 places: 0.4152, shown as 41,52%
+
+Number = Fraction | Decimal | int
+
+
+def round_half_up(value: Number, places: int) -> Decimal:
+    """Round exactly (no binary floats) half away from zero to ``places`` decimals."""
+    x = value if isinstance(value, Fraction) else Fraction(value)
+    scaled = x * 10**places
+    magnitude = math.floor(abs(scaled) + Fraction(1, 2))
+    digits = -magnitude if scaled < 0 else magnitude
+    return Decimal(digits).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """A recognition rate, rounded once: 142/342 → 0.4152."""
+    return round_half_up(Fraction(part, whole), RATE_PLACES) if whole else None
+
+
+def vn_number(value: Number, places: int = 2, *, fixed: bool = False) -> str:
+    """8.5 → "8,5"; 12345.5 → "12.345,5"; with ``fixed`` the zeros stay: "94,50"."""
+    rounded = round_half_up(value, places)
+    pattern = "#,##0" + (("." + ("0" if fixed else "#") * places) if places else "")
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
+
+
+def vn_percent(value: Number | None, places: int = 2) -> str:
+    """0.4152 → "41,52%" (the rate is rounded first, so every output shows the same figure)."""
+    if value is None:
+        return "—"
+    share = value if isinstance(value, Fraction) else Fraction(value)
+    return vn_number(round_half_up(share * 100, places), places, fixed=True) + "%"
+
+
+def vn_date_line(place: str, day: dt.date) -> str:
+    """The date line of a party document: "Thượng Phùng, ngày 05 tháng 02 năm 2025".
+
+    Hướng dẫn 36-HD/VPTW: days below 10 and months 1 and 2 are written with a leading zero.
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"

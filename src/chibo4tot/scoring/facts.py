@@ -1,0 +1,150 @@
+"""Numbers the framework reads from the records' facts (attendance, duration, classifications…). Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from chibo4tot.errors import Loc
+from chibo4tot.models.records import MonthRecord, YearRecord
+from chibo4tot.models.types import Classification
+from chibo4tot.models.workspace import Unit
+from chibo4tot.scoring.numbers import ratio
+
+R = TypeVar("R", MonthRecord, YearRecord)
+FactValue = bool | int | Fraction | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef(Generic[R]):
+    """A validated record and the file it came from (for explain's file:line)."""
+
+    record: R
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRecords:
+    """What scoring needs of one unit in one year."""
+
+    unit: Unit
+    months: Mapping[int, RecordRef[MonthRecord]]
+    year: RecordRef[YearRecord] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    value: FactValue
+    loc: Loc
+
+
+def month_fact(rec: MonthRecord, fact: str, excused_streak: int) -> Fact:
+    """The value of one month fact, and where in the record it comes from."""
+    m = rec.meeting
+    if fact == "meeting_held":
+        return Fact(m.held, ("meeting", "held"))
+    if fact == "attendance_rate":
+        return Fact(ratio(m.present, m.members - m.exempt) if m.held else Fraction(0), ("meeting", "present"))
+    if fact == "duration_minutes":
+        return Fact(m.duration_minutes if m.held else 0, ("meeting", "duration_minutes"))
+    if fact == "unexcused_absences":
+        return Fact(m.unexcused, ("meeting", "unexcused"))
+    if fact == "excused_absences":
+        return Fact(m.excused, ("meeting", "excused"))
+    if fact == "max_excused_streak":
+        return Fact(excused_streak, ("meeting", "absentees"))
+    if fact in ("chi_uy_met_before", "draft_resolution", "minutes_recorded"):
+        # Not written down counts as not done: the record is the evidence.
+        return Fact(bool(getattr(m, fact)) and m.held, ("meeting", fact))
+    if fact == "thematic_held":
+        return Fact(rec.thematic is not None and rec.thematic.held, ("thematic", "held"))
+    if fact == "meeting_quality":
+        return Fact(m.quality, ("meeting", "quality"))
+    raise KeyError(fact)
+
+
+def thematic_combined(rec: MonthRecord) -> bool:
+    return rec.thematic is not None and rec.thematic.held and rec.thematic.combined_with_regular
+
+
+def excused_streaks(months: Mapping[int, RecordRef[MonthRecord]]) -> dict[int, int]:
+    """Per month: the longest run, ending that month, of one member absent with reason.
+
+    A month without a record neither breaks nor extends a run: consecutive means consecutive
+    recorded meetings.
+    """
+    runs: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for month in sorted(months):
+        absent = {a.name for a in months[month].record.meeting.absentees if a.excused}
+        runs = {name: runs.get(name, 0) + 1 for name in absent}
+        out[month] = max(runs.values(), default=0)
+    return out
+
+
+def discipline_cases(
+    year: RecordRef[YearRecord] | None,
+    months: Mapping[int, RecordRef[MonthRecord]],
+    *,
+    except_self_remedied: bool = True,
+) -> list[tuple[str, Loc, Path | None]]:
+    """Distinct disciplinary cases (one violation counts once) with where each is written.
+
+    The year record's list is authoritative; before it exists, the months' discipline events count.
+    """
+    seen: dict[str, tuple[str, Loc, Path | None]] = {}
+    if year is not None:
+        for i, case in enumerate(year.record.discipline):
+            if except_self_remedied and case.self_detected_remedied:
+                continue
+            key = case.violation or f"#{i}"
+            label = case.violation or case.form if case.member is None else f"{case.member}: {case.form}"
+            seen.setdefault(key, (label, ("discipline", i), year.path))
+        return list(seen.values())
+    for month in sorted(months):
+        ref = months[month]
+        for i, event in enumerate(ref.record.events):
+            if event.kind != "discipline" or (except_self_remedied and event.self_detected_remedied):
+                continue
+            seen.setdefault(event.description, (event.description, ("events", i), ref.path))
+    return list(seen.values())
+
+
+def member_share(year: YearRecord, at_least: Classification) -> Fraction | None:
+    """Share of rated members (those not yet rated are left out) rated ``at_least`` or better."""
+    mc = year.member_classification
+    if mc is None:
+        return None
+    counts = {
+        Classification.HTXSNV: mc.htxsnv,
+        Classification.HTTNV: mc.httnv,
+        Classification.HTNV: mc.htnv,
+        Classification.KHTNV: mc.khtnv,
+    }
+    good = sum(n for level, n in counts.items() if level.at_least(at_least))
+    return ratio(good, mc.rated)
+
+
+def year_fact(
+    ref: RecordRef[YearRecord],
+    fact: str,
+    months: Mapping[int, RecordRef[MonthRecord]],
+    sub_units_share: Fraction | None = None,
+) -> Fact:
+    rec = ref.record
+    if fact == "annual_classification":
+        return Fact(rec.annual_classification.value if rec.annual_classification else None, (fact,))
+    if fact == "members_good_share":
+        return Fact(member_share(rec, Classification.HTTNV), ("member_classification",))
+    if fact == "members_excellent_share":
+        return Fact(member_share(rec, Classification.HTXSNV), ("member_classification",))
+    if fact == "discipline_cases":
+        return Fact(len(discipline_cases(ref, months)), ("discipline",))
+    if fact == "new_members":
+        return Fact(rec.new_members, ("new_members",))
+    if fact == "sub_units_recognised_share":
+        return Fact(sub_units_share, ())
+    raise KeyError(fact)

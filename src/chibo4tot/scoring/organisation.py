@@ -1,0 +1,124 @@
+"""The whole organisation in one year: cells first, then the đảng bộ over them; quotas, roll-ups, streaks. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+
+from chibo4tot.i18n import _
+from chibo4tot.models.framework import Framework
+from chibo4tot.models.types import UnitKind
+from chibo4tot.models.workspace import Unit
+from chibo4tot.scoring.facts import UnitRecords
+from chibo4tot.scoring.results import Summary, Tally, UnitResult, YearResults
+from chibo4tot.scoring.unit import score_unit
+from chibo4tot.scoring.verdict import apply_quota, recognise
+
+CELL_KINDS = frozenset({UnitKind.CHI_BO_TRUC_THUOC, UnitKind.CHI_BO_CO_SO})
+FrameworkFor = Callable[[Unit], Framework | None]
+
+
+def _depths(units: list[Unit]) -> dict[str, int]:
+    parents = {u.id: u.parent for u in units}
+    depth: dict[str, int] = {}
+    for u in units:
+        d, walk, seen = 0, u.parent, {u.id}
+        while walk is not None and walk in parents and walk not in seen:
+            seen.add(walk)
+            d, walk = d + 1, parents[walk]
+        depth[u.id] = d
+    return depth
+
+
+def score_year(
+    year: int,
+    units: list[Unit],
+    records: Mapping[str, UnitRecords],
+    framework_for: FrameworkFor,
+    *,
+    as_of: int = 12,
+    root_id: str = "",
+) -> YearResults:
+    """Score every unit that has a framework for the year; the deepest units first, so a đảng bộ sees
+    its cells' verdicts. Quotas apply within each level before recognition."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for u in units:
+        if u.parent is not None:
+            children[u.parent].append(u.id)
+    depth = _depths(units)
+    done: dict[str, UnitResult] = {}
+    unscored: list[tuple[Unit, str]] = []
+    for level in sorted(set(depth.values()), reverse=True):
+        batch: list[tuple[Framework, UnitResult]] = []
+        for u in (u for u in units if depth[u.id] == level):
+            fw = framework_for(u)
+            if fw is None:
+                unscored.append(
+                    (
+                        u,
+                        _("không có khung tiêu chí áp dụng cho loại tổ chức này trong năm {year}").format(
+                            year=year
+                        ),
+                    )
+                )
+                continue
+            kids = [done[k] for k in children.get(u.id, []) if k in done]
+            share = Fraction(sum(1 for k in kids if k.recognised), len(kids)) if kids else None
+            data = records.get(u.id) or UnitRecords(u, {})
+            batch.append((fw, score_unit(fw, data, year, as_of, share)))
+        for fw in {id(f): f for f, _r in batch}.values():
+            same = [r for f, r in batch if f is fw]
+            for quota in fw.quotas:
+                apply_quota(
+                    quota, same, lambda r, q=quota: (r.unit.parent or root_id) if q.scope == "parent" else ""
+                )
+        for fw, result in batch:
+            recognise(fw, result)
+            done[result.unit.id] = result
+    order = {u.id: i for i, u in enumerate(units)}
+    results = sorted(done.values(), key=lambda r: order[r.unit.id])
+    fw_ids = Counter(r.framework_id for r in results)
+    main_id = fw_ids.most_common(1)[0][0] if fw_ids else ""
+    main_title = next((r.framework_title for r in results if r.framework_id == main_id), "")
+    return YearResults(year, as_of, main_id, main_title, results, summarise(results, root_id), unscored)
+
+
+def summarise(results: list[UnitResult], root_id: str = "") -> Summary:
+    """Counts over cells by kind and by parent; đảng bộ verdicts apart; what failed most."""
+    cells, dang_bo = Tally(), Tally()
+    by_kind: dict[str, Tally] = {}
+    by_parent: dict[str, Tally] = {}
+    failed_criteria: Counter[str] = Counter()
+    failed_gates: Counter[str] = Counter()
+    for r in results:
+        counted = r.recognised
+        if r.unit.kind in CELL_KINDS:
+            for tally in (
+                cells,
+                by_kind.setdefault(r.unit.kind.value, Tally()),
+                by_parent.setdefault(r.unit.parent or root_id, Tally()),
+            ):
+                tally.units += 1
+                tally.recognised += counted
+        else:
+            dang_bo.units += 1
+            dang_bo.recognised += counted
+        failed_criteria.update(c.id for c in r.criteria if not c.passed)
+        failed_gates.update(g.id for g in r.gates if g.status == "failed")
+    return Summary(cells, by_kind, by_parent, dang_bo, dict(failed_criteria), dict(failed_gates))
+
+
+def apply_streaks(current: YearResults, earlier: Mapping[int, YearResults]) -> None:
+    """ "N năm liền": consecutive recognised years ending with this one, each scored with its own framework."""
+    for r in current.units:
+        if not r.recognised:
+            r.streak = 0
+            continue
+        streak, y = 1, current.year - 1
+        while y in earlier:
+            previous = next((p for p in earlier[y].units if p.unit.id == r.unit.id), None)
+            if previous is None or not previous.recognised:
+                break
+            streak, y = streak + 1, y - 1
+        r.streak = streak

@@ -1,0 +1,173 @@
+"""What scoring produces: per unit, criterion, indicator and period, each with its trace. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+from chibo4tot.errors import Loc
+from chibo4tot.models.workspace import Unit
+
+GateStatus = Literal["passed", "failed", "pending"]
+Status = Literal["recognised", "not_recognised", "in_progress"]
+
+
+@dataclass(slots=True)
+class PeriodScore:
+    """One month (or quarter, or the year) of one indicator."""
+
+    label: str  # "03/2024", "Quý 2", "2024"
+    fraction: Fraction | None  # share of the period's maximum; None: not applicable
+    passed: bool
+    value: str  # the value used, as the user wrote it or as computed
+    rule: str  # the rule applied, in Vietnamese
+    path: Path | None = None
+    loc: Loc = ()
+    missing: bool = False  # no record for the period
+    remaining: bool = False  # the period is after the as-of month
+    band: str | None = None  # composite: the grade the period got
+    children: list[IndicatorPeriod] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class IndicatorPeriod:
+    """A sub-indicator of a composite in one period."""
+
+    id: str
+    name: str
+    max_points: Decimal
+    points: Fraction | None  # None: not applicable
+    score: PeriodScore
+
+
+@dataclass(slots=True)
+class IndicatorResult:
+    id: str
+    name: str
+    max_points: Decimal
+    points: Fraction  # exact, on the year's scale
+    best: Fraction  # the most it could still reach (remaining periods at full marks)
+    not_applicable: bool
+    passed: bool
+    rule: str  # the roll-up rule
+    periods: list[PeriodScore] = field(default_factory=list)
+    period_max: Decimal = Decimal(0)  # what one period is worth on its own scale
+
+
+@dataclass(slots=True)
+class CriterionResult:
+    id: str
+    name: str
+    max_points: Decimal
+    min_points: Decimal | None
+    applicable_max: Decimal  # max_points minus not-applicable indicators
+    raw: Fraction  # sum of indicator points before rescaling and deductions
+    deduction: Decimal
+    points: Decimal  # rounded, rescaled to max_points, deductions applied
+    best: Decimal
+    passed: bool
+    indicators: list[IndicatorResult] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LineItem:
+    """A bonus or deduction line."""
+
+    id: str
+    name: str
+    count: int
+    points: Decimal
+    criterion: str | None = None
+    sources: list[tuple[Path | None, Loc]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class GateResult:
+    id: str
+    kind: str
+    status: GateStatus
+    reason: str  # the framework's sentence
+    detail: str  # what was found
+    path: Path | None = None
+    loc: Loc = ()
+
+
+@dataclass(slots=True)
+class ReviewGap:
+    indicator: str
+    label: str
+    self_points: Decimal
+    final_points: Decimal
+    path: Path | None
+    loc: Loc
+
+
+@dataclass(slots=True)
+class UnitResult:
+    unit: Unit
+    framework_id: str
+    framework_title: str
+    year: int
+    as_of: int
+    months_recorded: list[int]
+    months_missing: list[int]
+    criteria: list[CriterionResult]
+    bonus: Decimal
+    bonus_items: list[LineItem]
+    deductions: list[LineItem]
+    total: Decimal
+    best_total: Decimal
+    max_total: Decimal
+    min_total: Decimal
+    rating: str | None
+    rating_rule: str
+    gates: list[GateResult]
+    status: Status = "not_recognised"
+    reasons: list[str] = field(default_factory=list)
+    needed: list[str] = field(default_factory=list)  # what would have been needed
+    demoted_by: str | None = None
+    review_gaps: list[ReviewGap] = field(default_factory=list)
+    monthly: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    streak: int = 0
+    year_path: Path | None = None
+
+    @property
+    def recognised(self) -> bool:
+        return self.status == "recognised"
+
+
+@dataclass(slots=True)
+class Tally:
+    units: int = 0
+    recognised: int = 0
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.recognised, self.units) if self.units else None
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts over the cells (chi bộ); đảng bộ verdicts are tallied apart."""
+
+    cells: Tally
+    by_kind: dict[str, Tally]
+    by_parent: dict[str, Tally]
+    dang_bo: Tally
+    failed_criteria: dict[str, int]
+    failed_gates: dict[str, int]
+
+
+@dataclass(slots=True)
+class YearResults:
+    year: int
+    as_of: int
+    framework_id: str
+    framework_title: str
+    units: list[UnitResult]
+    summary: Summary
+    unscored: list[tuple[Unit, str]] = field(default_factory=list)  # unit, why

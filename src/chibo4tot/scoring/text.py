@@ -1,0 +1,47 @@
+"""Short Vietnamese texts for explain and reasons: operators, periods, facts. Pure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from chibo4tot.formatting import vn_number, vn_percent
+from chibo4tot.i18n import N_, _
+
+_OPS = {">": N_("trên"), ">=": N_("từ"), "<": N_("dưới"), "<=": N_("không quá"), "==": N_("bằng")}
+_RATE_FACTS = frozenset(
+    {"attendance_rate", "members_good_share", "members_excellent_share", "sub_units_recognised_share"}
+)
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def op_text(op: str) -> str:
+    return _(_OPS[op])
+
+
+def fmt_number(value: Fraction | Decimal | int) -> str:
+    return vn_number(value, 4)
+
+
+def fmt_points(value: Fraction | Decimal | int, places: int = 2) -> str:
+    return vn_number(value, places)
+
+
+def fmt_fact(source: str, raw: object) -> str:
+    if raw is None:
+        return "—"
+    if isinstance(raw, bool):
+        return _("có") if raw else _("không")
+    if source in _RATE_FACTS and isinstance(raw, Fraction | Decimal | int):
+        return vn_percent(raw)
+    if isinstance(raw, Fraction | Decimal | int):
+        return fmt_number(raw)
+    return str(raw)
+
+
+def month_label(month: int, year: int) -> str:
+    return f"{month:02d}/{year}"
+
+
+def quarter_label(quarter: int, year: int) -> str:
+    return _("Quý {q}/{year}").format(q=ROMAN[quarter], year=year)

@@ -1,0 +1,230 @@
+"""One unit's year: criteria (rescaled when indicators do not apply), bonus, deductions, gates, rating. Pure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from chibo4tot.formatting import vn_percent
+from chibo4tot.i18n import _
+from chibo4tot.models.framework import (
+    ClassificationGate,
+    Criterion,
+    DisciplineGate,
+    Framework,
+    IndicatorGate,
+    MemberShareGate,
+    MissingMonthsGate,
+    RegistrationGate,
+    SubUnitShareGate,
+)
+from chibo4tot.models.types import CLASSIFICATION_LABELS, Classification
+from chibo4tot.scoring.facts import UnitRecords, discipline_cases, excused_streaks, member_share
+from chibo4tot.scoring.indicators import pick_band, score_indicator
+from chibo4tot.scoring.lines import score_bonus, score_deductions
+from chibo4tot.scoring.numbers import ZERO, exact, round_half_up
+from chibo4tot.scoring.periods import Context
+from chibo4tot.scoring.results import CriterionResult, GateResult, IndicatorResult, UnitResult
+from chibo4tot.scoring.text import fmt_points
+
+
+def score_unit(
+    fw: Framework,
+    data: UnitRecords,
+    year: int,
+    as_of: int,
+    sub_units_share: Fraction | None = None,
+) -> UnitResult:
+    """Everything about one unit's year except what depends on other units (quotas, streaks)."""
+    ctx = Context(data, year, fw.review.gap_warning_points, excused_streaks(data.months), sub_units_share)
+    places = fw.decimal_places
+    results = {c.id: [score_indicator(ind, fw, ctx, as_of) for ind in c.indicators] for c in fw.criteria}
+    deductions = score_deductions(fw, data, places)
+    by_criterion: dict[str, Decimal] = {}
+    for line in deductions:
+        if line.criterion:
+            by_criterion[line.criterion] = by_criterion.get(line.criterion, Decimal(0)) + line.points
+    criteria = [_criterion(c, results[c.id], by_criterion.get(c.id, Decimal(0)), places) for c in fw.criteria]
+    bonus, bonus_items = score_bonus(fw, data, places)
+    off_total = sum((line.points for line in deductions if not line.criterion), Decimal(0))
+    total = max(Decimal(0), sum((c.points for c in criteria), Decimal(0)) + bonus - off_total)
+    best_total = max(Decimal(0), sum((c.best for c in criteria), Decimal(0)) + bonus - off_total)
+    months_recorded = sorted(m for m in data.months if m <= as_of)
+    missing = [m for m in range(1, as_of + 1) if m not in data.months]
+    gates = [_gate(g, fw, data, year, as_of, missing, results, sub_units_share) for g in fw.gates]
+    result = UnitResult(
+        unit=data.unit,
+        framework_id=fw.id,
+        framework_title=fw.title,
+        year=year,
+        as_of=as_of,
+        months_recorded=months_recorded,
+        months_missing=missing,
+        criteria=criteria,
+        bonus=bonus,
+        bonus_items=bonus_items,
+        deductions=deductions,
+        total=total,
+        best_total=best_total,
+        max_total=sum((c.max_points for c in fw.criteria), Decimal(0)),
+        min_total=fw.recognition.min_total,
+        rating=None,
+        rating_rule="",
+        gates=gates,
+        review_gaps=ctx.gaps,
+        monthly=_monthly(fw, results, data, as_of, places),
+        warnings=ctx.warnings,
+        year_path=data.year.path if data.year else None,
+    )
+    rate(fw, result)
+    return result
+
+
+def _criterion(
+    c: Criterion, indicators: list[IndicatorResult], deduction: Decimal, places: int
+) -> CriterionResult:
+    applicable = sum((exact(i.max_points) for i in indicators if not i.not_applicable), ZERO)
+    raw = sum((i.points for i in indicators if not i.not_applicable), ZERO)
+    best_raw = sum((i.best for i in indicators if not i.not_applicable), ZERO)
+    full = exact(c.max_points)
+    # Not applicable indicators leave the maximum; what remains is rescaled to the criterion's maximum
+    # so its minimum keeps its meaning.
+    scale = full / applicable if applicable else ZERO
+    points = max(Decimal(0), round_half_up(raw * scale, places) - deduction)
+    best = max(Decimal(0), round_half_up(best_raw * scale, places) - deduction)
+    passed = c.min_points is None or points >= c.min_points
+    return CriterionResult(
+        c.id,
+        c.name,
+        c.max_points,
+        c.min_points,
+        Decimal(str(applicable)) if applicable.denominator == 1 else round_half_up(applicable, 4),
+        raw,
+        deduction,
+        points,
+        best,
+        passed,
+        indicators,
+    )
+
+
+def _monthly(
+    fw: Framework, results: dict[str, list[IndicatorResult]], data: UnitRecords, as_of: int, places: int
+) -> dict[int, dict[str, Decimal]]:
+    """Points per criterion for each recorded month, from the monthly indicators, on the criterion's scale."""
+    out: dict[int, dict[str, Decimal]] = {}
+    for month in sorted(m for m in data.months if m <= as_of):
+        row: dict[str, Decimal] = {}
+        for c in fw.criteria:
+            got, top = ZERO, ZERO
+            for ind, res in zip(c.indicators, results[c.id], strict=True):
+                if ind.period != "month" or res.not_applicable or len(res.periods) < month:
+                    continue
+                period = res.periods[month - 1]
+                if period.fraction is None:
+                    continue
+                got += period.fraction * exact(ind.points)
+                top += exact(ind.points)
+            if top:
+                row[c.id] = round_half_up(got * exact(c.max_points) / top, places)
+        out[month] = row
+    return out
+
+
+def rate(fw: Framework, result: UnitResult) -> None:
+    """The rating band over the total, capped when the band's conditions fail."""
+    if fw.rating is None:
+        return
+    failed_gates = any(g.status == "failed" for g in result.gates)
+    criteria_ok = all(c.passed for c in result.criteria)
+    at_max = {
+        i.id
+        for c in result.criteria
+        for i in c.indicators
+        if i.not_applicable or i.points == exact(i.max_points)
+    }
+
+    def conditions_met(band: object) -> bool:
+        cond = getattr(band, "conditions", None)
+        if cond is None:
+            return True
+        return (
+            (not cond.criteria_min_met or criteria_ok)
+            and (not cond.no_failed_gates or not failed_gates)
+            and all(i in at_max for i in cond.indicators_at_max)
+        )
+
+    band, capped = pick_band(fw.rating.bands, exact(result.total), conditions_met)
+    result.rating = band.name
+    result.rating_rule = _("{total} điểm → {band}").format(total=fmt_points(result.total), band=band.name)
+    if capped:
+        result.rating_rule += " " + _("(đủ điểm mức {name} nhưng chưa đủ điều kiện kèm theo)").format(
+            name=capped
+        )
+
+
+def _gate(
+    gate: object,
+    fw: Framework,
+    data: UnitRecords,
+    year: int,
+    as_of: int,
+    missing: list[int],
+    results: dict[str, list[IndicatorResult]],
+    sub_units_share: Fraction | None,
+) -> GateResult:
+    year_ref = data.year
+    pending = as_of < 12
+
+    def out(ok: bool | None, detail: str, path: object = None, loc: tuple[str | int, ...] = ()) -> GateResult:
+        status = "pending" if ok is None else ("passed" if ok else "failed")
+        return GateResult(gate.id, gate.kind, status, gate.reason, detail, path, loc)  # type: ignore[attr-defined,arg-type]
+
+    no_year = _("chưa có hồ sơ cuối năm (year.yaml)")
+    if isinstance(gate, DisciplineGate):
+        cases = discipline_cases(year_ref, data.months, except_self_remedied=gate.except_self_remedied)
+        if not cases:
+            return out(True, _("không có vụ kỷ luật nào bị tính"))
+        _label, loc, path = cases[0]
+        detail = _("{n} vụ: {cases}").format(n=len(cases), cases="; ".join(c[0] for c in cases))
+        return out(len(cases) <= gate.max_cases, detail, path, loc)
+    if isinstance(gate, ClassificationGate):
+        if year_ref is None or year_ref.record.annual_classification is None:
+            return out(None if pending else False, no_year if year_ref is None else _("chưa ghi xếp loại"))
+        got: Classification = year_ref.record.annual_classification
+        detail = _("xếp loại: {label}").format(label=_(CLASSIFICATION_LABELS[got]))
+        return out(got.at_least(gate.at_least), detail, year_ref.path, ("annual_classification",))
+    if isinstance(gate, MissingMonthsGate):
+        detail = (
+            _("thiếu tháng {months}").format(months=", ".join(f"{m:02d}" for m in missing))
+            if missing
+            else _("đủ hồ sơ các tháng")
+        )
+        return out(len(missing) <= gate.max_missing, detail)
+    if isinstance(gate, RegistrationGate):
+        ok = year in data.unit.registered
+        detail = _("đã đăng ký năm {year}") if ok else _("không đăng ký năm {year}")
+        return out(ok, detail.format(year=year))
+    if isinstance(gate, IndicatorGate):
+        found = next((i for rs in results.values() for i in rs if i.id == gate.indicator), None)
+        if found is None:
+            return out(True, _("chỉ tiêu không áp dụng"))
+        return out(found.passed or found.not_applicable, _("chỉ tiêu {id}").format(id=gate.indicator))
+    if isinstance(gate, MemberShareGate):
+        share = member_share(year_ref.record, gate.at_least) if year_ref else None
+        if share is None:
+            return out(
+                None if pending else False, no_year if year_ref is None else _("chưa ghi xếp loại đảng viên")
+            )
+        detail = _("{share} đảng viên đạt mức yêu cầu").format(share=vn_percent(share))
+        return out(
+            share >= exact(gate.min_share),
+            detail,
+            year_ref.path if year_ref else None,
+            ("member_classification",),
+        )
+    assert isinstance(gate, SubUnitShareGate)
+    if sub_units_share is None:
+        return out(None if pending else False, _("không có chi bộ trực thuộc được chấm"))
+    detail = _("{share} chi bộ trực thuộc được công nhận").format(share=vn_percent(sub_units_share))
+    return out(sub_units_share >= exact(gate.min_share), detail)

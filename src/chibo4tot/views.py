@@ -1,0 +1,147 @@
+"""Results → the JSON object of the command-line contract, and flat rows for tables and CSV. Pure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from chibo4tot.errors import Problem, Severity, render_loc
+from chibo4tot.formatting import rate, vn_number, vn_percent
+from chibo4tot.i18n import _
+from chibo4tot.scoring.results import Tally, UnitResult, YearResults
+
+STATUS_LABELS = {
+    "recognised": "Đạt",
+    "not_recognised": "Không đạt",
+    "in_progress": "Đang theo dõi",
+}
+
+
+def num(value: Decimal | Fraction | int) -> int | float:
+    """A JSON number: 25 stays 25, 23.50 becomes 23.5 (the value was rounded once already)."""
+    d = value if isinstance(value, Decimal) else Decimal(value.numerator) / Decimal(value.denominator)
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def status_label(result: UnitResult) -> str:
+    return _(STATUS_LABELS[result.status])
+
+
+def parent_of(result: UnitResult, root_id: str) -> str:
+    return result.unit.parent or root_id
+
+
+def _tally(t: Tally) -> dict[str, Any]:
+    r = rate(t.recognised, t.units)
+    return {
+        "units": t.units,
+        "recognised": t.recognised,
+        "recognised_rate": num(r) if r is not None else None,
+    }
+
+
+def unit_json(r: UnitResult, root_id: str) -> dict[str, Any]:
+    return {
+        "id": r.unit.id,
+        "name": r.unit.name,
+        "parent": parent_of(r, root_id),
+        "kind": r.unit.kind.value,
+        "months_recorded": len(r.months_recorded),
+        "months_missing": r.months_missing,
+        "criteria": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "points": num(c.points),
+                "max_points": num(c.max_points),
+                "passed": c.passed,
+            }
+            for c in r.criteria
+        ],
+        "bonus": num(r.bonus),
+        "deductions": num(sum((d.points for d in r.deductions), Decimal(0))),
+        "total": num(r.total),
+        "max_total": num(r.max_total),
+        "rating": r.rating,
+        "recognised": r.recognised,
+        "status": r.status,
+        "reasons": r.reasons,
+        "needed": r.needed,
+        "streak": r.streak,
+        "framework": r.framework_id,
+    }
+
+
+def problem_json(p: Problem) -> dict[str, Any]:
+    return {
+        "path": str(p.path) if p.path else None,
+        "line": p.line,
+        "col": p.col,
+        "severity": "error" if p.severity is Severity.ERROR else "warning",
+        "where": render_loc(tuple(x for x in p.loc if x != "[key]")),
+        "message": p.message,
+    }
+
+
+def results_json(results: YearResults, problems: list[Problem], root_id: str) -> dict[str, Any]:
+    """The object ``score --format json`` prints (contract: DESIGN.md §5)."""
+    s = results.summary
+    summary = _tally(s.cells)
+    summary["by_kind"] = {kind: _tally(t) for kind, t in sorted(s.by_kind.items())}
+    summary["by_parent"] = {parent: _tally(t) for parent, t in sorted(s.by_parent.items())}
+    summary["dang_bo"] = _tally(s.dang_bo)
+    return {
+        "year": results.year,
+        "as_of_month": results.as_of,
+        "framework": {"id": results.framework_id, "title": results.framework_title},
+        "units": [unit_json(r, root_id) for r in results.units],
+        "summary": summary,
+        "problems": [problem_json(p) for p in problems],
+    }
+
+
+def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
+    """One unit as the table and the CSV show it (Vietnamese number format)."""
+    row = {
+        "id": r.unit.id,
+        "name": r.unit.name,
+    }
+    for c in r.criteria:
+        row[f"criterion:{c.id}"] = vn_number(c.points, places, fixed=True)
+    row["bonus"] = vn_number(r.bonus, places)
+    row["deductions"] = vn_number(sum((d.points for d in r.deductions), Decimal(0)), places)
+    row["total"] = vn_number(r.total, places, fixed=True)
+    row["rating"] = r.rating or ""
+    row["verdict"] = status_label(r)
+    row["months"] = f"{len(r.months_recorded)}/{r.as_of}"
+    row["reasons"] = " ".join(r.reasons) if r.reasons else "; ".join(r.needed)
+    return row
+
+
+def summary_lines(results: YearResults) -> list[str]:
+    from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
+
+    s = results.summary
+    lines = [
+        _("Công nhận “Chi bộ 4 tốt”: {n}/{total} chi bộ ({rate}).").format(
+            n=s.cells.recognised,
+            total=s.cells.units,
+            rate=vn_percent(rate(s.cells.recognised, s.cells.units)),
+        )
+    ]
+    for kind, t in sorted(s.by_kind.items()):
+        lines.append(
+            "  "
+            + _("{label}: {n}/{total} ({rate})").format(
+                label=_(UNIT_KIND_LABELS[UnitKind(kind)]),
+                n=t.recognised,
+                total=t.units,
+                rate=vn_percent(rate(t.recognised, t.units)),
+            )
+        )
+    if s.dang_bo.units:
+        lines.append(
+            _("Đảng bộ cơ sở 4 tốt: {n}/{total}.").format(n=s.dang_bo.recognised, total=s.dang_bo.units)
+        )
+    return lines
