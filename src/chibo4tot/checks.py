@@ -242,7 +242,7 @@ def _check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> l
             item = items.get(ident)
             key_loc: Loc = (*prefix, ident, "[key]")
             if item is None:
-                problems.append(_not_assessable(path, ident, indicators.get(ident), key_loc))
+                problems.append(_not_assessable(path, ident, indicators.get(ident), key_loc))  # type: ignore[arg-type]
                 continue
             if item.period is not None and (item.period == "year") != want_year:
                 where = _("hồ sơ năm (year.yaml)") if item.period == "year" else _("hồ sơ tháng")

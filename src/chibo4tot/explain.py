@@ -1,4 +1,4 @@
-"""``explain``: every criterion, indicator, period, bonus, deduction, gate and band of one unit, with file:line."""
+"""``explain``: every criterion, indicator, period, bonus, gate and band of one unit, with file:line."""
 
 from __future__ import annotations
 

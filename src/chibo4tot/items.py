@@ -1,4 +1,4 @@
-"""What a record may assess: self-sourced indicators (composite children included), bonus and deductions. Pure."""
+"""What a record may assess: self-assessed indicators (composite children too), bonus and deductions."""
 
 from __future__ import annotations
 

@@ -10,13 +10,13 @@ from chibo4tot.errors import InputError, Problem, UsageError
 from chibo4tot.frameworks import LoadedFramework
 from chibo4tot.fsio import write_text_atomic
 from chibo4tot.i18n import _
+from chibo4tot.items import assessable_items, period_max
 from chibo4tot.loading import UNITS_FILE, WORKSPACE_FILE, find_workspace, load_frameworks
 from chibo4tot.locate import locate_problems, parse_model
 from chibo4tot.models.framework import Framework, LevelIndicator
 from chibo4tot.models.types import UNIT_KIND_LABELS
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 from chibo4tot.schema import render_schemas
-from chibo4tot.items import assessable_items, period_max
 from chibo4tot.values import AnyIndicator, plain_number
 
 

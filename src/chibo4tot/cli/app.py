@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -10,10 +11,16 @@ from typing import Any, TypeVar
 import typer
 
 from chibo4tot import __version__
+from chibo4tot.cli.click_vi import LocalisedGroup
 from chibo4tot.errors import ChiboError, ExitCode
 from chibo4tot.i18n import _, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# stdout closed by the reader (`… | head -1`): 128 + SIGPIPE, what the shell reports for any tool
+# killed by a closed pipe (and how Ctrl-C is already 128 + SIGINT = 130). Not 0, because the
+# output was cut short and `set -o pipefail` should see that; not 1, which means input problems.
+EXIT_BROKEN_PIPE = 141
 
 
 class State:
@@ -21,6 +28,7 @@ class State:
 
 
 app = typer.Typer(
+    cls=LocalisedGroup,
     name="chibo4tot",
     help="Chấm điểm và báo cáo mô hình “Chi bộ 4 tốt” từ các tệp YAML.",
     no_args_is_help=True,
@@ -38,21 +46,29 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _lang(value: str) -> str:
+    # Eager, so that `--lang en --help` already prints the help page in English.
+    set_language(value or None)
+    return value
+
+
 @app.callback()
 def main_options(
     version: bool = typer.Option(
         False, "--version", help="In phiên bản rồi thoát.", callback=_version, is_eager=True
     ),
-    lang: str = typer.Option("", "--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en."),
+    lang: str = typer.Option(
+        "", "--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.", callback=_lang, is_eager=True
+    ),
     debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết lỗi nội bộ (traceback)."),
 ) -> None:
     """Chấm điểm và báo cáo mô hình “Chi bộ 4 tốt” từ các tệp YAML."""
-    set_language(lang or None)
     State.debug = debug
 
 
 def handled(func: F) -> F:
-    """Run a command inside the funnel: user errors → 1/2, crashes → 3 in one line, Ctrl-C → 130."""
+    """Run a command inside the funnel: user errors → 1/2, crashes → 3 in one line, Ctrl-C → 130,
+    stdout closed by the reader → 141 in silence."""
     from chibo4tot.cli.output import print_problems
 
     @functools.wraps(func)
@@ -61,6 +77,9 @@ def handled(func: F) -> F:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            _drop_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except ChiboError as exc:
             print_problems(exc.problems)
             typer.echo(_("lỗi: {message}").format(message=exc.message), err=True)
@@ -82,9 +101,25 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _drop_stdout() -> None:
+    """Send what is left of stdout to devnull: the reader is gone, and Python flushes stdout on
+    exit, which would raise BrokenPipeError again (Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (tests): nothing to flush
+        pass
+
+
 def run() -> None:
     """Console-script entry point."""
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a pipe closed after the last write shows up here, not at exit
     except KeyboardInterrupt:
         sys.exit(int(ExitCode.INTERRUPTED))
+    except BrokenPipeError:
+        _drop_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)

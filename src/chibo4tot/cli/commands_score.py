@@ -1,4 +1,4 @@
-"""``chibo4tot score`` and ``chibo4tot explain``: ratings per unit, and every point traced to its file:line."""
+"""``chibo4tot score`` and ``explain``: ratings per unit, and every point traced to its file:line."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from chibo4tot.explain import render_explain, where_finder
 from chibo4tot.i18n import _
 from chibo4tot.loading import find_workspace, load_workspace
 from chibo4tot.locate import LineFinder
+from chibo4tot.models.records import MonthRecord
 from chibo4tot.views import results_json, status_label, summary_lines, unit_row
 
 FORMATS = ("table", "json", "csv")
@@ -48,7 +49,7 @@ def _evaluate(directory: Path, year: int | None, month: int | None) -> Evaluatio
         recorded = {
             int(rf.record.month[5:])
             for rf in ws.month_records
-            if int(rf.record.month[:4]) == year  # type: ignore[union-attr]
+            if isinstance(rf.record, MonthRecord) and int(rf.record.month[:4]) == year
         }
         month = default_as_of(year, today, recorded)
     return evaluate(root, year, as_of=month)

@@ -14,7 +14,7 @@ from pydantic import BaseModel as _PydanticBase
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from chibo4tot.i18n import N_
+from chibo4tot.i18n import N_, _
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 INDICATOR_ID_PATTERN = r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$"
@@ -208,11 +208,13 @@ class UnitKind(enum.StrEnum):
     DANG_BO_BO_PHAN = "dang_bo_bo_phan"
 
 
+# Labels are message ids: accepted as input and published in the schemas as written here,
+# shown in messages through _() so that they follow --lang.
 UNIT_KIND_LABELS: dict[UnitKind, str] = {
-    UnitKind.CHI_BO_TRUC_THUOC: "Chi bộ trực thuộc đảng bộ cơ sở",
-    UnitKind.CHI_BO_CO_SO: "Chi bộ cơ sở",
-    UnitKind.DANG_BO_CO_SO: "Đảng bộ cơ sở",
-    UnitKind.DANG_BO_BO_PHAN: "Đảng bộ bộ phận",
+    UnitKind.CHI_BO_TRUC_THUOC: N_("Chi bộ trực thuộc đảng bộ cơ sở"),
+    UnitKind.CHI_BO_CO_SO: N_("Chi bộ cơ sở"),
+    UnitKind.DANG_BO_CO_SO: N_("Đảng bộ cơ sở"),
+    UnitKind.DANG_BO_BO_PHAN: N_("Đảng bộ bộ phận"),
 }
 
 
@@ -233,10 +235,10 @@ class Classification(enum.StrEnum):
 
 
 CLASSIFICATION_LABELS: dict[Classification, str] = {
-    Classification.HTXSNV: "Hoàn thành xuất sắc nhiệm vụ",
-    Classification.HTTNV: "Hoàn thành tốt nhiệm vụ",
-    Classification.HTNV: "Hoàn thành nhiệm vụ",
-    Classification.KHTNV: "Không hoàn thành nhiệm vụ",
+    Classification.HTXSNV: N_("Hoàn thành xuất sắc nhiệm vụ"),
+    Classification.HTTNV: N_("Hoàn thành tốt nhiệm vụ"),
+    Classification.HTNV: N_("Hoàn thành nhiệm vụ"),
+    Classification.KHTNV: N_("Không hoàn thành nhiệm vụ"),
 }
 
 
@@ -253,7 +255,7 @@ def _enum_parser(enum_cls: type[enum.StrEnum], labels: dict[Any, str]) -> Any:
             return value
         if isinstance(value, str) and (member := lookup.get(_fold(value))):
             return member
-        choices = ", ".join(f"{m.value} ({labels[m]})" for m in enum_cls)
+        choices = ", ".join(f"{m.value} ({_(labels[m])})" for m in enum_cls)
         raise vn_error("choice", value=value, choices=choices)
 
     return parse

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -139,11 +140,12 @@ def _band_ids(band: Band) -> list[str]:
     return list(band.conditions.indicators_at_max) if band.conditions else []
 
 
-def pick_band(bands: list[Band], points: Fraction, conditions_met: object) -> tuple[Band, str | None]:
-    """The highest band the points reach whose conditions hold; a band whose conditions fail caps the grade
-    at its ``otherwise`` band (or the next one down). Returns the band and the name of the band capped, if any.
+def pick_band(bands: list[Band], points: Fraction, ok: Callable[[Band], bool]) -> tuple[Band, str | None]:
+    """The highest band the points reach whose conditions hold.
+
+    A band whose conditions fail caps the grade at its ``otherwise`` band (or the next one
+    down). Returns the band and the name of the band that was capped, if any.
     """
-    ok = conditions_met if callable(conditions_met) else (lambda _b: True)
     by_name = {b.name: b for b in bands}
     capped: str | None = None
     reachable = [b for b in bands if exact(b.min) <= points] or [bands[-1]]

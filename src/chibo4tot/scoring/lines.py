@@ -14,7 +14,7 @@ from chibo4tot.scoring.periods import final_value
 from chibo4tot.scoring.results import LineItem
 from chibo4tot.values import ValueProblem, read_count
 
-Sources = list[tuple[Path | None, Loc]]
+Sources = list[tuple[Path | None, Loc]]  # where each counted occurrence is written
 
 
 def _all_refs(data: UnitRecords) -> list[RecordRef[MonthRecord] | RecordRef[YearRecord]]:
@@ -26,7 +26,7 @@ def _all_refs(data: UnitRecords) -> list[RecordRef[MonthRecord] | RecordRef[Year
 
 def count_self(data: UnitRecords, ident: str) -> tuple[int, Sources]:
     """Times a self-assessed bonus or deduction item was recorded, over every record of the year."""
-    total, sources = 0, []
+    total, sources = 0, Sources()
     for ref in _all_refs(data):
         found = final_value(ref.record, ident)
         if found is None:
@@ -47,7 +47,7 @@ def count_fact(data: UnitRecords, source: str) -> tuple[int, Sources]:
         cases = discipline_cases(data.year, data.months)
         return len(cases), [(path, loc) for _label, loc, path in cases]
     if source in ("complaints_escalated", "complaint_escalated"):
-        total, sources = 0, []
+        total, sources = 0, Sources()
         for month in sorted(data.months):
             ref = data.months[month]
             for i, event in enumerate(ref.record.events):
@@ -55,7 +55,7 @@ def count_fact(data: UnitRecords, source: str) -> tuple[int, Sources]:
                     total += 1
                     sources.append((ref.path, ("events", i)))
         return total, sources
-    total, sources = 0, []
+    total, sources = 0, Sources()
     if source in ("new_members", "annual_classification", "members_good_share", "members_excellent_share"):
         if data.year is not None:
             fact = year_fact(data.year, source, data.months)

@@ -1,4 +1,4 @@
-"""The whole organisation in one year: cells first, then the đảng bộ over them; quotas, roll-ups, streaks. Pure."""
+"""The organisation in one year: cells, then the đảng bộ over them; quotas, roll-ups, streaks. Pure."""
 
 from __future__ import annotations
 
@@ -70,9 +70,7 @@ def score_year(
         for fw in {id(f): f for f, _r in batch}.values():
             same = [r for f, r in batch if f is fw]
             for quota in fw.quotas:
-                apply_quota(
-                    quota, same, lambda r, q=quota: (r.unit.parent or root_id) if q.scope == "parent" else ""
-                )
+                apply_quota(quota, same, _grouping(quota.scope, root_id))
         for fw, result in batch:
             recognise(fw, result)
             done[result.unit.id] = result
@@ -82,6 +80,13 @@ def score_year(
     main_id = fw_ids.most_common(1)[0][0] if fw_ids else ""
     main_title = next((r.framework_title for r in results if r.framework_id == main_id), "")
     return YearResults(year, as_of, main_id, main_title, results, summarise(results, root_id), unscored)
+
+
+def _grouping(scope: str, root_id: str) -> Callable[[UnitResult], str]:
+    """Quota groups: each đảng bộ's direct cells ("parent"), or the whole workspace."""
+    if scope == "parent":
+        return lambda r: r.unit.parent or root_id
+    return lambda _r: ""
 
 
 def summarise(results: list[UnitResult], root_id: str = "") -> Summary:
@@ -110,7 +115,7 @@ def summarise(results: list[UnitResult], root_id: str = "") -> Summary:
 
 
 def apply_streaks(current: YearResults, earlier: Mapping[int, YearResults]) -> None:
-    """ "N năm liền": consecutive recognised years ending with this one, each scored with its own framework."""
+    """Streaks ("N năm liền"): recognised years in a row up to this one, each with its own framework."""
     for r in current.units:
         if not r.recognised:
             r.streak = 0

@@ -1,4 +1,4 @@
-"""One unit's year: criteria (rescaled when indicators do not apply), bonus, deductions, gates, rating. Pure."""
+"""One unit's year: criteria (rescaled when indicators do not apply), bonus, deductions, gates, rating."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from chibo4tot.models.framework import (
     RegistrationGate,
     SubUnitShareGate,
 )
+from chibo4tot.models.scales import Band
 from chibo4tot.models.types import CLASSIFICATION_LABELS, Classification
 from chibo4tot.scoring.facts import UnitRecords, discipline_cases, excused_streaks, member_share
 from chibo4tot.scoring.indicators import pick_band, score_indicator
@@ -144,8 +145,8 @@ def rate(fw: Framework, result: UnitResult) -> None:
         if i.not_applicable or i.points == exact(i.max_points)
     }
 
-    def conditions_met(band: object) -> bool:
-        cond = getattr(band, "conditions", None)
+    def conditions_met(band: Band) -> bool:
+        cond = band.conditions
         if cond is None:
             return True
         return (

@@ -1,0 +1,175 @@
+"""Click's own words (usage line, help page, usage errors) in the language of the run.
+
+Recent typer (0.29 here) runs on its own copy of click (``typer._click``, private, not to be
+imported) whose messages are English literals, not gettext calls, so there is no catalogue to
+install. Instead:
+
+* the few words typer still marks with ``gettext`` (section titles, ``[default: …]``,
+  ``[required]``) are routed through :func:`translate` by swapping the module's ``_``;
+* every context of our command tree is a :class:`_Context`, whose usage line and help page are
+  rebuilt with the Vietnamese prefix;
+* the root group catches click's exceptions, lets them render as usual into a buffer and
+  translates the rendered lines (:func:`translate_rendered`) before printing them.
+
+Anything not in the tables stays in English; nothing here can fail a run.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from chibo4tot.i18n import current_language, set_language
+
+_VI = "vi"
+
+# Exact phrases: gettext ids of typer.core, the usage line's words and the --help option's help.
+_PHRASES: dict[str, str] = {
+    "Usage: ": "Cách dùng: ",
+    "[OPTIONS]": "[TÙY CHỌN]",
+    "COMMAND [ARGS]...": "LỆNH [ĐỐI SỐ]...",
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Options": "Tùy chọn",
+    "Arguments": "Đối số",
+    "Commands": "Lệnh",
+    "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
+    "env var: {var}": "biến môi trường: {var}",
+    "(dynamic)": "(tính khi chạy)",
+    "Aborted!": "Đã hủy.",
+    "Missing command.": "thiếu lệnh",
+    "No such command {name!r}.": "không có lệnh {name!r}",
+}
+
+# Whole lines as click renders them; ``{message}`` is translated again, other fields are kept.
+_TEMPLATES: list[tuple[str, str]] = [
+    ("Error: {message}", "lỗi: {message}"),
+    ("Try '{command}' for help.", "Chạy '{command}' để xem hướng dẫn."),
+    ("{message} (Possible options: {options})", "{message} (có thể là: {options})"),
+    ("{message}. Did you mean {suggestions}?", "{message}; có phải ý bạn là {suggestions}?"),
+    ("No such option: {name}", "không có tùy chọn {name}"),
+    ("Missing argument {name}.", "thiếu đối số {name}"),
+    ("Missing option {name}.", "thiếu tùy chọn {name}"),
+    ("Missing parameter {name}.", "thiếu tham số {name}"),
+    ("Missing option {name}. {message}", "thiếu tùy chọn {name}; {message}"),
+    ("Choose from:", "chọn một trong:"),
+    ("Invalid value for {name}: {message}", "giá trị không hợp lệ cho {name}: {message}"),
+    ("Invalid value: {message}", "giá trị không hợp lệ: {message}"),
+    ("{value} is not one of {choices}.", "{value} không phải một trong {choices}"),
+    ("Got unexpected extra argument(s) ({args})", "thừa đối số: {args}"),
+    ("Option {name} requires an argument.", "tùy chọn {name} cần một giá trị"),
+    ("Option {name} requires {count} arguments.", "tùy chọn {name} cần {count} giá trị"),
+    ("Option {name} does not take a value.", "tùy chọn {name} không nhận giá trị"),
+    ("Argument {name} takes {count} values.", "đối số {name} cần {count} giá trị"),
+    ("Input should be a valid integer, unable to parse string as an integer", "phải là một số nguyên"),
+]
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)  # literal, field, literal, field, …
+    return re.compile(
+        "".join(f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
+    )
+
+
+_COMPILED = [(_pattern(english), vietnamese) for english, vietnamese in _TEMPLATES]
+
+
+def translate(message: str) -> str:
+    """One of click's or typer's phrases in the current language (they are written in English)."""
+    return _PHRASES.get(message, message) if current_language() == _VI else message
+
+
+def translate_rendered(line: str) -> str:
+    """A line of click's output in the current language; unknown lines come back unchanged."""
+    if current_language() != _VI:
+        return line
+    for pattern, vietnamese in _COMPILED:
+        if match := pattern.fullmatch(line):
+            fields = match.groupdict()
+            if "message" in fields:
+                fields["message"] = translate_rendered(fields["message"])
+            return vietnamese.format(**fields)
+    return line
+
+
+def _route_gettext() -> None:
+    """Make typer's gettext-marked words go through translate() (idempotent)."""
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] in ("typer", "click") and getattr(module, "_", None) is gettext.gettext:
+            # a module global of typer's, hence setattr rather than an attribute assignment
+            setattr(module, "_", translate)  # noqa: B010
+
+
+class _Context(typer.Context):
+    """A context whose usage line and help page use the current language."""
+
+    def get_usage(self) -> str:
+        formatter = self.make_formatter()
+        pieces = [translate(piece) for piece in self.command.collect_usage_pieces(self)]
+        formatter.write_usage(self.command_path, " ".join(pieces), prefix=translate("Usage: "))
+        return formatter.getvalue().rstrip("\n")
+
+    def get_help(self) -> str:
+        text = super().get_help()
+        english_usage = self.command.get_usage(self)  # what click put at the top of the page
+        if text.startswith(english_usage):
+            text = self.get_usage() + text[len(english_usage) :]
+        help_option = "Show this message and exit."
+        return text.replace(help_option, translate(help_option))
+
+
+@contextmanager
+def _click_errors_translated() -> Iterator[None]:
+    """Show click's exceptions (usage errors, --help without arguments…) translated, then exit."""
+    try:
+        yield
+    except typer.TyperException as exc:  # the base of click's exceptions inside typer
+        show = getattr(exc, "show", None)
+        if show is None:
+            raise
+        rendered = io.StringIO()
+        show(file=rendered)
+        lines = rendered.getvalue().split("\n")
+        typer.echo("\n".join(translate_rendered(line) for line in lines), err=True, nl=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+class LocalisedGroup(TyperGroup):
+    """The root command: click's words in the current language for the whole command tree.
+
+    Click's ``Context`` and ``HelpFormatter`` are private in typer, so parameters typed with
+    them are ``Any`` here.
+    """
+
+    context_class = _Context
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _route_gettext()
+        _use_context(self)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        if parent is None:
+            set_language(None)  # the environment's, until --lang (eager) is parsed
+        with _click_errors_translated():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _click_errors_translated():
+            return super().invoke(ctx)
+
+
+def _use_context(group: TyperGroup) -> None:
+    for command in group.commands.values():
+        command.context_class = _Context
+        if isinstance(command, TyperGroup):
+            _use_context(command)
