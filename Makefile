@@ -23,6 +23,8 @@ demo: $(STAMP) ## Chạy thử trên không gian làm việc mẫu
 	$(BIN)/chibo4tot --version
 	$(BIN)/chibo4tot criteria list $(EXAMPLE)
 	$(BIN)/chibo4tot validate $(EXAMPLE)
+	$(BIN)/chibo4tot score $(EXAMPLE) --year 2024
+	$(BIN)/chibo4tot explain pa-vi --dir $(EXAMPLE) --year 2024 | tail -n 12
 
 test: $(STAMP) ## Chạy toàn bộ bộ kiểm thử
 	$(BIN)/python -m pytest

@@ -433,3 +433,63 @@ def test_half_up_rounding_is_exact() -> None:
     assert round_half_up(Fraction(2675, 1000), 2) == Decimal("2.68")  # float 2.675 would give 2.67
     assert rate(142, 342) == Decimal("0.4152")
     assert vn_percent(rate(142, 342)) == "41,52%"
+
+
+@pytest.mark.parametrize(
+    ("recognised_cells", "min_share", "passed"), [(1, 0.5, True), (1, 0.75, False), (2, 1, True)]
+)
+def test_dang_bo_co_so_needs_a_share_of_its_cells_recognised(
+    recognised_cells: int, min_share: float, passed: bool
+) -> None:
+    cell_fw = framework(
+        [ind("1.1", "pass_fail", 10, rollup={"method": "mean"})], recognition={"min_total": 9}
+    )
+    dang_bo_fw = Framework.model_validate(
+        {
+            **framework(
+                [ind("1.1", "pass_fail", 10, rollup={"method": "mean"})],
+                recognition={"min_total": 9},
+                gates=[
+                    {
+                        "id": "chi-bo",
+                        "kind": "sub_unit_share",
+                        "min_share": min_share,
+                        "reason": "Chưa đủ tỉ lệ chi bộ trực thuộc đạt “Chi bộ 4 tốt”.",
+                    }
+                ],
+            ).model_dump(mode="json"),
+            "id": "dang-bo",
+            "applies_to": ["dang_bo_co_so"],
+            "recognition": {"title": "Đảng bộ cơ sở 4 tốt", "min_total": 9},
+        }
+    )
+    dang_bo = Unit.model_validate(
+        {"id": "db", "name": "Đảng bộ xã", "kind": "dang_bo_co_so", "registered": [2024]}
+    )
+    cells = [
+        Unit.model_validate(
+            {
+                "id": f"cb{i}",
+                "name": f"Chi bộ {i}",
+                "kind": "chi_bo_truc_thuoc",
+                "parent": "db",
+                "registered": [2024],
+            }
+        )
+        for i in (1, 2)
+    ]
+    good = {m: month(m, {"1.1": "Đạt"}) for m in range(1, 13)}
+    bad = {m: month(m, {"1.1": "Không đạt"}) for m in range(1, 13)}
+    records = {
+        "db": UnitRecords(dang_bo, good),
+        "cb1": UnitRecords(cells[0], good),
+        "cb2": UnitRecords(cells[1], good if recognised_cells == 2 else bad),
+    }
+    results = score_year(
+        2024, [dang_bo, *cells], records, lambda u: dang_bo_fw if u.kind.value == "dang_bo_co_so" else cell_fw
+    )
+    by_id = {r.unit.id: r for r in results.units}
+    assert [r.unit.id for r in results.units] == ["db", "cb1", "cb2"]  # the order of units.yaml
+    assert by_id["db"].recognised is passed
+    assert results.summary.cells.units == 2 and results.summary.cells.recognised == recognised_cells
+    assert results.summary.dang_bo.units == 1 and results.summary.dang_bo.recognised == int(passed)
