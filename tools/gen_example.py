@@ -690,6 +690,25 @@ def special_cases(m: Month) -> None:
 # ── rendering ─────────────────────────────────────────────────────────────────
 
 
+def write_review(w: Writer, review: Review) -> None:
+    """The `review:` block, the same in a month's record and in the year's."""
+    w.line("review:")
+    w.kv(2, "by", review.by)
+    w.kv(2, "date", review.date)
+    w.line("  values:")
+    for ind, (value, note) in review.values.items():
+        w.line(f'    "{ind}":')
+        w.kv(6, "value", value)
+        w.kv(6, "note", note)
+
+
+def write_items(w: Writer, items: list[dict[str, object]]) -> None:
+    """A YAML list of mappings (a month's `events`, the year's `discipline`), keys in dict order."""
+    for item in items:
+        for i, (key, value) in enumerate(item.items()):
+            w.kv(2 if i == 0 else 4, ("- " if i == 0 else "") + key, value)
+
+
 def render_month(m: Month) -> str:
     u = m.unit
     w = Writer()
@@ -757,24 +776,12 @@ def render_month(m: Month) -> str:
     if m.review:
         w.line()
         w.line("# Kết quả đảng ủy thẩm định (được dùng thay cho tự đánh giá khi có)")
-        w.line("review:")
-        w.kv(2, "by", m.review.by)
-        w.kv(2, "date", m.review.date)
-        w.line("  values:")
-        for ind, (value, note) in m.review.values.items():
-            w.line(f'    "{ind}":')
-            w.kv(6, "value", value)
-            w.kv(6, "note", note)
+        write_review(w, m.review)
     if m.events:
         w.line()
         w.line("# Sự việc trong tháng (kỷ luật, khiếu nại vượt cấp…)")
         w.line("events:")
-        for event in m.events:
-            first = True
-            for key in ("kind", "date", "member", "description", "self_detected_remedied"):
-                if key in event:
-                    w.kv(4 if not first else 2, ("- " if first else "") + key, event[key])
-                    first = False
+        write_items(w, m.events)
     if m.notes:
         w.line()
         w.kv(0, "notes", m.notes)
@@ -837,11 +844,7 @@ def render_year(unit: Unit) -> str:
     w.line("# Đảng viên bị kỷ luật trong năm (một vụ việc chỉ tính một lần)")
     if cases:
         w.line("discipline:")
-        for case in cases:
-            first = True
-            for key, value in case.items():
-                w.kv(4 if not first else 2, ("- " if first else "") + key, value)
-                first = False
+        write_items(w, cases)
     else:
         w.line("discipline: []")
     w.line()
@@ -859,18 +862,11 @@ def render_year(unit: Unit) -> str:
         w.kv(4, '"4.5"', "3,5")
         w.line()
         w.line("# Kết quả đảng ủy thẩm định (quyết định khi có)")
-        w.line("review:")
-        w.kv(2, "by", ISSUER)
-        w.kv(2, "date", dt.date(YEAR, 12, 20))
-        w.line("  values:")
-        w.line('    "4.5":')
-        w.kv(6, "value", "1,5")
-        w.kv(
-            6,
-            "note",
+        note = (
             "Trong năm chưa giới thiệu được quần chúng ưu tú nào để bồi dưỡng, "
-            "kết nạp; chưa cử đảng viên đi bồi dưỡng lý luận chính trị",
+            "kết nạp; chưa cử đảng viên đi bồi dưỡng lý luận chính trị"
         )
+        write_review(w, Review(ISSUER, dt.date(YEAR, 12, 20), {"4.5": ("1,5", note)}))
     if unit.notes:
         w.line()
         w.kv(0, "notes", unit.notes)
@@ -896,6 +892,9 @@ def render_units() -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
     here = Path(__file__).resolve().parent.parent
     workspace = Path(argv[1]) if len(argv) > 1 else here / "examples/dang-bo-xa-thuong-phung"
     if not (workspace / "chibo4tot.yaml").is_file():

@@ -1,0 +1,164 @@
+"""The command line's edges: a closed stdout, click's own words, labels under --lang en."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+from tests.conftest import invoke
+
+from chibo4tot import i18n
+from chibo4tot.cli.app import EXIT_BROKEN_PIPE
+from chibo4tot.cli.click_vi import translate_rendered
+from chibo4tot.i18n_tools import extract
+from chibo4tot.models.types import (
+    CLASSIFICATION_LABELS,
+    UNIT_KIND_LABELS,
+    UnitKind,
+    UnitKindField,
+)
+
+DIFF = [sys.executable, "-m", "chibo4tot", "criteria", "diff", "mac-dinh-2024", "quang-ninh-2024"]
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_after() -> Iterator[None]:
+    yield
+    i18n.set_language("vi")
+
+
+# ── a reader that closes stdout early ─────────────────────────────────────────
+
+
+def test_closed_stdout_is_a_quiet_exit(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line: every write hits EPIPE
+    try:
+        done = subprocess.run(DIFF, stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == EXIT_BROKEN_PIPE
+
+
+def test_reader_that_stops_after_one_line(tmp_path: Path) -> None:
+    writer = subprocess.Popen(DIFF, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert writer.stdout is not None and writer.stderr is not None
+    reader = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=writer.stdout, check=True
+    )
+    writer.stdout.close()
+    stderr = writer.stderr.read()
+    writer.wait()
+    assert reader.returncode == 0
+    assert "lỗi nội bộ" not in stderr
+    assert stderr == ""
+    assert writer.returncode in (0, EXIT_BROKEN_PIPE)  # 0 when everything fitted in the pipe first
+
+
+# ── click's own words ─────────────────────────────────────────────────────────
+
+
+def test_help_is_vietnamese() -> None:
+    out = invoke(["--help"]).stdout
+    assert out.startswith("Cách dùng: chibo4tot [TÙY CHỌN] LỆNH [ĐỐI SỐ]...")
+    assert "Tùy chọn:" in out and "Lệnh:" in out
+    assert "--help        Hiện hướng dẫn này rồi thoát." in out
+    for english in ("Usage:", "Options:", "Commands:", "Show this message"):
+        assert english not in out
+
+
+def test_subcommand_help_is_vietnamese() -> None:
+    out = invoke(["validate", "--help"]).stdout
+    assert out.startswith("Cách dùng: chibo4tot validate [TÙY CHỌN]")
+    assert "Đối số:" in out and "[mặc định: .]" in out
+    assert "Usage:" not in out and "default:" not in out
+    assert "[bắt buộc]" in invoke(["criteria", "show", "--help"]).stdout
+
+
+def test_lang_en_help_is_english() -> None:
+    out = invoke(["--lang", "en", "--help"]).stdout
+    assert out.startswith("Usage: chibo4tot [OPTIONS] COMMAND [ARGS]...")
+    assert "Show this message and exit." in out
+    assert "Cách dùng" not in out
+    assert "[default: .]" in invoke(["--lang", "en", "validate", "--help"]).stdout
+
+
+def test_unknown_option_is_a_vietnamese_usage_error() -> None:
+    err = invoke(["validate", "--nope"], exit_code=2).stderr
+    assert err.splitlines() == [
+        "Cách dùng: chibo4tot validate [TÙY CHỌN] [directory]",
+        "Chạy 'chibo4tot validate --help' để xem hướng dẫn.",
+        "",
+        "lỗi: không có tùy chọn --nope",
+    ]
+
+
+def test_missing_argument_and_unknown_command_in_vietnamese() -> None:
+    assert "lỗi: thiếu đối số 'ID'" in invoke(["criteria", "show"], exit_code=2).stderr
+    err = invoke(["criteria", "dif"], exit_code=2).stderr
+    assert "lỗi: không có lệnh 'dif'; có phải ý bạn là 'diff'?" in err
+
+
+def test_no_arguments_prints_the_vietnamese_help() -> None:
+    result = invoke([], exit_code=2)
+    assert result.stderr.startswith("Cách dùng: chibo4tot")
+    assert not [line for line in result.stderr.splitlines() if line.startswith("lỗi:")]
+
+
+def test_usage_errors_follow_lang_and_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    err = invoke(["--lang", "en", "validate", "--nope"], exit_code=2).stderr
+    assert "Error: No such option: --nope" in err and "Usage:" in err
+    monkeypatch.setenv("CHIBO4TOT_LANG", "en")  # read before --lang could be parsed
+    assert "Error: No such option: --nope" in invoke(["--nope"], exit_code=2).stderr
+
+
+@pytest.mark.parametrize(
+    ("english", "vietnamese"),
+    [
+        ("Error: Got unexpected extra argument(s) (b c)", "lỗi: thừa đối số: b c"),
+        ("Error: Option '--lang' requires an argument.", "lỗi: tùy chọn '--lang' cần một giá trị"),
+        (
+            "Error: Invalid value for '--year': Input should be a valid integer, unable to parse "
+            "string as an integer",
+            "lỗi: giá trị không hợp lệ cho '--year': phải là một số nguyên",
+        ),
+        ("Error: No such option: --stric (Possible options: --strict)", None),
+        ("Error: Missing option '--format'. Choose from:", "lỗi: thiếu tùy chọn '--format'; chọn một trong:"),
+        ("  Chấm điểm và báo cáo", "  Chấm điểm và báo cáo"),  # not click's: unchanged
+    ],
+)
+def test_rendered_lines(english: str, vietnamese: str | None) -> None:
+    expected = vietnamese or "lỗi: không có tùy chọn --stric (có thể là: --strict)"
+    assert translate_rendered(english) == expected
+    i18n.set_language("en")
+    assert translate_rendered(english) == english
+
+
+# ── unit-kind and classification labels ───────────────────────────────────────
+
+
+def test_labels_are_marked_for_translation() -> None:
+    ids = {m.id for m in extract()}
+    assert set(UNIT_KIND_LABELS.values()) | set(CLASSIFICATION_LABELS.values()) <= ids
+
+
+def test_labels_in_messages_follow_lang(monkeypatch: pytest.MonkeyPatch) -> None:
+    english = {UNIT_KIND_LABELS[UnitKind.CHI_BO_CO_SO]: "Grassroots party cell"}
+    monkeypatch.setattr(i18n, "_load_catalog", lambda language: english)
+    i18n.set_language("en")
+    adapter: TypeAdapter[UnitKind] = TypeAdapter(UnitKindField)
+
+    with pytest.raises(ValidationError) as caught:
+        adapter.validate_python("chi bo")
+    choices = str(caught.value.errors()[0]["ctx"]["choices"])
+    assert "chi_bo_co_so (Grassroots party cell)" in choices
+
+    # Input and schema keep the Vietnamese labels whatever the language.
+    assert adapter.validate_python("Chi bộ cơ sở") is UnitKind.CHI_BO_CO_SO
+    assert {"const": "Chi bộ cơ sở"} in adapter.json_schema()["anyOf"]
