@@ -236,7 +236,7 @@ def new_record(start: Path, unit_id: str, *, month: str | None, year: int | None
     if fid is None or fid not in frameworks:
         raise UsageError(
             _("chưa có khung tiêu chí cho năm {year} ({kind}) trong {file}").format(
-                year=the_year, kind=UNIT_KIND_LABELS[unit.kind], file=WORKSPACE_FILE
+                year=the_year, kind=_(UNIT_KIND_LABELS[unit.kind]), file=WORKSPACE_FILE
             )
         )
     fw = frameworks[fid].framework

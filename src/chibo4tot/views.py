@@ -8,13 +8,13 @@ from typing import Any
 
 from chibo4tot.errors import Problem, Severity, render_loc
 from chibo4tot.formatting import rate, vn_number, vn_percent
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.scoring.results import Tally, UnitResult, YearResults
 
 STATUS_LABELS = {
-    "recognised": "Đạt",
-    "not_recognised": "Không đạt",
-    "in_progress": "Đang theo dõi",
+    "recognised": N_("Đạt"),
+    "not_recognised": N_("Không đạt"),
+    "in_progress": N_("Đang theo dõi"),
 }
 
 

@@ -82,7 +82,7 @@ def show(
     tree.add(
         _("Áp dụng: năm {years}; {kinds}").format(
             years=", ".join(map(str, fw.years)),
-            kinds=", ".join(UNIT_KIND_LABELS[k] for k in fw.applies_to),
+            kinds=", ".join(_(UNIT_KIND_LABELS[k]) for k in fw.applies_to),
         )
     )
     for criterion in fw.criteria:
