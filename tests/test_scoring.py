@@ -493,3 +493,31 @@ def test_dang_bo_co_so_needs_a_share_of_its_cells_recognised(
     assert by_id["db"].recognised is passed
     assert results.summary.cells.units == 2 and results.summary.cells.recognised == recognised_cells
     assert results.summary.dang_bo.units == 1 and results.summary.dang_bo.recognised == int(passed)
+
+
+def test_not_applicable_stays_so_when_a_month_is_missing() -> None:
+    """Regression: a missing month used to make an all-"không áp dụng" indicator count, at 0 points."""
+    fw = framework(
+        [
+            ind("1.1", "pass_fail", 6, rollup={"method": "mean"}),
+            ind("1.2", "pass_fail", 4, optional=True, rollup={"method": "share", "share": 0.8}),
+        ]
+    )
+    months = {m: month(m, {"1.1": "Đạt", "1.2": "không áp dụng"}) for m in range(1, 13) if m != 3}
+    c = run(fw, months).criteria[0]
+    assert c.indicators[1].not_applicable
+    assert c.applicable_max == 6
+    assert c.points == Decimal("9.17")  # 11/12 of 6 = 5.5, rescaled to 10
+
+
+def test_main_framework_does_not_depend_on_unit_order() -> None:
+    fw_a = framework([ind("1.1", "pass_fail", 10, rollup={"method": "mean"})])
+    fw_b = Framework.model_validate({**fw_a.model_dump(mode="json"), "id": "khac"})
+    other = Unit.model_validate({**UNIT.model_dump(mode="json"), "id": "cb2"})
+    records = {"cb": UnitRecords(UNIT, twelve()), "cb2": UnitRecords(other, twelve())}
+
+    def choose(u: Unit) -> Framework:
+        return fw_a if u.id == "cb" else fw_b
+
+    first = score_year(2024, [UNIT, other], records, choose).framework_id
+    assert first == score_year(2024, [other, UNIT], records, choose).framework_id == "khac"

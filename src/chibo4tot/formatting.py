@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -29,6 +30,7 @@ def rate(part: int, whole: int) -> Decimal | None:
     return round_half_up(Fraction(part, whole), RATE_PLACES) if whole else None
 
 
+@functools.lru_cache(maxsize=4096)
 def vn_number(value: Number, places: int = 2, *, fixed: bool = False) -> str:
     """8.5 → "8,5"; 12345.5 → "12.345,5"; with ``fixed`` the zeros stay: "94,50"."""
     rounded = round_half_up(value, places)

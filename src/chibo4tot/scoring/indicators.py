@@ -163,8 +163,9 @@ def pick_band(bands: list[Band], points: Fraction, ok: Callable[[Band], bool]) -
 
 def _result(ind: AnyIndicator, periods: list[PeriodScore], fw: Framework, ctx: Context) -> IndicatorResult:
     so_far, best, rule = roll_up(ind, periods)
-    applicable = [p for p in periods if p.fraction is not None or p.remaining]
-    if not applicable and any(p.fraction is None and not p.missing for p in periods):
+    # Not applicable when every recorded period says so: a missing month does not make it count.
+    recorded = [p for p in periods if not p.missing and not p.remaining]
+    if recorded and all(p.fraction is None for p in recorded):
         return IndicatorResult(
             ind.id, ind.name, ind.points, ZERO, ZERO, True, True, _("không áp dụng"), periods
         )

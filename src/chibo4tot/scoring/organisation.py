@@ -77,7 +77,8 @@ def score_year(
     order = {u.id: i for i, u in enumerate(units)}
     results = sorted(done.values(), key=lambda r: order[r.unit.id])
     fw_ids = Counter(r.framework_id for r in results)
-    main_id = fw_ids.most_common(1)[0][0] if fw_ids else ""
+    # The framework most units use; a tie goes to the smallest id, whatever the order of units.
+    main_id = min(fw_ids, key=lambda fid: (-fw_ids[fid], fid)) if fw_ids else ""
     main_title = next((r.framework_title for r in results if r.framework_id == main_id), "")
     return YearResults(year, as_of, main_id, main_title, results, summarise(results, root_id), unscored)
 
