@@ -64,6 +64,7 @@ def unit_json(r: UnitResult, root_id: str) -> dict[str, Any]:
         "total": num(r.total),
         "max_total": num(r.max_total),
         "rating": r.rating,
+        "demoted_by": r.demoted_by,
         "recognised": r.recognised,
         "status": r.status,
         "reasons": r.reasons,
