@@ -1,0 +1,1 @@
+"""Year-end reports (Excel, Markdown, Word) written from scoring results only."""
