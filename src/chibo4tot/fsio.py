@@ -12,13 +12,18 @@ from chibo4tot.i18n import _
 
 
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> Path:
-    """Write ``text`` as UTF-8 so a reader never sees half a file; refuse to clobber if asked."""
+    """Write ``text`` as UTF-8 (LF line ends) so a reader never sees half a file."""
+    return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
+    """Write ``data`` so a reader never sees half a file; refuse to clobber unless ``overwrite``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         if overwrite:
