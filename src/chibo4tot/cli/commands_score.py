@@ -36,9 +36,11 @@ def default_as_of(year: int, today: dt.date, recorded_months: set[int]) -> int:
     return max(today.month - 1, max(recorded_months, default=0))
 
 
-def _evaluate(directory: Path, year: int | None, month: int | None) -> Evaluation:
+def _evaluate(
+    directory: Path, year: int | None, month: int | None, today: dt.date | None = None
+) -> Evaluation:
     root = find_workspace(directory)
-    today = dt.date.today()  # the only clock read: the CLI passes it down
+    today = today or dt.date.today()  # the only clock read: the CLI passes it down
     if month is not None and not 1 <= month <= 12:
         raise UsageError(_("--month phải từ 1 đến 12"))
     if year is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from fractions import Fraction
 
@@ -17,7 +18,15 @@ ONE = Fraction(1)
 
 
 def exact(value: Number) -> Fraction:
-    return value if isinstance(value, Fraction) else Fraction(value)
+    if isinstance(value, Fraction):
+        return value
+    return _exact(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _exact(value: Decimal | int) -> Fraction:
+    # Framework numbers (points, targets) are few and converted again and again.
+    return Fraction(value)
 
 
 def compare(op: Op, value: Number, target: Number) -> bool:

@@ -1,0 +1,125 @@
+"""``chibo4tot report``: the year-end workbook and written reports, all rendered, then written atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+
+from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.commands_score import _evaluate, _report_problems
+from chibo4tot.cli.output import show_path
+from chibo4tot.errors import ExitCode, InputError, UsageError
+from chibo4tot.fsio import write_bytes_atomic
+from chibo4tot.i18n import _
+from chibo4tot.report.context import ReportContext, build_context
+
+FORMATS = ("xlsx", "md", "docx")
+PROGRESS_FROM = 200  # units: below this the run is too quick for a progress bar to help
+
+
+def parse_date(text: str | None, today: dt.date) -> dt.date:
+    if not text:
+        return today
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise UsageError(
+        _("--date “{value}” không phải là ngày (ví dụ: 2025-01-15 hoặc 15/01/2025)").format(value=text)
+    )
+
+
+def parse_formats(text: str) -> list[str]:
+    wanted = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [w for w in wanted if w not in FORMATS]
+    if unknown or not wanted:
+        raise UsageError(_("--format chỉ nhận: {formats}").format(formats=", ".join(FORMATS)))
+    return [f for f in FORMATS if f in wanted]
+
+
+def _renderers(
+    ctx: ReportContext, formats: list[str], templates: Path
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """(file name, render) for each output; rendering is deferred so nothing is written on a failure."""
+    year = ctx.year
+    out: list[tuple[str, Callable[[], bytes]]] = []
+    if "xlsx" in formats:
+        from chibo4tot.report.xlsx import render_xlsx
+
+        out.append((f"chi-bo-4-tot-{year}.xlsx", lambda: render_xlsx(ctx)))
+    if "md" in formats:
+        from chibo4tot.report.markdown import render_markdown
+
+        template_dir = templates if templates.is_dir() else None
+        out.append(
+            (f"bao-cao-chi-bo-4-tot-{year}.md", lambda: render_markdown(ctx, template_dir).encode("utf-8"))
+        )
+    if "docx" in formats:
+        from chibo4tot.report.word import render_docx, render_recognition_list_docx
+
+        out.append((f"bao-cao-chi-bo-4-tot-{year}.docx", lambda: render_docx(ctx)))
+        out.append((f"danh-sach-cong-nhan-{year}.docx", lambda: render_recognition_list_docx(ctx)))
+    return out
+
+
+@app.command()
+@handled
+def report(
+    directory: Path = typer.Argument(
+        Path("."), help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
+    ),
+    year: int | None = typer.Option(None, "--year", help="Năm báo cáo (mặc định: năm gần nhất có hồ sơ)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Thư mục ghi báo cáo (mặc định: <không gian>/bao-cao)."
+    ),
+    fmt: str = typer.Option(
+        "xlsx,md,docx", "--format", help="Các định dạng, cách nhau dấu phẩy: xlsx, md, docx."
+    ),
+    date: str | None = typer.Option(
+        None, "--date", help="Ngày ghi trên báo cáo, ví dụ 2025-01-15 (mặc định: hôm nay)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Ghi đè các tệp báo cáo đã có."),
+    keep_going: bool = typer.Option(
+        False, "--keep-going", help="Vẫn lập báo cáo khi có hồ sơ lỗi (các chi bộ đó không được chấm)."
+    ),
+) -> None:
+    """Lập báo cáo cuối năm: bảng tính Excel, báo cáo Markdown và Word, danh sách công nhận."""
+    formats = parse_formats(fmt)
+    report_date = parse_date(date, dt.date.today())  # the CLI reads the clock; reports get the date
+    ev = _evaluate(directory, year, None, today=report_date)
+    if not _report_problems(ev, keep_going):
+        raise typer.Exit(int(ExitCode.INPUT))
+    ctx = build_context(ev, report_date)
+    target = out if out is not None else ev.workspace.root / "bao-cao"
+    jobs = _renderers(ctx, formats, ev.workspace.root / "templates")
+    existing = [target / name for name, _render in jobs if (target / name).exists()]
+    if existing and not force:
+        names = ", ".join(show_path(p) for p in existing)
+        raise UsageError(_("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=names))
+    rendered: list[tuple[Path, bytes]] = []
+    with Progress(transient=True, disable=len(ctx.results.units) < PROGRESS_FROM) as progress:
+        task = progress.add_task(_("Đang lập báo cáo"), total=len(jobs))
+        for name, render in jobs:
+            rendered.append((target / name, _render_one(render)))
+            progress.advance(task)
+    for path, data in rendered:  # all rendered before any is written: no half set on a failure
+        write_bytes_atomic(path, data, overwrite=True)
+        typer.echo(show_path(path))
+    if ev.problems.errors:
+        raise typer.Exit(int(ExitCode.INPUT))
+
+
+def _render_one(render: Callable[[], bytes]) -> bytes:
+    try:
+        return render()
+    except Exception as exc:
+        from chibo4tot.report.markdown import TemplateProblem
+
+        if isinstance(exc, TemplateProblem):
+            raise InputError(str(exc)) from None
+        raise
