@@ -1,0 +1,196 @@
+"""The year-end report as Markdown: a Jinja2 template (packaged, or the workspace's own) run in a sandbox."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from chibo4tot.errors import ChiboError, Problem
+from chibo4tot.formatting import rate, vn_number, vn_percent
+from chibo4tot.i18n import _
+from chibo4tot.report.context import ReportContext
+from chibo4tot.report.text import Table, build_report_text
+
+TEMPLATE = "bao-cao.md.j2"
+PACKAGED_PREFIX = "chibo4tot"  # a workspace template may {% extends "chibo4tot/bao-cao.md.j2" %}
+
+
+class TemplateProblem(ChiboError):
+    """A report template that cannot be rendered; the message is Vietnamese and names the file."""
+
+
+class MdText(str):
+    """Text that is already Markdown: printed as is, never escaped again."""
+
+    __slots__ = ()
+
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINE_START = re.compile(r"^(\d*)([#+=.)-])")  # headings, lists, setext underlines
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_escape(value: object) -> MdText:
+    """User text as literal Markdown: inline markup, HTML, table pipes and block starters are escaped.
+
+    Newlines become spaces so that one value can never end a table row or start a new block.
+    """
+    if isinstance(value, MdText):
+        return value
+    # Leading spaces would make an indented code block.
+    text = _NEWLINES.sub(" ", "" if value is None else str(value)).replace("\t", " ").lstrip(" ")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return MdText(_LINE_START.sub(r"\1\\\2", text, count=1))
+
+
+def _bold(value: object) -> MdText:
+    text = md_escape(value)
+    return MdText(f"**{text}**") if text else text
+
+
+def _italic(value: object) -> MdText:
+    text = md_escape(value)
+    return MdText(f"*{text}*") if text else text
+
+
+_ALIGN = {"l": ":---", "c": ":---:", "r": "---:"}
+
+
+def _table(table: Table, align: str = "") -> MdText:
+    """A pipe table; ``align`` has one letter per column (l, c, r); a footer row is set in bold."""
+    cols = len(table.columns)
+    marks = [_ALIGN.get(a, "---") for a in align.ljust(cols, "l")[:cols]]
+    lines = [
+        "| " + " | ".join(md_escape(c) for c in table.columns) + " |",
+        "|" + "|".join(marks) + "|",
+    ]
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in table.rows]
+    if table.footer is not None:
+        lines.append("| " + " | ".join(_bold(c) for c in table.footer) + " |")
+    return MdText("\n".join(lines))
+
+
+def _pairs(left: Iterable[Any], right: Iterable[Any]) -> list[tuple[Any, Any]]:
+    """Two columns side by side, the shorter one padded with blanks."""
+    return list(zip_longest(left, right, fillvalue=""))
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, also refusing the arithmetic that would exhaust memory ('a' * 10**9)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    LIMIT = 100_000
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 100:
+            raise SecurityError(f"exponent {right} is too large")
+        if operator == "*":
+            sizes = [
+                len(x) * y
+                for x, y in ((left, right), (right, left))
+                if hasattr(x, "__len__") and isinstance(y, int)
+            ]
+            if any(size > self.LIMIT for size in sizes):
+                raise SecurityError(f"a sequence of {max(sizes)} items is too long")
+        return super().call_binop(context, operator, left, right)
+
+
+def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
+    packaged = PackageLoader("chibo4tot.report", "templates")
+    loaders: list[Any] = []
+    if templates_dir is not None:
+        loaders.append(FileSystemLoader(templates_dir, encoding="utf-8"))
+    loaders += [PrefixLoader({PACKAGED_PREFIX: packaged}), packaged]
+    env = _Sandbox(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        # Every {{ value }} is escaped unless a filter already made it Markdown: a template cannot
+        # forget to escape user text.
+        finalize=md_escape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md_escape, bold=_bold, italic=_italic, table=_table, number=vn_number, percent=vn_percent
+    )
+    env.globals.update(pairs=_pairs, rate=rate)
+    return env
+
+
+def _user_template(templates_dir: Path | None) -> Path | None:
+    if templates_dir is None:
+        return None
+    path = templates_dir / TEMPLATE
+    return path if path.is_file() else None
+
+
+def render_markdown(ctx: ReportContext, templates_dir: Path | None = None) -> str:
+    """The year-end report in Markdown. ``templates_dir`` (e.g. ``<workspace>/templates``) may hold
+    a ``bao-cao.md.j2`` that replaces the packaged one; it runs sandboxed with strict undefined names.
+
+    Raises TemplateProblem when the template cannot be read or rendered.
+    """
+    own = _user_template(templates_dir)
+    where = str(own) if own is not None else TEMPLATE
+    data = {
+        "report": build_report_text(ctx),  # the wording, shared with the Word report
+        "ctx": ctx,
+        "config": ctx.config,
+        "results": ctx.results,
+        "year": ctx.year,
+        "as_of": ctx.results.as_of,
+        "date": ctx.date,
+    }
+    try:
+        text = _environment(templates_dir).get_template(TEMPLATE).render(data)
+    except TemplateSyntaxError as exc:
+        raise _problem(
+            _("Mẫu báo cáo {path} sai cú pháp ở dòng {line}: {detail}").format(
+                path=exc.filename or where, line=exc.lineno, detail=exc.message
+            ),
+            Path(exc.filename) if exc.filename else own,
+            exc.lineno,
+        ) from exc
+    except SecurityError as exc:
+        raise _problem(
+            _("Mẫu báo cáo {path} dùng thao tác không được phép: {detail}").format(path=where, detail=exc),
+            own,
+        ) from exc
+    except UndefinedError as exc:
+        raise _problem(
+            _("Mẫu báo cáo {path} dùng tên không có trong dữ liệu báo cáo: {detail}").format(
+                path=where, detail=exc
+            ),
+            own,
+        ) from exc
+    except TemplateNotFound as exc:
+        raise _problem(_("Không tìm thấy mẫu báo cáo {name}.").format(name=exc.name), own) from exc
+    except Exception as exc:  # a user's template is user code: whatever it raises becomes a message
+        if own is None:
+            raise  # a bug in the packaged template, not the user's doing
+        raise _problem(
+            _("Mẫu báo cáo {path} gặp lỗi khi tạo báo cáo: {detail}").format(path=where, detail=exc), own
+        ) from exc
+    return text.rstrip("\n") + "\n"
+
+
+def _problem(message: str, path: Path | None, line: int | None = None) -> TemplateProblem:
+    return TemplateProblem(message, [Problem(path, message, line=line)])

@@ -1,0 +1,403 @@
+"""The year-end report's wording, built once from the results and shared by the Markdown and Word writers.
+
+Everything here is plain text (no Markdown, no Word styles): each writer escapes and styles it. Every
+sentence goes through ``_()`` so the report follows ``--lang`` like every other message.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from chibo4tot.formatting import rate, vn_date_line, vn_number, vn_percent
+from chibo4tot.i18n import _
+from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
+from chibo4tot.report.context import ReportContext
+from chibo4tot.scoring.results import CriterionResult, Tally, UnitResult
+from chibo4tot.views import status_label
+
+# A number left blank to be filled in by hand; non-breaking spaces survive Markdown and Word.
+BLANK = "\u00a0" * 8
+
+
+@dataclass(frozen=True)
+class Header:
+    """The two-column header of a party document (Hướng dẫn 36-HD/VPTW)."""
+
+    superior: str  # upper case
+    issuing_body: str  # upper case, bold
+    number: str  # "Số        -BC/ĐU"
+    party: str  # "ĐẢNG CỘNG SẢN VIỆT NAM", bold and underlined
+    date_line: str  # italic
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+    footer: list[str] | None = None  # a totals row
+
+
+@dataclass(frozen=True)
+class Unrecognised:
+    """A cell not recognised: its name, its score in a few words, and why."""
+
+    name: str
+    summary: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Signature:
+    recipients_label: str
+    recipients: list[str]  # each ends with "," and the last with "."
+    on_behalf: str
+    position: str
+    name: str  # "" when the workspace names no signer: signed by hand
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """The year-end report, section by section."""
+
+    header: Header
+    title: str
+    subject: str
+    intro: str
+    results_heading: str
+    results: list[str]  # sentences
+    by_kind: Table
+    by_parent: Table | None  # only when the cells belong to more than one đảng bộ
+    dang_bo: list[str]  # đảng bộ cơ sở verdicts, one line each
+    assessment_heading: str
+    strengths_heading: str
+    strengths: list[str]
+    shortcomings_heading: str
+    shortcomings: list[str]
+    recognised_heading: str
+    recognised: Table
+    recognised_empty: str
+    not_recognised_heading: str
+    not_recognised: list[Unrecognised]
+    not_recognised_empty: str
+    signature: Signature
+
+
+def build_header(ctx: ReportContext) -> Header:
+    cfg = ctx.config
+    return Header(
+        superior=cfg.superior.upper(),
+        issuing_body=cfg.issuing_body.upper(),
+        number=_("Số {number}-BC/{abbreviation}").format(number=BLANK, abbreviation=cfg.abbreviation),
+        party=_("ĐẢNG CỘNG SẢN VIỆT NAM"),
+        date_line=vn_date_line(cfg.place, ctx.date),
+    )
+
+
+def _final(ctx: ReportContext) -> bool:
+    return ctx.results.as_of >= 12
+
+
+def _counted(ctx: ReportContext) -> list[UnitResult]:
+    """The cells the report counts as "đạt": recognised at year end, still on track mid-year."""
+    if _final(ctx):
+        return ctx.recognised
+    return [r for r in ctx.cells if r.status == "in_progress"]
+
+
+def _period(ctx: ReportContext) -> str:
+    if _final(ctx):
+        return _("năm {year}").format(year=ctx.year)
+    return _("năm {year} (tính đến hết tháng {month})").format(year=ctx.year, month=ctx.results.as_of)
+
+
+def _tallies(ctx: ReportContext) -> tuple[Tally, dict[str, Tally], dict[str, Tally]]:
+    """Whole, by kind, by parent: the summary's own counts at year end (the same as the workbook and
+    ``score``); mid-year, the cells still on track are counted instead of the (not yet) recognised."""
+    s = ctx.results.summary
+    if _final(ctx):
+        return s.cells, s.by_kind, s.by_parent
+    on_track = {id(r) for r in _counted(ctx)}
+    whole = Tally()
+    by_kind: dict[str, Tally] = {}
+    by_parent: dict[str, Tally] = {}
+    for r in ctx.cells:
+        for t in (
+            whole,
+            by_kind.setdefault(r.unit.kind.value, Tally()),
+            by_parent.setdefault(r.unit.parent or ctx.root_id, Tally()),
+        ):
+            t.units += 1
+            t.recognised += id(r) in on_track
+    return whole, by_kind, by_parent
+
+
+def _tally_row(label: str, t: Tally) -> list[str]:
+    return [label, str(t.units), str(t.recognised), vn_percent(rate(t.recognised, t.units))]
+
+
+def _count_columns(ctx: ReportContext, first: str) -> list[str]:
+    done = _("Được công nhận") if _final(ctx) else _("Đang đạt yêu cầu")
+    return [first, _("Số chi bộ"), done, _("Tỉ lệ")]
+
+
+def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
+    whole, by_kind, by_parent = _tallies(ctx)
+    share = vn_percent(rate(whole.recognised, whole.units))
+    lines: list[str] = []
+    if _final(ctx):
+        lines.append(
+            _(
+                "Tổng số chi bộ được đánh giá: {total}; được công nhận “Chi bộ 4 tốt”: {n} chi bộ, "
+                "đạt {rate}; chưa được công nhận: {rest} chi bộ."
+            ).format(total=whole.units, n=whole.recognised, rate=share, rest=whole.units - whole.recognised)
+        )
+    else:
+        lines.append(
+            _(
+                "Số liệu tính đến hết tháng {month} năm {year}; kết quả công nhận chính thức được "
+                "xác định sau khi kết thúc năm."
+            ).format(month=ctx.results.as_of, year=ctx.year)
+        )
+        lines.append(
+            _(
+                "Tổng số chi bộ được theo dõi: {total}; đang đạt yêu cầu: {n} chi bộ ({rate}); "
+                "không còn khả năng đạt: {rest} chi bộ."
+            ).format(total=whole.units, n=whole.recognised, rate=share, rest=len(ctx.not_recognised))
+        )
+    ratings = Counter(r.rating for r in ctx.cells if r.rating)
+    if ratings:
+        parts = [_("{rating}: {n} chi bộ").format(rating=k, n=n) for k, n in _rating_order(ctx, ratings)]
+        lines.append(_("Xếp loại theo tổng điểm: {parts}.").format(parts="; ".join(parts)))
+    kind_rows = [
+        _tally_row(_(UNIT_KIND_LABELS[kind]), by_kind[kind.value])
+        for kind in UnitKind
+        if kind.value in by_kind
+    ]
+    by_kind_table = Table(_count_columns(ctx, _("Loại chi bộ")), kind_rows, _tally_row(_("Tổng cộng"), whole))
+    by_parent_table = None
+    if len(by_parent) > 1:
+        names = {r.unit.id: r.unit.name for r in ctx.results.units} | {ctx.root_id: ctx.config.name}
+        names.update({u.id: u.name for u, _why in ctx.results.unscored})
+        rows = [_tally_row(names.get(pid, pid), t) for pid, t in by_parent.items()]
+        by_parent_table = Table(_count_columns(ctx, _("Đảng bộ")), rows, _tally_row(_("Tổng cộng"), whole))
+    return lines, by_kind_table, by_parent_table
+
+
+def _rating_order(ctx: ReportContext, ratings: Counter[str]) -> list[tuple[str, int]]:
+    """Best band first. Results do not carry the framework's bands, so bands are ordered by the lowest
+    total that earned them (a quota moves high totals down a band, never low totals up)."""
+    low: dict[str, Decimal] = {}
+    for r in ctx.cells:
+        if r.rating:
+            low[r.rating] = min(low.get(r.rating, r.total), r.total)
+    return sorted(ratings.items(), key=lambda kv: (-low[kv[0]], kv[0]))
+
+
+def _dang_bo(ctx: ReportContext) -> list[str]:
+    if not ctx.dang_bo:
+        return []
+    t = ctx.results.summary.dang_bo
+    lines = [
+        _("Đảng bộ cơ sở được công nhận “Đảng bộ cơ sở 4 tốt”: {n}/{total} ({rate}).").format(
+            n=t.recognised, total=t.units, rate=vn_percent(rate(t.recognised, t.units))
+        )
+    ]
+    for r in ctx.dang_bo:
+        lines.append(
+            _("{name}: {verdict} ({points} điểm).").format(
+                name=r.unit.name, verdict=status_label(r), points=vn_number(r.total, 2, fixed=True)
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class _CriterionStats:
+    sample: CriterionResult  # for the id, name and maximum
+    failed: int  # cells below the criterion's minimum
+    mean: Fraction  # mean points over the cells
+
+    @property
+    def share(self) -> Fraction:
+        return self.mean / Fraction(self.sample.max_points) if self.sample.max_points else Fraction(0)
+
+    @property
+    def label(self) -> str:
+        return _("tiêu chí {id} ({name})").format(id=self.sample.id, name=self.sample.name)
+
+    def mean_text(self) -> str:
+        return f"{vn_number(self.mean)}/{vn_number(self.sample.max_points)}"
+
+
+def _criteria_stats(cells: list[UnitResult]) -> list[_CriterionStats]:
+    """Per criterion, in the framework's order."""
+    first: dict[str, CriterionResult] = {}
+    failed: Counter[str] = Counter()
+    sums: dict[str, Fraction] = {}
+    counts: Counter[str] = Counter()
+    for r in cells:
+        for c in r.criteria:
+            first.setdefault(c.id, c)
+            failed[c.id] += not c.passed
+            sums[c.id] = sums.get(c.id, Fraction(0)) + Fraction(c.points)
+            counts[c.id] += 1
+    return [_CriterionStats(c, failed[cid], sums[cid] / counts[cid]) for cid, c in first.items()]
+
+
+def _strengths(cells: list[UnitResult], stats: list[_CriterionStats]) -> list[str]:
+    out = [
+        _("Cả {total} chi bộ đạt mức tối thiểu của {criterion}; điểm bình quân {mean}.").format(
+            total=len(cells), criterion=s.label, mean=s.mean_text()
+        )
+        for s in stats
+        if s.failed == 0
+    ]
+    if stats and not out:
+        # max() keeps the first of equals: the earlier criterion wins a tie.
+        top = max(stats, key=lambda s: s.share)
+        out.append(
+            _("Điểm bình quân cao nhất ở {criterion}: {mean}.").format(
+                criterion=top.label, mean=top.mean_text()
+            )
+        )
+    if cells:
+        best = max(cells, key=lambda r: r.total)
+        out.append(
+            _("Chi bộ có tổng điểm cao nhất: {name} ({points} điểm).").format(
+                name=best.unit.name, points=vn_number(best.total, 2, fixed=True)
+            )
+        )
+        complete = sum(1 for r in cells if not r.months_missing)
+        if complete:
+            out.append(
+                _("{n}/{total} chi bộ có đủ hồ sơ tự đánh giá hằng tháng.").format(
+                    n=complete, total=len(cells)
+                )
+            )
+    return out
+
+
+def _shortcomings(cells: list[UnitResult], stats: list[_CriterionStats]) -> list[str]:
+    """Criteria and conditions that failed most first (a stable sort keeps the framework's order)."""
+    out = [
+        _("{n} chi bộ chưa đạt mức tối thiểu của {criterion}.").format(n=s.failed, criterion=s.label)
+        for s in sorted(stats, key=lambda s: -s.failed)
+        if s.failed
+    ]
+    gates: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
+    for r in cells:
+        for g in r.gates:
+            if g.status == "failed":
+                gates[g.id] += 1
+                reasons.setdefault(g.id, g.reason.rstrip(" ."))
+    for gid, n in gates.most_common():
+        out.append(_("{reason}: {n} chi bộ.").format(reason=reasons[gid], n=n))
+    if not out:
+        out.append(_("Không có chi bộ nào chưa đạt tiêu chí hoặc điều kiện công nhận."))
+    if len(stats) > 1:
+        low = min(stats, key=lambda s: s.share)
+        out.append(
+            _("Điểm bình quân thấp nhất ở {criterion}: {mean}.").format(
+                criterion=low.label, mean=low.mean_text()
+            )
+        )
+    return out
+
+
+def _note(r: UnitResult) -> str:
+    notes = []
+    if r.streak >= 2:
+        notes.append(_("{n} năm liền").format(n=r.streak))
+    if r.demoted_by:  # the quota's full sentence is in the workbook; here a few words are enough
+        notes.append(_("Xếp loại điều chỉnh theo hạn mức"))
+    return "; ".join(notes)
+
+
+def recognition_table(ctx: ReportContext) -> Table:
+    """STT | Tên chi bộ | Điểm | Xếp loại | Ghi chú, in the order of units.yaml."""
+    columns = [_("STT"), _("Tên chi bộ"), _("Điểm"), _("Xếp loại"), _("Ghi chú")]
+    rows = [
+        [str(i), r.unit.name, vn_number(r.total, 2, fixed=True), r.rating or "", _note(r)]
+        for i, r in enumerate(_counted(ctx), start=1)
+    ]
+    return Table(columns, rows)
+
+
+def list_subject(ctx: ReportContext) -> str:
+    """What the recognition list lists: recognised cells, or mid-year the cells still on track."""
+    if _final(ctx):
+        return _("Chi bộ được công nhận “Chi bộ 4 tốt” {period}").format(period=_period(ctx))
+    return _("Chi bộ đang đạt yêu cầu “Chi bộ 4 tốt” {period}").format(period=_period(ctx))
+
+
+def _unrecognised(r: UnitResult) -> Unrecognised:
+    points = vn_number(r.total, 2, fixed=True)
+    summary = (
+        _("{points} điểm, xếp loại {rating}").format(points=points, rating=r.rating)
+        if r.rating
+        else _("{points} điểm").format(points=points)
+    )
+    reasons = list(r.reasons)
+    if r.needed:
+        reasons.append(_("Cần có: {needed}.").format(needed="; ".join(r.needed)))
+    return Unrecognised(r.unit.name, summary, reasons)
+
+
+def _recipients(ctx: ReportContext) -> list[str]:
+    items = [x.rstrip(" ,;.") for x in ctx.config.recipients]
+    if not any(x.casefold().startswith("lưu") for x in items):  # the office keeps a copy
+        items.append(_("Lưu Văn phòng cấp ủy"))
+    return [x + ("." if i == len(items) - 1 else ",") for i, x in enumerate(items)]
+
+
+def build_report_text(ctx: ReportContext) -> ReportText:
+    """The whole year-end report as plain text, for the given context."""
+    period = _period(ctx)
+    results, by_kind, by_parent = _results(ctx)
+    stats = _criteria_stats(ctx.cells)
+    heading_list = (
+        _("Danh sách chi bộ được công nhận “Chi bộ 4 tốt” {period}")
+        if _final(ctx)
+        else _("Danh sách chi bộ đang đạt yêu cầu “Chi bộ 4 tốt” {period}")
+    )
+    signer = ctx.config.signer
+    return ReportText(
+        header=build_header(ctx),
+        title=_("BÁO CÁO"),
+        subject=_("Kết quả đánh giá, công nhận “Chi bộ 4 tốt” {period}").format(period=period),
+        intro=_(
+            "Căn cứ {framework}, {issuing_body} báo cáo kết quả đánh giá, công nhận “Chi bộ 4 tốt” "
+            "{period} như sau:"
+        ).format(framework=ctx.results.framework_title, issuing_body=ctx.config.issuing_body, period=period),
+        results_heading=_("KẾT QUẢ ĐÁNH GIÁ, CÔNG NHẬN"),
+        results=results,
+        by_kind=by_kind,
+        by_parent=by_parent,
+        dang_bo=_dang_bo(ctx),
+        assessment_heading=_("ƯU ĐIỂM, HẠN CHẾ"),
+        strengths_heading=_("Ưu điểm"),
+        strengths=_strengths(ctx.cells, stats),
+        shortcomings_heading=_("Hạn chế"),
+        shortcomings=_shortcomings(ctx.cells, stats),
+        recognised_heading=heading_list.format(period=period).upper(),
+        recognised=recognition_table(ctx),
+        recognised_empty=_("Không có chi bộ nào."),
+        not_recognised_heading=(
+            _("CHI BỘ CHƯA ĐƯỢC CÔNG NHẬN VÀ LÝ DO")
+            if _final(ctx)
+            else _("CHI BỘ KHÔNG CÒN KHẢ NĂNG ĐẠT VÀ LÝ DO")
+        ),
+        not_recognised=[_unrecognised(r) for r in ctx.not_recognised],
+        not_recognised_empty=_("Không có chi bộ nào."),
+        signature=Signature(
+            recipients_label=_("Nơi nhận:"),
+            recipients=_recipients(ctx),
+            on_behalf=signer.on_behalf,
+            position=signer.position,
+            name=signer.name or "",
+        ),
+    )

@@ -1,0 +1,318 @@
+"""The Markdown year-end report: golden file, the 41,52% figure, escaping, overrides and the sandbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import EXAMPLE, REPO
+
+from chibo4tot.evaluate import evaluate
+from chibo4tot.models.workspace import Unit, WorkspaceConfig
+from chibo4tot.report.context import ReportContext, build_context
+from chibo4tot.report.markdown import TemplateProblem, md_escape, render_markdown
+from chibo4tot.scoring import UnitResult, YearResults, summarise
+from chibo4tot.scoring.results import CriterionResult, GateResult
+
+GOLDEN = REPO / "tests" / "golden" / "report-example-2024.md"
+DATE = dt.date(2025, 2, 5)
+ROOT = "dang-bo-huyen-meo-vac"
+
+
+@pytest.fixture(scope="module")
+def example() -> ReportContext:
+    return build_context(evaluate(EXAMPLE, 2024), DATE)
+
+
+# ── synthetic results (no scoring: each unit's verdict is set directly) ─────────────────────────
+
+
+def config(**extra: Any) -> WorkspaceConfig:
+    data: dict[str, Any] = {
+        "id": ROOT,
+        "name": "Đảng bộ huyện Mèo Vạc",
+        "superior": "Đảng bộ tỉnh Hà Giang",
+        "issuing_body": "Huyện ủy Mèo Vạc",
+        "abbreviation": "HU",
+        "place": "Mèo Vạc",
+        "frameworks": [{"years": [2024], "framework": "mac-dinh-2024"}],
+        "signer": {"on_behalf": "T/M BAN THƯỜNG VỤ", "position": "BÍ THƯ", "name": "Nguyễn Văn A"},
+        "recipients": ["Ban Tổ chức Tỉnh ủy (để báo cáo)"],
+    }
+    return WorkspaceConfig.model_validate(data | extra)
+
+
+def criterion(cid: str, points: str, passed: bool = True) -> CriterionResult:
+    p = Decimal(points)
+    return CriterionResult(
+        cid,
+        f"Tiêu chí số {cid}",
+        Decimal(25),
+        Decimal(20),
+        Decimal(25),
+        Fraction(p),
+        Decimal(0),
+        p,
+        p,
+        passed,
+    )
+
+
+def unit_result(
+    uid: str,
+    kind: str = "chi_bo_truc_thuoc",
+    parent: str | None = None,
+    *,
+    recognised: bool = True,
+    name: str | None = None,
+    as_of: int = 12,
+    status: str | None = None,
+) -> UnitResult:
+    unit = Unit.model_validate({"id": uid, "name": name or f"Chi bộ {uid}", "kind": kind, "parent": parent})
+    criteria = [criterion(str(i), "24.5" if recognised else "18", recognised) for i in range(1, 5)]
+    gates = (
+        [] if recognised else [GateResult("ky-luat", "discipline", "failed", "Có đảng viên bị kỷ luật.", "")]
+    )
+    total = sum((c.points for c in criteria), Decimal(0))
+    return UnitResult(
+        unit=unit,
+        framework_id="mac-dinh-2024",
+        framework_title="Hướng dẫn mặc định năm 2024",
+        year=2024,
+        as_of=as_of,
+        months_recorded=list(range(1, as_of + 1)),
+        months_missing=[],
+        criteria=criteria,
+        bonus=Decimal(0),
+        bonus_items=[],
+        deductions=[],
+        total=total,
+        best_total=total,
+        max_total=Decimal(100),
+        min_total=Decimal(0),
+        rating="Tốt" if recognised else "Kém",
+        rating_rule="",
+        gates=gates,
+        status=status or ("recognised" if recognised else "not_recognised"),  # type: ignore[arg-type]
+        reasons=[] if recognised else ["Có đảng viên bị kỷ luật."],
+    )
+
+
+def synthetic(units: list[UnitResult], as_of: int = 12, **cfg: Any) -> ReportContext:
+    results = YearResults(
+        2024, as_of, "mac-dinh-2024", "Hướng dẫn mặc định năm 2024", units, summarise(units, ROOT)
+    )
+    return ReportContext(results, config(**cfg), DATE)
+
+
+def meo_vac() -> ReportContext:
+    """342 cells, 142 recognised: 308 chi bộ trực thuộc in 22 đảng bộ (109), 34 chi bộ cơ sở (33)."""
+    units: list[UnitResult] = []
+    for i in range(308):
+        ok = (i * 109) // 308 != ((i + 1) * 109) // 308
+        units.append(unit_result(f"thon-{i:03d}", parent=f"dang-bo-xa-{i // 14:02d}", recognised=ok))
+    units += [unit_result(f"co-quan-{c:02d}", "chi_bo_co_so", recognised=c != 17) for c in range(34)]
+    return synthetic(units)
+
+
+# ── the example workspace ─────────────────────────────────────────────────────────────────────
+
+
+def test_example_report_matches_the_golden_file(example: ReportContext, update_golden: bool) -> None:
+    text = render_markdown(example)
+    if update_golden:
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8"), "run pytest --update-golden and review the diff"
+
+
+def test_example_report_layout(example: ReportContext) -> None:
+    text = render_markdown(example)
+    lines = text.splitlines()
+    assert lines[:2] == ["| | |", "|:---:|:---:|"]  # a headerless two-column table
+    assert "| ĐẢNG BỘ HUYỆN MÈO VẠC | **ĐẢNG CỘNG SẢN VIỆT NAM** |" in lines
+    assert "| **ĐẢNG ỦY XÃ THƯỢNG PHÙNG** | |" in lines
+    assert "| \\* | *Thượng Phùng, ngày 05 tháng 02 năm 2025* |" in lines
+    assert any(re.fullmatch(r"\| Số \u00a0+-BC/ĐU \| \|", line) for line in lines)  # number left blank
+    assert "# BÁO CÁO" in lines
+    assert "**Kết quả đánh giá, công nhận “Chi bộ 4 tốt” năm 2024**" in lines
+    headings = [line for line in lines if line.startswith("## ")]
+    assert [h.split(".")[0] for h in headings] == ["## I", "## II", "## III", "## IV"]
+    assert "54,55%" in text  # 6 of 11, the same figure as `score`
+    assert "| 1 | Chi bộ thôn Mã Pì Lèng | 100,87 | Xuất sắc |  |" in lines
+    assert "| ***Nơi nhận:*** | **T/M ĐẢNG ỦY** |" in lines
+    assert "|  | **Giàng Mí Sính** |" in lines
+    assert text.count("Lưu ") == 1  # the workspace lists the filing line: it is not added twice
+    assert "tính đến hết tháng" not in text
+
+
+def test_shortcomings_count_what_the_summary_counts(example: ReportContext) -> None:
+    text = render_markdown(example)
+    summary = example.results.summary
+    for cid, n in summary.failed_criteria.items():
+        assert f"- {n} chi bộ chưa đạt mức tối thiểu của tiêu chí {cid} (" in text
+    for r in example.not_recognised:
+        for reason in r.reasons:
+            assert reason in text
+
+
+# ── numbers ───────────────────────────────────────────────────────────────────────────────────
+
+
+def test_342_cells_142_recognised_show_41_52_percent() -> None:
+    ctx = meo_vac()
+    assert (ctx.results.summary.cells.units, ctx.results.summary.cells.recognised) == (342, 142)
+    text = render_markdown(ctx)
+    assert "được công nhận “Chi bộ 4 tốt”: 142 chi bộ, đạt 41,52%" in text
+    assert "| Chi bộ trực thuộc đảng bộ cơ sở | 308 | 109 | 35,39% |" in text
+    assert "| Chi bộ cơ sở | 34 | 33 | 97,06% |" in text
+    assert "| **Tổng cộng** | **342** | **142** | **41,52%** |" in text
+    # Cells under 23 parents: a table by đảng bộ, the huyện's own cells under the workspace's name.
+    assert "| Đảng bộ huyện Mèo Vạc | 34 | 33 | 97,06% |" in text
+    assert "- 200 chi bộ chưa đạt mức tối thiểu của tiêu chí 1 (Tiêu chí số 1)." in text
+    assert "- Có đảng viên bị kỷ luật: 200 chi bộ." in text
+
+
+def test_mid_year_report_says_through_which_month() -> None:
+    units = [
+        unit_result("a", as_of=6, status="in_progress"),
+        unit_result("b", as_of=6, recognised=False),
+    ]
+    text = render_markdown(synthetic(units, as_of=6))
+    assert "**Kết quả đánh giá, công nhận “Chi bộ 4 tốt” năm 2024 (tính đến hết tháng 6)**" in text
+    assert "Số liệu tính đến hết tháng 6 năm 2024" in text
+    assert "đang đạt yêu cầu: 1 chi bộ (50,00%)" in text
+    assert "| 1 | Chi bộ a |" in text
+    assert "## IV. CHI BỘ KHÔNG CÒN KHẢ NĂNG ĐẠT VÀ LÝ DO" in text
+
+
+def test_dang_bo_verdicts_and_empty_lists() -> None:
+    units = [
+        unit_result("a", recognised=False),
+        unit_result("xa", "dang_bo_co_so", recognised=False, name="Đảng bộ xã Một"),
+    ]
+    text = render_markdown(synthetic(units, recipients=[]))
+    assert "Đảng bộ cơ sở được công nhận “Đảng bộ cơ sở 4 tốt”: 0/1 (0,00%)." in text
+    assert "Đảng bộ xã Một: Không đạt (72,00 điểm)." in text
+    assert "## III." in text and "Không có chi bộ nào." in text
+    assert "| - Lưu Văn phòng cấp ủy. |" in text  # the filing line when the workspace lists none
+
+
+# ── escaping ──────────────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("A | B", "A \\| B"),
+        ("*đậm* _nghiêng_ `mã`", "\\*đậm\\* \\_nghiêng\\_ \\`mã\\`"),
+        ("[liên kết](http://x)", "\\[liên kết\\](http://x)"),
+        ("# không phải tiêu đề", "\\# không phải tiêu đề"),
+        ("- không phải danh sách", "\\- không phải danh sách"),
+        ("1. không phải danh sách", "1\\. không phải danh sách"),
+        ("<script>", "\\<script\\>"),
+        ("a\\b", "a\\\\b"),
+        ("    thụt lề", "thụt lề"),
+        ("dòng 1\ndòng 2", "dòng 1 dòng 2"),
+        ("~~gạch~~ &amp;", "\\~\\~gạch\\~\\~ \\&amp;"),
+        ("Chi bộ thôn Mã Pì Lèng (24,5).", "Chi bộ thôn Mã Pì Lèng (24,5)."),
+    ],
+)
+def test_md_escape(raw: str, escaped: str) -> None:
+    assert md_escape(raw) == escaped
+
+
+def _cells(row: str) -> list[str]:
+    """Cells of a pipe-table row, splitting on unescaped pipes only."""
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+
+
+def test_user_text_cannot_break_the_tables() -> None:
+    name = "Chi bộ | *Bản* [A] `B` <b>\nC"
+    units = [unit_result("a", name=name), unit_result("b", recognised=False, name="Chi bộ # | 2")]
+    text = render_markdown(
+        synthetic(units, place="Mèo | Vạc", abbreviation="H*U", recipients=["Ban | Tổ chức"])
+    )
+    row = next(line for line in text.splitlines() if line.startswith("| 1 | "))
+    assert _cells(row) == ["1", "Chi bộ \\| \\*Bản\\* \\[A\\] \\`B\\` \\<b\\> C", "98,00", "Tốt", ""]
+    assert "**Chi bộ # \\| 2**" in text
+    assert "*Mèo \\| Vạc, ngày 05 tháng 02 năm 2025*" in text
+    assert "-BC/H\\*U |" in text
+    assert "| - Ban \\| Tổ chức, |" in text
+    # A CommonMark + tables parser (markdown-it-py, which rich depends on) reads the text back literally.
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    assert '<td style="text-align:left">Chi bộ | *Bản* [A] `B` &lt;b&gt; C</td>' in html
+    assert "<strong>Chi bộ # | 2</strong>" in html
+    assert "<em>Mèo | Vạc, ngày 05 tháng 02 năm 2025</em>" in html
+    assert html.count("<table>") == 4  # header, by kind, recognition list, signature: none broken
+
+
+# ── templates: override, extension, sandbox ───────────────────────────────────────────────────
+
+
+def _templates(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "bao-cao.md.j2").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_workspace_template_replaces_the_packaged_one(example: ReportContext, tmp_path: Path) -> None:
+    folder = _templates(
+        tmp_path,
+        "Báo cáo riêng: {{ config.name }}, {{ report.recognised.rows|length }} chi bộ, "
+        "{{ rate(6, 11)|percent }}\n{{ '*a*'|bold }}\n",
+    )
+    assert render_markdown(example, folder) == (
+        "Báo cáo riêng: Đảng bộ xã Thượng Phùng, 6 chi bộ, 54,55%\n**\\*a\\***\n"
+    )
+
+
+def test_missing_workspace_template_falls_back_to_the_packaged_one(
+    example: ReportContext, tmp_path: Path
+) -> None:
+    assert render_markdown(example, tmp_path / "khong-co") == render_markdown(example)
+
+
+def test_workspace_template_may_extend_the_packaged_one(example: ReportContext, tmp_path: Path) -> None:
+    folder = _templates(
+        tmp_path,
+        '{% extends "chibo4tot/bao-cao.md.j2" %}\n{% block intro %}Lời mở đầu của đảng bộ.\n{% endblock %}\n',
+    )
+    text = render_markdown(example, folder)
+    assert "Lời mở đầu của đảng bộ." in text
+    assert "Căn cứ " not in text
+    assert "## IV. CHI BỘ CHƯA ĐƯỢC CÔNG NHẬN VÀ LÝ DO" in text
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "thao tác không được phép"),
+        ("{{ ''.__class__ }}", "thao tác không được phép"),
+        ("{{ ctx.results.units.append(1) }}", "thao tác không được phép"),
+        ("{{ 'a' * 10**9 }}", "thao tác không được phép"),
+        ("{{ [1] * 1000 * 1000 }}", "thao tác không được phép"),
+        ("{{ khong_co_bien }}", "tên không có trong dữ liệu báo cáo"),
+        ("{{ report.khong_co }}", "tên không có trong dữ liệu báo cáo"),
+        ("dòng 1\n{% for x in %}", "sai cú pháp ở dòng 2"),
+        ("{{ 1 / 0 }}", "gặp lỗi khi tạo báo cáo"),
+        ('{% include "khong-co.j2" %}', "Không tìm thấy mẫu báo cáo khong-co.j2"),
+    ],
+)
+def test_unsafe_or_broken_templates_fail_with_a_vietnamese_message(
+    example: ReportContext, tmp_path: Path, template: str, words: str
+) -> None:
+    folder = _templates(tmp_path, template)
+    with pytest.raises(TemplateProblem) as caught:
+        render_markdown(example, folder)
+    assert words in caught.value.message
+    assert caught.value.problems and caught.value.problems[0].message == caught.value.message
+    if "cú pháp" in words:
+        assert caught.value.problems[0].line == 2
+        assert caught.value.problems[0].path == folder / "bao-cao.md.j2"

@@ -1,0 +1,165 @@
+"""The Word report and recognition list, read back with python-docx: page, fonts, header, tables, bytes."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from tests.conftest import EXAMPLE
+from tests.test_report_markdown import DATE, meo_vac, synthetic, unit_result
+
+from chibo4tot.evaluate import evaluate
+from chibo4tot.report.context import ReportContext, build_context
+from chibo4tot.report.text import build_report_text
+from chibo4tot.report.word import render_docx, render_recognition_list_docx
+
+
+@pytest.fixture(scope="module")
+def example() -> ReportContext:
+    return build_context(evaluate(EXAMPLE, 2024), DATE)
+
+
+@pytest.fixture(scope="module")
+def report(example: ReportContext) -> Any:
+    return Document(io.BytesIO(render_docx(example)))
+
+
+@pytest.fixture(scope="module")
+def recognition_list(example: ReportContext) -> Any:
+    return Document(io.BytesIO(render_recognition_list_docx(example)))
+
+
+def texts(doc: Any) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def rows(table: Any) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def cm(length: int) -> float:
+    return round(length / Cm(1), 2)
+
+
+@pytest.mark.parametrize("which", ["report", "recognition_list"])
+def test_a4_margins_and_times_new_roman_14(which: str, request: pytest.FixtureRequest) -> None:
+    doc = request.getfixturevalue(which)
+    section = doc.sections[0]
+    assert (cm(section.page_width), cm(section.page_height)) == (21.0, 29.7)
+    assert [cm(m) for m in (section.top_margin, section.bottom_margin, section.left_margin)] == [2, 2, 3]
+    assert 1.5 <= cm(section.right_margin) <= 2
+    normal = doc.styles["Normal"]
+    assert normal.font.name == "Times New Roman"
+    assert normal.font.size.pt == 14
+    fonts = normal.element.rPr.find(qn("w:rFonts"))
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        assert fonts.get(qn(f"w:{attr}")) == "Times New Roman"
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
+    assert defaults.get(qn("w:eastAsia")) == "Times New Roman"
+    assert defaults.get(qn("w:eastAsiaTheme")) is None
+    # No run picks another font.
+    assert all(run.font.name is None for p in doc.paragraphs for run in p.runs)
+
+
+def test_two_column_header_without_borders(report: Any, recognition_list: Any) -> None:
+    for doc in (report, recognition_list):
+        header = doc.tables[0]
+        borders = header._tbl.tblPr.find(qn("w:tblBorders"))
+        assert borders is not None and {el.get(qn("w:val")) for el in borders} == {"nil"}
+        left, right = header.rows[0].cells
+        assert [p.text for p in left.paragraphs][:3] == [
+            "ĐẢNG BỘ HUYỆN MÈO VẠC",
+            "ĐẢNG ỦY XÃ THƯỢNG PHÙNG",
+            "*",
+        ]
+        assert left.paragraphs[1].runs[0].bold
+        party, _blank, date_line = right.paragraphs
+        assert party.text == "ĐẢNG CỘNG SẢN VIỆT NAM"
+        assert party.runs[0].bold and party.runs[0].underline
+        assert date_line.text == "Thượng Phùng, ngày 05 tháng 02 năm 2025"
+        assert date_line.runs[0].italic
+    number = report.tables[0].rows[0].cells[0].paragraphs[3].text
+    assert number.startswith("Số \u00a0") and number.endswith("-BC/ĐU")
+    assert len(recognition_list.tables[0].rows[0].cells[0].paragraphs) == 3  # the decision carries the number
+
+
+def test_report_title_sections_and_tables(report: Any, example: ReportContext) -> None:
+    lines = texts(report)
+    title = next(p for p in report.paragraphs if p.text == "BÁO CÁO")
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER and title.runs[0].bold
+    assert "Kết quả đánh giá, công nhận “Chi bộ 4 tốt” năm 2024" in lines
+    assert [line.split(".")[0] for line in lines if line.startswith(("I.", "II.", "III.", "IV."))] == [
+        "I",
+        "II",
+        "III",
+        "IV",
+    ]
+    wording = build_report_text(example)
+    for line in [*wording.results, *(f"- {x}" for x in wording.strengths + wording.shortcomings)]:
+        assert line in lines  # the same wording as the Markdown report
+    by_kind = rows(report.tables[1])
+    assert by_kind[-1] == ["Tổng cộng", "11", "6", "54,55%"]
+    listing = report.tables[2]
+    assert rows(listing)[0] == ["STT", "Tên chi bộ", "Điểm", "Xếp loại", "Ghi chú"]
+    assert rows(listing)[1][:4] == ["1", "Chi bộ thôn Mã Pì Lèng", "100,87", "Xuất sắc"]
+    assert len(listing.rows) == 1 + 6
+    assert listing.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert "1. Chi bộ Trạm Y tế xã (91,88 điểm, xếp loại Tốt):" in lines
+
+
+def test_signature_block(report: Any) -> None:
+    left, right = report.tables[-1].rows[0].cells
+    assert left.paragraphs[0].text == "Nơi nhận:"
+    assert left.paragraphs[-1].text == "- Lưu Văn phòng Đảng ủy."
+    signed = [p.text for p in right.paragraphs]
+    assert signed[:2] == ["T/M ĐẢNG ỦY", "BÍ THƯ"]
+    assert signed[-1] == "Giàng Mí Sính"
+
+
+def test_recognition_list_attached_to_a_decision(recognition_list: Any) -> None:
+    lines = texts(recognition_list)
+    assert "DANH SÁCH" in lines
+    assert "Chi bộ được công nhận “Chi bộ 4 tốt” năm 2024" in lines
+    attachment = next(line for line in lines if line.startswith("(Kèm theo Quyết định số"))
+    assert "-QĐ/ĐU, ngày" in attachment and attachment.endswith("năm 2025 của Đảng ủy xã Thượng Phùng)")
+    table = recognition_list.tables[1]
+    assert len(table.rows) == 7
+    assert rows(table)[6][1] == "Chi bộ Trường Phổ thông dân tộc bán trú THCS Thượng Phùng"
+    assert "Danh sách này có 6 chi bộ./." in lines
+
+
+def test_342_cells_show_41_52_percent() -> None:
+    doc = Document(io.BytesIO(render_docx(meo_vac())))
+    assert any("142 chi bộ, đạt 41,52%" in line for line in texts(doc))
+    assert rows(doc.tables[1])[-1] == ["Tổng cộng", "342", "142", "41,52%"]
+    assert len(doc.tables[3].rows) == 1 + 142  # tables: header, by kind, by đảng bộ, the list
+
+
+def test_user_text_comes_through_literally() -> None:
+    name = '=HYPERLINK("http://x") | *Bản* <b>'
+    ctx = synthetic([unit_result("a", name=name), unit_result("b", recognised=False, name="+1 | =2")])
+    doc = Document(io.BytesIO(render_docx(ctx)))
+    assert rows(doc.tables[2])[1][1] == name
+    assert "1. +1 | =2 (72,00 điểm, xếp loại Kém):" in texts(doc)
+    listing = Document(io.BytesIO(render_recognition_list_docx(ctx)))
+    assert rows(listing.tables[1])[1][1] == name
+
+
+def test_mid_year_list_says_on_track_not_recognised() -> None:
+    ctx = synthetic([unit_result("a", as_of=6, status="in_progress")], as_of=6)
+    lines = texts(Document(io.BytesIO(render_recognition_list_docx(ctx))))
+    assert "Chi bộ đang đạt yêu cầu “Chi bộ 4 tốt” năm 2024 (tính đến hết tháng 6)" in lines
+
+
+def test_same_inputs_and_date_give_the_same_bytes(example: ReportContext) -> None:
+    assert render_docx(example) == render_docx(example)
+    assert render_recognition_list_docx(example) == render_recognition_list_docx(example)
+    props = Document(io.BytesIO(render_docx(example))).core_properties
+    assert props.author == props.last_modified_by == "chibo4tot"
+    assert props.created.date() == props.modified.date() == DATE
+    assert props.title == "Kết quả đánh giá, công nhận “Chi bộ 4 tốt” năm 2024"
