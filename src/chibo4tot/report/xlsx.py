@@ -1,0 +1,114 @@
+"""The year-end Excel workbook: built in memory with openpyxl, returned as bytes (the CLI writes it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.writer.excel import ExcelWriter
+
+from chibo4tot.i18n import _
+from chibo4tot.report.context import ReportContext
+from chibo4tot.report.xlsx_records import completeness_sheet, problems_sheet
+from chibo4tot.report.xlsx_sheet import BASE_FONT
+from chibo4tot.report.xlsx_summary import chart_sheet, summary_sheet
+from chibo4tot.report.xlsx_units import detail_sheet, monthly_sheet, recognition_sheet
+
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer, StrPath
+
+CREATOR = "chibo4tot"
+
+
+def subtitle(ctx: ReportContext) -> str:
+    return _("{org} — số liệu đến tháng {month}/{year}, lập ngày {date}").format(
+        org=ctx.config.name,
+        month=f"{ctx.results.as_of:02d}",
+        year=ctx.year,
+        date=ctx.date.strftime("%d/%m/%Y"),
+    )
+
+
+def _new_workbook(ctx: ReportContext) -> Any:
+    wb = Workbook()
+    wb.remove(wb.active)
+    # openpyxl has no public setter for the default font: cells without a style of their own use
+    # font 0 and the "Normal" style, so both become Times New Roman (no per-cell font needed).
+    wb._fonts = IndexedList([BASE_FONT])
+    wb._named_styles["Normal"].font = BASE_FONT
+    stamp = dt.datetime.combine(ctx.date, dt.time())
+    props = wb.properties
+    props.creator = props.lastModifiedBy = CREATOR
+    props.created = props.modified = stamp  # the report date, never the clock: same inputs, same file
+    props.title = _("Kết quả đánh giá “Chi bộ 4 tốt” năm {year} — {org}").format(
+        year=ctx.year, org=ctx.config.name
+    )
+    props.language = "vi-VN"
+    return wb
+
+
+def build_workbook(ctx: ReportContext) -> Any:
+    """The whole workbook in memory: summary, details, months, recognition list, records, problems, charts."""
+    wb = _new_workbook(ctx)
+    sub = subtitle(ctx)
+    parents = summary_sheet(wb, ctx, sub)
+    detail_sheet(wb, ctx, sub)
+    monthly_sheet(wb, ctx, sub)
+    recognition_sheet(wb, ctx, sub)
+    completeness_sheet(wb, ctx, sub)
+    problems_sheet(wb, ctx, sub)
+    chart_sheet(wb, ctx, sub, parents)
+    wb.active = 0
+    return wb
+
+
+class _DatedZip(zipfile.ZipFile):
+    """A zip whose entries carry a fixed time, so the same workbook gives the same bytes.
+
+    openpyxl adds most parts with ``writestr`` and each worksheet with ``write`` from a temporary
+    file (whose time would otherwise be stamped on the entry).
+    """
+
+    def __init__(self, file: io.BytesIO, stamp: dt.datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self._stamp = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: SizedBuffer | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._stamp)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(
+        self,
+        filename: StrPath,
+        arcname: StrPath | None = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = os.fspath(arcname if arcname is not None else filename)
+        self.writestr(str(name), Path(filename).read_bytes(), compress_type, compresslevel)
+
+
+def workbook_bytes(wb: Any) -> bytes:
+    """Serialise without openpyxl's ``save``, which would stamp the current time as "modified"."""
+    buffer = io.BytesIO()
+    ExcelWriter(wb, _DatedZip(buffer, wb.properties.created)).save()
+    return buffer.getvalue()
+
+
+def render_xlsx(ctx: ReportContext) -> bytes:
+    """The workbook as .xlsx bytes."""
+    return workbook_bytes(build_workbook(ctx))
