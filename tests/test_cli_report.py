@@ -1,0 +1,75 @@
+"""`chibo4tot report`: writes the files atomically, prints their paths, never overwrites without --force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import invoke
+
+ARGS = ["--year", "2024", "--date", "2025-01-15"]
+NAMES = [
+    "chi-bo-4-tot-2024.xlsx",
+    "bao-cao-chi-bo-4-tot-2024.md",
+    "bao-cao-chi-bo-4-tot-2024.docx",
+    "danh-sach-cong-nhan-2024.docx",
+]
+
+
+def test_report_writes_every_format_and_prints_paths(example_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke(["report", str(example_copy), *ARGS, "--out", str(out)])
+    printed = [Path(line).name for line in result.stdout.splitlines()]
+    assert printed == NAMES
+    assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)  # no temporary file left behind
+    md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
+    assert "ngày 15 tháng 01 năm 2025" in md
+
+
+def test_report_refuses_to_overwrite_without_force(example_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    invoke(["report", str(example_copy), *ARGS, "--out", str(out), "--format", "md"])
+    target = out / "bao-cao-chi-bo-4-tot-2024.md"
+    target.write_text("đã sửa tay", encoding="utf-8")
+    result = invoke(["report", str(example_copy), *ARGS, "--out", str(out), "--format", "md"], exit_code=2)
+    assert "--force" in result.stderr
+    assert target.read_text(encoding="utf-8") == "đã sửa tay"
+    invoke(["report", str(example_copy), *ARGS, "--out", str(out), "--format", "md", "--force"])
+    assert target.read_text(encoding="utf-8") != "đã sửa tay"
+
+
+def test_same_date_gives_the_same_markdown(example_copy: Path, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        invoke(["report", str(example_copy), *ARGS, "--out", str(tmp_path / name), "--format", "md"])
+    first = (tmp_path / "a" / NAMES[1]).read_bytes()
+    assert first == (tmp_path / "b" / NAMES[1]).read_bytes()
+
+
+def test_bad_options_are_usage_errors(example_copy: Path) -> None:
+    invoke(["report", str(example_copy), "--year", "2024", "--date", "32/13/2025"], exit_code=2)
+    invoke(["report", str(example_copy), "--year", "2024", "--format", "pdf"], exit_code=2)
+
+
+def test_workspace_template_override_and_its_errors(example_copy: Path, tmp_path: Path) -> None:
+    templates = example_copy / "templates"
+    templates.mkdir()
+    (templates / "bao-cao.md.j2").write_text("Báo cáo riêng của {{ config.name }}\n", encoding="utf-8")
+    invoke(["report", str(example_copy), *ARGS, "--out", str(tmp_path / "a"), "--format", "md"])
+    assert (tmp_path / "a" / NAMES[1]).read_text(encoding="utf-8").startswith("Báo cáo riêng của Đảng bộ xã")
+    (templates / "bao-cao.md.j2").write_text("{{ khong_co_bien }}\n", encoding="utf-8")
+    result = invoke(
+        ["report", str(example_copy), *ARGS, "--out", str(tmp_path / "b"), "--format", "md"], exit_code=1
+    )
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "b").exists()
+
+
+def test_broken_record_blocks_the_report_unless_keep_going(example_copy: Path, tmp_path: Path) -> None:
+    bad = example_copy / "records/2024/xin-chai/2024-05.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("members:", "membres:", 1), encoding="utf-8")
+    invoke(["report", str(example_copy), *ARGS, "--out", str(tmp_path / "a"), "--format", "md"], exit_code=1)
+    assert not (tmp_path / "a").exists()
+    invoke(
+        ["report", str(example_copy), *ARGS, "--out", str(tmp_path / "b"), "--format", "md", "--keep-going"],
+        exit_code=1,
+    )
+    assert (tmp_path / "b" / NAMES[1]).is_file()
