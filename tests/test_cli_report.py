@@ -21,6 +21,8 @@ def test_report_writes_every_format_and_prints_paths(example_copy: Path, tmp_pat
     printed = [Path(line).name for line in result.stdout.splitlines()]
     assert printed == NAMES
     assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)  # no temporary file left behind
+    for path in out.iterdir():
+        assert path.stat().st_mode & 0o044, "reports must be readable by others, like any document"
     md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
     assert "ngày 15 tháng 01 năm 2025" in md
 

@@ -112,4 +112,3 @@ def evaluate(root: Path, year: int, *, as_of: int = 12, shipped_dir: Path | None
             )
         )
     return Evaluation(ws, results, problems, dict(blocked))
-

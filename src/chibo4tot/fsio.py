@@ -11,6 +11,12 @@ from chibo4tot.errors import UsageError
 from chibo4tot.i18n import _
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> Path:
     """Write ``text`` as UTF-8 (LF line ends) so a reader never sees half a file."""
     return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
@@ -22,6 +28,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Pa
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        # mkstemp creates the file private (0600); a report or record is an ordinary file.
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
