@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 EXAMPLE := examples/dang-bo-xa-thuong-phung
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint format schema i18n golden clean
+.PHONY: help venv demo test lint format schema i18n golden bench clean
 
 help: ## Liệt kê các lệnh
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,6 +25,7 @@ demo: $(STAMP) ## Chạy thử trên không gian làm việc mẫu
 	$(BIN)/chibo4tot validate $(EXAMPLE)
 	$(BIN)/chibo4tot score $(EXAMPLE) --year 2024
 	$(BIN)/chibo4tot explain pa-vi --dir $(EXAMPLE) --year 2024 | tail -n 12
+	$(BIN)/chibo4tot report $(EXAMPLE) --year 2024 --out build/bao-cao --force
 
 test: $(STAMP) ## Chạy toàn bộ bộ kiểm thử
 	$(BIN)/python -m pytest
@@ -48,6 +49,9 @@ i18n: $(STAMP) ## Cập nhật danh mục bản dịch tiếng Anh
 
 golden: $(STAMP) ## Cập nhật các tệp golden
 	$(BIN)/python -m pytest --update-golden
+
+bench: $(STAMP) ## Đo thời gian lập bảng tính cho 5.000 chi bộ (in số đo, không khẳng định)
+	CHIBO4TOT_BENCH=1 $(BIN)/python -m pytest -q -s -k province tests/test_report_xlsx.py
 
 clean: ## Xoá môi trường ảo và tệp tạm
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
