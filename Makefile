@@ -50,8 +50,8 @@ i18n: $(STAMP) ## Cập nhật danh mục bản dịch tiếng Anh
 golden: $(STAMP) ## Cập nhật các tệp golden
 	$(BIN)/python -m pytest --update-golden
 
-bench: $(STAMP) ## Đo thời gian lập bảng tính cho 5.000 chi bộ (in số đo, không khẳng định)
-	CHIBO4TOT_BENCH=1 $(BIN)/python -m pytest -q -s -k province tests/test_report_xlsx.py
+bench: $(STAMP) ## Đo thời gian chấm điểm và lập bảng tính cho 5.000 chi bộ (chỉ in số đo)
+	$(BIN)/python tools/bench.py 5000
 
 clean: ## Xoá môi trường ảo và tệp tạm
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

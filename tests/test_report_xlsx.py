@@ -6,10 +6,8 @@ import dataclasses
 import datetime as dt
 import functools
 import io
-import os
 import shutil
 import subprocess
-import time
 import zipfile
 from decimal import Decimal
 from fractions import Fraction
@@ -420,25 +418,11 @@ def province(example_ctx: ReportContext, units: int, parents: int = 100) -> Repo
     return ReportContext(results, example_ctx.config, DATE, example_ctx.problems)
 
 
-@pytest.mark.parametrize(
-    "units",
-    [
-        1000,
-        pytest.param(
-            5000, marks=pytest.mark.skipif(not os.environ.get("CHIBO4TOT_BENCH"), reason="CHIBO4TOT_BENCH=1")
-        ),
-    ],
-)
-def test_a_province_renders_in_seconds(units: int) -> None:
-    ctx = province(build_context(evaluate(EXAMPLE, 2024), DATE), units)
-    start = time.perf_counter()
-    wb = build_workbook(ctx)
-    built = time.perf_counter()
-    data = workbook_bytes(wb)
-    done = time.perf_counter()
-    print(f"\n{units} units: built {built - start:.1f} s, saved {done - built:.1f} s, {len(data):,} bytes")
-    assert done - start < units * 0.01, f"{units} units took {done - start:.1f} s"  # ~3 ms a unit measured
-    assert wb["Theo tháng"].max_row == 4 + 4 * units
+def test_a_province_sized_workbook_keeps_every_row() -> None:
+    """Correctness at size only; the timing lives in ``make bench`` (tools/bench.py), never in a test."""
+    ctx = province(build_context(evaluate(EXAMPLE, 2024), DATE), 300)
+    wb = load(workbook_bytes(build_workbook(ctx)))
+    assert wb["Theo tháng"].max_row == 4 + 4 * 300
 
 
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice absent")
