@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from rich.console import Console
 from rich.progress import Progress
 
 from chibo4tot.cli.app import app, handled
@@ -102,7 +103,8 @@ def report(
         names = ", ".join(show_path(p) for p in existing)
         raise UsageError(_("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=names))
     rendered: list[tuple[Path, bytes]] = []
-    with Progress(transient=True, disable=len(ctx.results.units) < PROGRESS_FROM) as progress:
+    quiet = len(ctx.results.units) < PROGRESS_FROM
+    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as progress:
         task = progress.add_task(_("Đang lập báo cáo"), total=len(jobs))
         for name, render in jobs:
             rendered.append((target / name, _render_one(render)))
