@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from chibo4tot.formatting import rate, vn_date_line, vn_number, vn_percent
 from chibo4tot.i18n import _
 from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
+from chibo4tot.report.assessment import criteria_stats, shortcomings, strengths
 from chibo4tot.report.context import ReportContext
-from chibo4tot.scoring.results import CriterionResult, Tally, UnitResult
+from chibo4tot.scoring.results import Tally, UnitResult
 from chibo4tot.views import status_label
 
 # A number left blank to be filled in by hand; non-breaking spaces survive Markdown and Word.
@@ -214,100 +214,6 @@ def _dang_bo(ctx: ReportContext) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True)
-class _CriterionStats:
-    sample: CriterionResult  # for the id, name and maximum
-    failed: int  # cells below the criterion's minimum
-    mean: Fraction  # mean points over the cells
-
-    @property
-    def share(self) -> Fraction:
-        return self.mean / Fraction(self.sample.max_points) if self.sample.max_points else Fraction(0)
-
-    @property
-    def label(self) -> str:
-        return _("tiêu chí {id} ({name})").format(id=self.sample.id, name=self.sample.name)
-
-    def mean_text(self) -> str:
-        return f"{vn_number(self.mean)}/{vn_number(self.sample.max_points)}"
-
-
-def _criteria_stats(cells: list[UnitResult]) -> list[_CriterionStats]:
-    """Per criterion, in the framework's order."""
-    first: dict[str, CriterionResult] = {}
-    failed: Counter[str] = Counter()
-    sums: dict[str, Fraction] = {}
-    counts: Counter[str] = Counter()
-    for r in cells:
-        for c in r.criteria:
-            first.setdefault(c.id, c)
-            failed[c.id] += not c.passed
-            sums[c.id] = sums.get(c.id, Fraction(0)) + Fraction(c.points)
-            counts[c.id] += 1
-    return [_CriterionStats(c, failed[cid], sums[cid] / counts[cid]) for cid, c in first.items()]
-
-
-def _strengths(cells: list[UnitResult], stats: list[_CriterionStats]) -> list[str]:
-    out = [
-        _("Cả {total} chi bộ đạt mức tối thiểu của {criterion}; điểm bình quân {mean}.").format(
-            total=len(cells), criterion=s.label, mean=s.mean_text()
-        )
-        for s in stats
-        if s.failed == 0
-    ]
-    if stats and not out:
-        # max() keeps the first of equals: the earlier criterion wins a tie.
-        top = max(stats, key=lambda s: s.share)
-        out.append(
-            _("Điểm bình quân cao nhất ở {criterion}: {mean}.").format(
-                criterion=top.label, mean=top.mean_text()
-            )
-        )
-    if cells:
-        best = max(cells, key=lambda r: r.total)
-        out.append(
-            _("Chi bộ có tổng điểm cao nhất: {name} ({points} điểm).").format(
-                name=best.unit.name, points=vn_number(best.total, 2, fixed=True)
-            )
-        )
-        complete = sum(1 for r in cells if not r.months_missing)
-        if complete:
-            out.append(
-                _("{n}/{total} chi bộ có đủ hồ sơ tự đánh giá hằng tháng.").format(
-                    n=complete, total=len(cells)
-                )
-            )
-    return out
-
-
-def _shortcomings(cells: list[UnitResult], stats: list[_CriterionStats]) -> list[str]:
-    """Criteria and conditions that failed most first (a stable sort keeps the framework's order)."""
-    out = [
-        _("{n} chi bộ chưa đạt mức tối thiểu của {criterion}.").format(n=s.failed, criterion=s.label)
-        for s in sorted(stats, key=lambda s: -s.failed)
-        if s.failed
-    ]
-    gates: Counter[str] = Counter()
-    reasons: dict[str, str] = {}
-    for r in cells:
-        for g in r.gates:
-            if g.status == "failed":
-                gates[g.id] += 1
-                reasons.setdefault(g.id, g.reason.rstrip(" ."))
-    for gid, n in gates.most_common():
-        out.append(_("{reason}: {n} chi bộ.").format(reason=reasons[gid], n=n))
-    if not out:
-        out.append(_("Không có chi bộ nào chưa đạt tiêu chí hoặc điều kiện công nhận."))
-    if len(stats) > 1:
-        low = min(stats, key=lambda s: s.share)
-        out.append(
-            _("Điểm bình quân thấp nhất ở {criterion}: {mean}.").format(
-                criterion=low.label, mean=low.mean_text()
-            )
-        )
-    return out
-
-
 def _note(r: UnitResult) -> str:
     notes = []
     if r.streak >= 2:
@@ -358,7 +264,7 @@ def build_report_text(ctx: ReportContext) -> ReportText:
     """The whole year-end report as plain text, for the given context."""
     period = _period(ctx)
     results, by_kind, by_parent = _results(ctx)
-    stats = _criteria_stats(ctx.cells)
+    stats = criteria_stats(ctx.cells)
     heading_list = (
         _("Danh sách chi bộ được công nhận “Chi bộ 4 tốt” {period}")
         if _final(ctx)
@@ -380,9 +286,9 @@ def build_report_text(ctx: ReportContext) -> ReportText:
         dang_bo=_dang_bo(ctx),
         assessment_heading=_("ƯU ĐIỂM, HẠN CHẾ"),
         strengths_heading=_("Ưu điểm"),
-        strengths=_strengths(ctx.cells, stats),
+        strengths=strengths(ctx.cells, stats),
         shortcomings_heading=_("Hạn chế"),
-        shortcomings=_shortcomings(ctx.cells, stats),
+        shortcomings=shortcomings(ctx.cells, stats),
         recognised_heading=heading_list.format(period=period).upper(),
         recognised=recognition_table(ctx),
         recognised_empty=_("Không có chi bộ nào."),
