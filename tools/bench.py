@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from chibo4tot.evaluate import _framework_chooser, evaluate, group_records
+from chibo4tot.evaluate import evaluate, framework_chooser, group_records
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.xlsx import render_xlsx
 from chibo4tot.scoring import score_year, summarise
@@ -22,12 +22,12 @@ def main(units: int = 5000) -> None:
     print(f"load + score the example ({len(ev.results.units)} units): {time.perf_counter() - start:.2f} s")
     ws = ev.workspace
     records = group_records(ws, 2024, set())
-    choose = _framework_chooser(ws, 2024)
+    choose = framework_chooser(ws, 2024)
     rounds = 20
     root_id = ws.config.id if ws.config else ""
     start = time.perf_counter()
     for _ in range(rounds):
-        score_year(2024, ws.units, records, choose, root_id=root_id)  # type: ignore[arg-type]
+        score_year(2024, ws.units, records, choose, root_id=root_id)
     per_unit = (time.perf_counter() - start) / (rounds * len(ws.units))
     total = per_unit * units
     print(f"scoring: {per_unit * 1000:.1f} ms per unit-year; {units} units ≈ {total:.0f} s on one core")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def group_records(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitRe
     return {u.id: UnitRecords(u, months.get(u.id, {}), years.get(u.id)) for u in ws.units}
 
 
-def _framework_chooser(ws: Workspace, year: int) -> object:
+def framework_chooser(ws: Workspace, year: int) -> Callable[[Unit], Framework | None]:
+    """The framework that scores a unit in ``year``: assigned in chibo4tot.yaml and meant for its kind."""
     frameworks = {fid: lf.framework for fid, lf in ws.frameworks.items()}
 
     def choose(unit: Unit) -> Framework | None:
@@ -67,12 +69,17 @@ def years_with_records(ws: Workspace) -> set[int]:
 
 
 def evaluate(root: Path, year: int, *, as_of: int = 12, shipped_dir: Path | None = None) -> Evaluation:
-    """Score ``year`` (through month ``as_of``); earlier years in the workspace feed the streaks.
+    """Load the workspace at ``root`` and score ``year`` (through month ``as_of``)."""
+    return evaluate_workspace(load_workspace(root, shipped_dir=shipped_dir), year, as_of=as_of)
+
+
+def evaluate_workspace(ws: Workspace, year: int, *, as_of: int = 12) -> Evaluation:
+    """Score ``year`` of a loaded workspace; earlier years in it feed the streaks.
 
     Files with errors are left out, and so is every unit one of whose files has an error: a
     half-read unit would get a wrong verdict. The caller decides whether to show the rest.
     """
-    ws = load_workspace(root, shipped_dir=shipped_dir)
+    root = ws.root
     bad_files = {p.path for p in ws.problems.items if p.severity is Severity.ERROR and p.path is not None}
     blocked: dict[str, list[Path]] = defaultdict(list)
     for rf in ws.records:
@@ -90,18 +97,17 @@ def evaluate(root: Path, year: int, *, as_of: int = 12, shipped_dir: Path | None
     def run(y: int, months: int) -> YearResults:
         records = group_records(ws, y, skip_paths)
         units = [u for u in ws.units if u.id not in skip_units]
-        chooser = _framework_chooser(ws, y)
         root_id = ws.config.id if ws.config else ""
-        return score_year(y, units, records, chooser, as_of=months, root_id=root_id)  # type: ignore[arg-type]
+        return score_year(y, units, records, framework_chooser(ws, y), as_of=months, root_id=root_id)
 
     results = run(year, as_of)
     earlier = {y: run(y, 12) for y in sorted(years_with_records(ws)) if year - STREAK_YEARS <= y < year}
     apply_streaks(results, earlier)
     problems = ProblemList()
     problems.extend(ws.problems.items)
+    with_records = {rf.record.unit for rf in ws.records}
     for unit, why in results.unscored:
-        has_records = any(rf.record.unit == unit.id for rf in ws.records)
-        if has_records:
+        if unit.id in with_records:
             problems.add(Problem(root / "units.yaml", f"{unit.id}: {why}", severity=Severity.WARNING))
     for unit_id in sorted(blocked):
         problems.add(

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from chibo4tot.cli.app import app, handled
-from chibo4tot.cli.commands_score import _evaluate, _report_problems
+from chibo4tot.cli.commands_score import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import write_bytes_atomic
@@ -92,8 +92,8 @@ def report(
     """Lập báo cáo cuối năm: bảng tính Excel, báo cáo Markdown và Word, danh sách công nhận."""
     formats = parse_formats(fmt)
     report_date = parse_date(date, dt.date.today())  # the CLI reads the clock; reports get the date
-    ev = _evaluate(directory, year, None, today=report_date)
-    if not _report_problems(ev, keep_going):
+    ev = load_and_score(directory, year, None, today=report_date)
+    if not show_input_problems(ev, keep_going):
         raise typer.Exit(int(ExitCode.INPUT))
     ctx = build_context(ev, report_date)
     target = out if out is not None else ev.workspace.root / "bao-cao"

@@ -16,7 +16,7 @@ from rich.table import Table
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import ExitCode, Severity, UsageError
-from chibo4tot.evaluate import Evaluation, evaluate, years_with_records
+from chibo4tot.evaluate import Evaluation, evaluate_workspace, years_with_records
 from chibo4tot.explain import render_explain, where_finder
 from chibo4tot.i18n import _
 from chibo4tot.loading import find_workspace, load_workspace
@@ -36,28 +36,28 @@ def default_as_of(year: int, today: dt.date, recorded_months: set[int]) -> int:
     return max(today.month - 1, max(recorded_months, default=0))
 
 
-def _evaluate(
+def load_and_score(
     directory: Path, year: int | None, month: int | None, today: dt.date | None = None
 ) -> Evaluation:
+    """Find and load the workspace once, fill in the default year and month, and score it."""
     root = find_workspace(directory)
     today = today or dt.date.today()  # the only clock read: the CLI passes it down
     if month is not None and not 1 <= month <= 12:
         raise UsageError(_("--month phải từ 1 đến 12"))
+    ws = load_workspace(root)  # once: the defaults below and the scoring all read it
     if year is None:
-        ws = load_workspace(root)
         year = max(years_with_records(ws), default=today.year)
     if month is None:
-        ws = load_workspace(root, year=year)
         recorded = {
             int(rf.record.month[5:])
             for rf in ws.month_records
             if isinstance(rf.record, MonthRecord) and int(rf.record.month[:4]) == year
         }
         month = default_as_of(year, today, recorded)
-    return evaluate(root, year, as_of=month)
+    return evaluate_workspace(ws, year, as_of=month)
 
 
-def _report_problems(ev: Evaluation, keep_going: bool) -> bool:
+def show_input_problems(ev: Evaluation, keep_going: bool) -> bool:
     """Print problems to stderr; True when results may still be shown."""
     errors, warnings, files = print_problems(ev.problems.items)
     print_count(errors, warnings, files)
@@ -85,8 +85,8 @@ def score(
     """Chấm điểm và xếp loại các chi bộ trong năm, kèm lý do không đạt."""
     if fmt not in FORMATS:
         raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
-    ev = _evaluate(directory, year, month)
-    show = _report_problems(ev, keep_going)
+    ev = load_and_score(directory, year, month)
+    show = show_input_problems(ev, keep_going)
     results = ev.results
     if unit is not None:
         known = {r.unit.id for r in results.units}
@@ -172,7 +172,7 @@ def explain(
     month: int | None = typer.Option(None, "--month", help="Tính đến hết tháng này."),
 ) -> None:
     """Giải thích từng điểm, điều kiện và lý do của một chi bộ, kèm tệp:dòng."""
-    ev = _evaluate(directory, year, month)
+    ev = load_and_score(directory, year, month)
     found = next((r for r in ev.results.units if r.unit.id == unit), None)
     if found is None:
         if unit in ev.blocked:
