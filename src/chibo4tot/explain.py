@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -17,19 +16,16 @@ from chibo4tot.views import status_label
 Where = Callable[[Path | None, Loc], str]
 
 
-def where_finder(find: Callable[[Path | None, Loc], tuple[int | None, int | None]]) -> Where:
-    """``path:line`` relative to the current folder, or "" when there is no file behind a value."""
+def where_finder(
+    find: Callable[[Path | None, Loc], tuple[int | None, int | None]], show: Callable[[Path], str]
+) -> Where:
+    """``path:line`` (the path as ``show`` writes it), or "" when there is no file behind a value."""
 
     def where(path: Path | None, loc: Loc) -> str:
         if path is None:
             return ""
         line, _col = find(path, loc)
-        try:
-            shown = os.path.relpath(path)
-        except ValueError:
-            shown = str(path)
-        shown = str(path) if shown.startswith("..") else shown
-        return f"{shown}:{line}" if line else shown
+        return f"{show(path)}:{line}" if line else show(path)
 
     return where
 

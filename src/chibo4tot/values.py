@@ -101,18 +101,21 @@ def read_count(assessed: AssessedValue) -> int:
     raw = assessed.value
     if assessed.not_applicable or raw is None:
         return 0
-    problem = ValueProblem(
-        _("“{value}” không hợp lệ; ghi số lần (số nguyên không âm) hoặc Có/Không").format(value=raw)
-    )
     if isinstance(raw, bool | str) and not (isinstance(raw, str) and raw.strip().isdigit()):
         try:
             return 1 if as_pass(raw) else 0
         except ValueProblem:
-            raise problem from None
+            raise _count_problem(raw) from None
     number = _as_number(raw)
     if number < 0 or number != number.to_integral_value():
-        raise problem
+        raise _count_problem(raw)
     return int(number)
+
+
+def _count_problem(raw: object) -> ValueProblem:
+    return ValueProblem(
+        _("“{value}” không hợp lệ; ghi số lần (số nguyên không âm) hoặc Có/Không").format(value=raw)
+    )
 
 
 def read_value(

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chibo4tot.cli.app import app, handled
-from chibo4tot.cli.output import print_count, print_problems
+from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.evaluate import Evaluation, evaluate_workspace, years_with_records
 from chibo4tot.explain import render_explain, where_finder
@@ -187,5 +187,5 @@ def explain(
     ]
     print_problems(unit_problems)
     finder = LineFinder()
-    for line in render_explain(found, where_finder(finder.find)):
+    for line in render_explain(found, where_finder(finder.find, show_path)):
         typer.echo(line)

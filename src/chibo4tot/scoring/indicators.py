@@ -169,22 +169,21 @@ def _result(ind: AnyIndicator, periods: list[PeriodScore], fw: Framework, ctx: C
         return IndicatorResult(
             ind.id, ind.name, ind.points, ZERO, ZERO, True, True, _("không áp dụng"), periods
         )
-    points = so_far * exact(ind.points)
-    result = IndicatorResult(
+    # Averaging roll-ups pass at the indicator's pass mark; counting ones give all or nothing.
+    graded = ind.rollup is None or ind.rollup.method in ("mean", "min", "sum")
+    passed = so_far >= pass_fraction(ind) if graded else so_far == ONE
+    return IndicatorResult(
         ind.id,
         ind.name,
         ind.points,
-        points,
+        so_far * exact(ind.points),
         best * exact(ind.points),
         False,
-        so_far >= pass_fraction(ind)
-        if ind.rollup is None or ind.rollup.method in ("mean", "min", "sum")
-        else so_far == ONE,
+        passed,
         rule,
         periods,
         period_max(ind),
     )
-    return result
 
 
 def roll_up(ind: AnyIndicator, periods: list[PeriodScore]) -> tuple[Fraction, Fraction, str]:

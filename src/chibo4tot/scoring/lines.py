@@ -46,7 +46,7 @@ def count_fact(data: UnitRecords, source: str) -> tuple[int, Sources]:
     if source == "discipline_cases":
         cases = discipline_cases(data.year, data.months)
         return len(cases), [(path, loc) for _label, loc, path in cases]
-    if source in ("complaints_escalated", "complaint_escalated"):
+    if source == "complaints_escalated":
         total, sources = 0, Sources()
         for month in sorted(data.months):
             ref = data.months[month]

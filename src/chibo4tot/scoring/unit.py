@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
+from chibo4tot.errors import Loc
 from chibo4tot.formatting import vn_percent
 from chibo4tot.i18n import _
 from chibo4tot.models.framework import (
@@ -12,6 +14,7 @@ from chibo4tot.models.framework import (
     Criterion,
     DisciplineGate,
     Framework,
+    Gate,
     IndicatorGate,
     MemberShareGate,
     MissingMonthsGate,
@@ -25,7 +28,7 @@ from chibo4tot.scoring.indicators import pick_band, score_indicator
 from chibo4tot.scoring.lines import score_bonus, score_deductions
 from chibo4tot.scoring.numbers import ZERO, exact, round_half_up
 from chibo4tot.scoring.periods import Context
-from chibo4tot.scoring.results import CriterionResult, GateResult, IndicatorResult, UnitResult
+from chibo4tot.scoring.results import CriterionResult, GateResult, GateStatus, IndicatorResult, UnitResult
 from chibo4tot.scoring.text import fmt_points
 
 
@@ -52,7 +55,7 @@ def score_unit(
     best_total = max(Decimal(0), sum((c.best for c in criteria), Decimal(0)) + bonus - off_total)
     months_recorded = sorted(m for m in data.months if m <= as_of)
     missing = [m for m in range(1, as_of + 1) if m not in data.months]
-    gates = [_gate(g, fw, data, year, as_of, missing, results, sub_units_share) for g in fw.gates]
+    gates = [_gate(g, data, year, as_of, missing, results, sub_units_share) for g in fw.gates]
     result = UnitResult(
         unit=data.unit,
         framework_id=fw.id,
@@ -165,8 +168,7 @@ def rate(fw: Framework, result: UnitResult) -> None:
 
 
 def _gate(
-    gate: object,
-    fw: Framework,
+    gate: Gate,
     data: UnitRecords,
     year: int,
     as_of: int,
@@ -177,9 +179,9 @@ def _gate(
     year_ref = data.year
     pending = as_of < 12
 
-    def out(ok: bool | None, detail: str, path: object = None, loc: tuple[str | int, ...] = ()) -> GateResult:
-        status = "pending" if ok is None else ("passed" if ok else "failed")
-        return GateResult(gate.id, gate.kind, status, gate.reason, detail, path, loc)  # type: ignore[attr-defined,arg-type]
+    def out(ok: bool | None, detail: str, path: Path | None = None, loc: Loc = ()) -> GateResult:
+        status: GateStatus = "pending" if ok is None else ("passed" if ok else "failed")
+        return GateResult(gate.id, gate.kind, status, gate.reason, detail, path, loc)
 
     no_year = _("chưa có hồ sơ cuối năm (year.yaml)")
     if isinstance(gate, DisciplineGate):
