@@ -9,6 +9,7 @@ from typing import Any
 from chibo4tot.errors import Problem, Severity, render_loc
 from chibo4tot.formatting import rate, vn_number, vn_percent
 from chibo4tot.i18n import N_, _
+from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
 from chibo4tot.scoring.results import Tally, UnitResult, YearResults
 
 STATUS_LABELS = {
@@ -121,8 +122,6 @@ def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
 
 
 def summary_lines(results: YearResults) -> list[str]:
-    from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
-
     s = results.summary
     lines = [
         _("Công nhận “Chi bộ 4 tốt”: {n}/{total} chi bộ ({rate}).").format(

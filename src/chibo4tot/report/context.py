@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from chibo4tot.errors import Problem
 from chibo4tot.evaluate import Evaluation
 from chibo4tot.models.workspace import WorkspaceConfig
+from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult, YearResults
 
 
@@ -35,8 +36,6 @@ class ReportContext:
     @property
     def cells(self) -> list[UnitResult]:
         """Units rated for the "Chi bộ 4 tốt" title (chi bộ), in the order of units.yaml."""
-        from chibo4tot.scoring.organisation import CELL_KINDS
-
         return [r for r in self.results.units if r.unit.kind in CELL_KINDS]
 
     @property
@@ -50,8 +49,6 @@ class ReportContext:
     @property
     def dang_bo(self) -> list[UnitResult]:
         """Đảng bộ cơ sở rated for the "Đảng bộ cơ sở 4 tốt" title."""
-        from chibo4tot.scoring.organisation import CELL_KINDS
-
         return [r for r in self.results.units if r.unit.kind not in CELL_KINDS]
 
 
