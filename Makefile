@@ -45,7 +45,7 @@ schema: $(STAMP) ## Sinh lại các JSON Schema từ mô hình
 	$(BIN)/chibo4tot criteria schema --out $(EXAMPLE)/schemas
 
 i18n: $(STAMP) ## Cập nhật danh mục bản dịch tiếng Anh
-	$(BIN)/python -m chibo4tot.i18n_tools update
+	$(BIN)/python -m chibo4tot.i18n.catalogue update
 
 golden: $(STAMP) ## Cập nhật các tệp golden
 	$(BIN)/python -m pytest --update-golden

@@ -15,7 +15,7 @@ from tests.conftest import invoke
 from chibo4tot import i18n
 from chibo4tot.cli.app import EXIT_BROKEN_PIPE
 from chibo4tot.cli.click_vi import translate_rendered
-from chibo4tot.i18n_tools import extract
+from chibo4tot.i18n.catalogue import extract
 from chibo4tot.models.types import (
     CLASSIFICATION_LABELS,
     UNIT_KIND_LABELS,

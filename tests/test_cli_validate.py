@@ -150,7 +150,7 @@ def test_nfd_record_validates_like_nfc(make_ws: Callable[..., Path]) -> None:
     (root / REC).write_text(nfd_text, encoding="utf-8")
     result = invoke(["validate", str(root)])
     assert "Hợp lệ" in result.stdout
-    from chibo4tot.loading import load_workspace
+    from chibo4tot.inputs.loading import load_workspace
 
     ws = load_workspace(root)
     records = {r.path.name: r.record for r in ws.records if r.folder_unit == "chi-bo-1"}

@@ -9,10 +9,10 @@ from typing import Any
 from tests.conftest import MINI_FRAMEWORK, build_tree, invoke
 
 from chibo4tot.errors import Problem, Severity
-from chibo4tot.frameworks import shipped_criteria_dir
-from chibo4tot.fwdiff import diff_frameworks
-from chibo4tot.loading import load_frameworks
-from chibo4tot.locate import locate_problems
+from chibo4tot.inputs.frameworks import shipped_criteria_dir
+from chibo4tot.inputs.fwdiff import diff_frameworks
+from chibo4tot.inputs.loading import load_frameworks
+from chibo4tot.inputs.locate import locate_problems
 
 
 def load(tmp_path: Path, files: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:

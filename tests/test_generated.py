@@ -9,8 +9,8 @@ import pytest
 from tests.conftest import invoke
 
 from chibo4tot import i18n
-from chibo4tot.i18n_tools import extract, load_po
-from chibo4tot.schema import render_schemas
+from chibo4tot.i18n.catalogue import extract, load_po
+from chibo4tot.inputs.schema import render_schemas
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = REPO / "src" / "chibo4tot" / "schemas"

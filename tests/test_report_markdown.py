@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from tests.conftest import EXAMPLE, REPO
 
-from chibo4tot.evaluate import evaluate
 from chibo4tot.models.workspace import Unit, WorkspaceConfig
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.markdown import TemplateProblem, md_escape, render_markdown
+from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring import UnitResult, YearResults, summarise
 from chibo4tot.scoring.results import CriterionResult, GateResult
 

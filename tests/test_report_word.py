@@ -13,10 +13,10 @@ from docx.shared import Cm
 from tests.conftest import EXAMPLE
 from tests.test_report_markdown import DATE, meo_vac, synthetic, unit_result
 
-from chibo4tot.evaluate import evaluate
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.text import build_report_text
 from chibo4tot.report.word import render_docx, render_recognition_list_docx
+from chibo4tot.results.evaluate import evaluate
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ from tests.conftest import EXAMPLE
 from tests.xlsx_dump import dump_workbook, load
 
 from chibo4tot.errors import Problem, Severity
-from chibo4tot.evaluate import evaluate
 from chibo4tot.models.workspace import Unit, WorkspaceConfig
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.xlsx import build_workbook, render_xlsx, workbook_bytes
+from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring import summarise
 from chibo4tot.scoring.results import (
     CriterionResult,

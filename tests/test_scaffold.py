@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tests.conftest import invoke
 
-from chibo4tot.items import assessable_items
-from chibo4tot.loading import load_workspace
+from chibo4tot.inputs.items import assessable_items
+from chibo4tot.inputs.loading import load_workspace
 
 
 def test_init_workspace_validates_at_once(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from chibo4tot.schema import render_schemas
+from chibo4tot.inputs.schema import render_schemas
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "dang-bo-xa-thuong-phung"

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from chibo4tot.loading import load_frameworks
+from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
+from chibo4tot.results.views import results_json, summary_lines
 from chibo4tot.scoring import RecordRef, UnitRecords, UnitResult, YearResults, apply_streaks, score_year
-from chibo4tot.views import results_json, summary_lines
 
 YEAR = 2024
 ROOT = "dang-bo-huyen-meo-vac"

@@ -14,13 +14,13 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from chibo4tot.items import Assessable, assessable_items, period_max
-from chibo4tot.loading import load_frameworks
+from chibo4tot.inputs.items import Assessable, assessable_items, period_max
+from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.models.framework import LevelIndicator, PassFailIndicator, PointsIndicator
 from chibo4tot.models.records import AssessedValue, DisciplineCase, MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
+from chibo4tot.results.views import results_json
 from chibo4tot.scoring import RecordRef, UnitRecords, UnitResult, YearResults, score_year
-from chibo4tot.views import results_json
 
 FW = load_frameworks(None, [], used={"mac-dinh-2024"})["mac-dinh-2024"].framework
 ITEMS = assessable_items(FW)

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.conftest import EXAMPLE, invoke
 
 from chibo4tot.errors import Severity
-from chibo4tot.loading import load_workspace
+from chibo4tot.inputs.loading import load_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 

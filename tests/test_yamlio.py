@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from chibo4tot.yamlio import (
+from chibo4tot.inputs.yamlio import (
     MAX_FILE_BYTES,
     YamlErrors,
     YamlProblem,

@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from chibo4tot.evaluate import evaluate, framework_chooser, group_records
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.xlsx import render_xlsx
+from chibo4tot.results.evaluate import evaluate, framework_chooser, group_records
 from chibo4tot.scoring import score_year, summarise
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "dang-bo-xa-thuong-phung"

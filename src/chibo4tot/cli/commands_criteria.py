@@ -12,13 +12,13 @@ from rich.tree import Tree
 from chibo4tot.cli.app import criteria_app, handled
 from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
-from chibo4tot.frameworks import LoadedFramework
 from chibo4tot.fsio import write_text_atomic
-from chibo4tot.fwdiff import diff_frameworks
 from chibo4tot.i18n import _
-from chibo4tot.loading import WORKSPACE_FILE, load_frameworks
+from chibo4tot.inputs.frameworks import LoadedFramework
+from chibo4tot.inputs.fwdiff import diff_frameworks
+from chibo4tot.inputs.loading import WORKSPACE_FILE, load_frameworks
+from chibo4tot.inputs.schema import render_schemas
 from chibo4tot.models.types import UNIT_KIND_LABELS
-from chibo4tot.schema import render_schemas
 
 
 def _optional_root(directory: Path) -> Path | None:
@@ -32,7 +32,7 @@ def _optional_root(directory: Path) -> Path | None:
 def _frameworks(directory: Path) -> dict[str, LoadedFramework]:
     problems: list[Problem] = []
     frameworks = load_frameworks(_optional_root(directory), problems)
-    from chibo4tot.locate import locate_problems
+    from chibo4tot.inputs.locate import locate_problems
 
     located = locate_problems(problems)
     errors, warnings, files = print_problems(located)

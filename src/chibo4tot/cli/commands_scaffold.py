@@ -12,7 +12,7 @@ from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import show_path
 from chibo4tot.errors import UsageError
 from chibo4tot.i18n import _
-from chibo4tot.scaffold import init_workspace, new_record
+from chibo4tot.inputs.scaffold import init_workspace, new_record
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 

@@ -16,13 +16,13 @@ from rich.table import Table
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.errors import ExitCode, Severity, UsageError
-from chibo4tot.evaluate import Evaluation, evaluate_workspace, years_with_records
-from chibo4tot.explain import render_explain, where_finder
 from chibo4tot.i18n import _
-from chibo4tot.loading import find_workspace, load_workspace
-from chibo4tot.locate import LineFinder
+from chibo4tot.inputs.loading import find_workspace, load_workspace
+from chibo4tot.inputs.locate import LineFinder
 from chibo4tot.models.records import MonthRecord
-from chibo4tot.views import results_json, status_label, summary_lines, unit_row
+from chibo4tot.results.evaluate import Evaluation, evaluate_workspace, years_with_records
+from chibo4tot.results.explain import render_explain, where_finder
+from chibo4tot.results.views import results_json, status_label, summary_lines, unit_row
 
 FORMATS = ("table", "json", "csv")
 

@@ -10,7 +10,7 @@ from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.errors import ExitCode
 from chibo4tot.i18n import _
-from chibo4tot.loading import find_workspace, load_workspace
+from chibo4tot.inputs.loading import find_workspace, load_workspace
 
 
 @app.command()

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from chibo4tot.errors import Problem
-from chibo4tot.evaluate import Evaluation
 from chibo4tot.models.workspace import WorkspaceConfig
+from chibo4tot.results.evaluate import Evaluation
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult, YearResults
 

@@ -15,8 +15,8 @@ from chibo4tot.i18n import _
 from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
 from chibo4tot.report.assessment import criteria_stats, shortcomings, strengths
 from chibo4tot.report.context import ReportContext
+from chibo4tot.results.views import status_label
 from chibo4tot.scoring.results import Tally, UnitResult
-from chibo4tot.views import status_label
 
 # A number left blank to be filled in by hand; non-breaking spaces survive Markdown and Word.
 BLANK = "\u00a0" * 8

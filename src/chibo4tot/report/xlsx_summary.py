@@ -21,8 +21,8 @@ from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.xlsx_sheet import BOLD, FONT_NAME, GREEN, HEADER_ROW, POINTS, RATE, RED, Column, Sheet
 from chibo4tot.report.xlsx_units import criteria_of, criterion_label, reasons, unit_names, verdict_colours
+from chibo4tot.results.views import status_label
 from chibo4tot.scoring.results import Tally, UnitResult
-from chibo4tot.views import status_label
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from chibo4tot.i18n import _
 from chibo4tot.models.types import UNIT_KIND_LABELS
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.xlsx_sheet import GREEN, POINTS, RED, Column, Sheet
+from chibo4tot.results.views import STATUS_LABELS, parent_of, status_label
 from chibo4tot.scoring.results import UnitResult
-from chibo4tot.views import STATUS_LABELS, parent_of, status_label
 
 MONTHS = range(1, 13)
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from chibo4tot.i18n import _
-from chibo4tot.items import PERIODS_IN_YEAR, period_max
+from chibo4tot.inputs.items import PERIODS_IN_YEAR, period_max
+from chibo4tot.inputs.values import AnyIndicator
 from chibo4tot.models.framework import CompositeIndicator, Framework
 from chibo4tot.models.records import MonthRecord
 from chibo4tot.models.scales import Band, Rollup
@@ -23,7 +24,6 @@ from chibo4tot.scoring.periods import (
 )
 from chibo4tot.scoring.results import IndicatorPeriod, IndicatorResult, PeriodScore
 from chibo4tot.scoring.text import fmt_number, fmt_points, month_label, quarter_label
-from chibo4tot.values import AnyIndicator
 
 
 def _applies(ind: AnyIndicator, kind: str) -> bool:

@@ -6,13 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from chibo4tot.errors import Loc
+from chibo4tot.inputs.values import ValueProblem, read_count
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.scoring.facts import RecordRef, UnitRecords, discipline_cases, month_fact, year_fact
 from chibo4tot.scoring.numbers import round_half_up
 from chibo4tot.scoring.periods import final_value
 from chibo4tot.scoring.results import LineItem
-from chibo4tot.values import ValueProblem, read_count
 
 Sources = list[tuple[Path | None, Loc]]  # where each counted occurrence is written
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from chibo4tot.errors import Loc
 from chibo4tot.i18n import _
-from chibo4tot.items import period_max
+from chibo4tot.inputs.items import period_max
+from chibo4tot.inputs.values import AnyIndicator, Value, ValueProblem, read_value
 from chibo4tot.models.framework import (
     CompositeIndicator,
     CountIndicator,
@@ -32,7 +33,6 @@ from chibo4tot.scoring.facts import (
 from chibo4tot.scoring.numbers import ONE, ZERO, compare, exact
 from chibo4tot.scoring.results import ReviewGap
 from chibo4tot.scoring.text import fmt_fact, fmt_number, op_text
-from chibo4tot.values import AnyIndicator, Value, ValueProblem, read_value
 
 LAYERS = (("review", ("review", "values")), ("vote", ("vote", "values")), ("assessment", ("assessment",)))
 

@@ -1,4 +1,4 @@
-"""Maintainer tool: extract every _()/N_() message into locale/en.po (``make i18n``)."""
+"""Maintainer tool: extract every _()/N_() message into i18n/en.po (``make i18n``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-PACKAGE = Path(__file__).resolve().parent
-PO_FILE = PACKAGE / "locale" / "en.po"
+PACKAGE = Path(__file__).resolve().parents[1]
+PO_FILE = Path(__file__).resolve().parent / "en.po"
 KEYWORDS = {"_": None, "N_": None}
 
 
@@ -52,7 +52,7 @@ def update() -> Catalog:
 
 def main() -> int:
     if sys.argv[1:] != ["update"]:
-        print("usage: python -m chibo4tot.i18n_tools update", file=sys.stderr)
+        print("usage: python -m chibo4tot.i18n.catalogue update", file=sys.stderr)
         return 2
     catalog = update()
     missing = [m.id for m in catalog if m.id and not m.string]

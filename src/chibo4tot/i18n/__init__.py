@@ -28,7 +28,7 @@ class _PoTranslations(gettext.NullTranslations):
 def _load_catalog(language: str) -> dict[str, str]:
     from babel.messages.pofile import read_po  # imported only when a translation is used
 
-    po = resources.files("chibo4tot") / "locale" / f"{language}.po"
+    po = resources.files("chibo4tot.i18n") / f"{language}.po"
     with po.open("rb") as fh:
         catalog = read_po(fh)
     return {str(m.id): str(m.string) for m in catalog if m.id and isinstance(m.string, str) and m.string}

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chibo4tot.checks import framework_for
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.i18n import _
-from chibo4tot.loading import Workspace, load_workspace
+from chibo4tot.inputs.checks import framework_for
+from chibo4tot.inputs.loading import Workspace, load_workspace
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit

@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chibo4tot.checks_framework import check_framework
 from chibo4tot.errors import Loc, Problem
 from chibo4tot.i18n import _
-from chibo4tot.locate import read_raw
-from chibo4tot.messages import problems_from_validation
+from chibo4tot.inputs.checks_framework import check_framework
+from chibo4tot.inputs.locate import read_raw
+from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.models.framework import Framework
 
 Provenance = dict[Loc, tuple[Path, Loc]]
@@ -26,7 +26,7 @@ def shipped_criteria_dir() -> Path:
     packaged = Path(str(resources.files("chibo4tot"))) / "_criteria"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "criteria"
+    return Path(__file__).resolve().parents[3] / "criteria"
 
 
 @dataclass

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ValidationError
 
 from chibo4tot.errors import Problem
 from chibo4tot.i18n import _
-from chibo4tot.messages import problems_from_validation
-from chibo4tot.yamlio import YamlErrors, YamlProblem, decode, fast_load, locate, roundtrip_load
+from chibo4tot.inputs.messages import problems_from_validation
+from chibo4tot.inputs.yamlio import YamlErrors, YamlProblem, decode, fast_load, locate, roundtrip_load
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from chibo4tot.inputs.values import AnyIndicator
 from chibo4tot.models.framework import (
     BonusItem,
     CompositeIndicator,
@@ -14,7 +15,6 @@ from chibo4tot.models.framework import (
     Framework,
 )
 from chibo4tot.models.scales import Period
-from chibo4tot.values import AnyIndicator
 
 PERIODS_IN_YEAR: dict[str, int] = {"month": 12, "quarter": 4, "year": 1}
 

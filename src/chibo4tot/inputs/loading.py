@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chibo4tot.checks import MONTH_STEM, RecordFile, check_config, check_records, check_units
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
-from chibo4tot.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.i18n import _
-from chibo4tot.locate import locate_problems, parse_model
+from chibo4tot.inputs.checks import MONTH_STEM, RecordFile, check_config, check_records, check_units
+from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
+from chibo4tot.inputs.locate import locate_problems, parse_model
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig

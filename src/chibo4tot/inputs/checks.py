@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chibo4tot.checks_framework import unknown_id
 from chibo4tot.errors import Loc, Problem, Severity
 from chibo4tot.i18n import _
-from chibo4tot.items import assessable_items, period_max
+from chibo4tot.inputs.checks_framework import unknown_id
+from chibo4tot.inputs.items import assessable_items, period_max
+from chibo4tot.inputs.values import AnyIndicator, ValueProblem, read_count, read_value
 from chibo4tot.models.framework import CompositeIndicator, Framework
 from chibo4tot.models.records import AssessedValue, MonthRecord, ReviewLayer, YearRecord
 from chibo4tot.models.workspace import UnitsFile, WorkspaceConfig
-from chibo4tot.values import AnyIndicator, ValueProblem, read_count, read_value
 
 WARNING = Severity.WARNING
 MONTH_STEM = re.compile(r"^\d{4}-\d{2}$")

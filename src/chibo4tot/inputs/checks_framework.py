@@ -8,9 +8,9 @@ from typing import get_args
 
 from chibo4tot.errors import Loc, Severity
 from chibo4tot.i18n import _
+from chibo4tot.inputs.values import AnyIndicator
 from chibo4tot.models.framework import CompositeIndicator, Framework, IndicatorGate
 from chibo4tot.models.scales import Band, MonthFact, YearFact
-from chibo4tot.values import AnyIndicator
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 FrameworkIssue = tuple[Loc, str, Severity]

@@ -7,17 +7,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from chibo4tot.errors import InputError, Problem, UsageError
-from chibo4tot.frameworks import LoadedFramework
 from chibo4tot.fsio import write_text_atomic
 from chibo4tot.i18n import _
-from chibo4tot.items import assessable_items, period_max
-from chibo4tot.loading import UNITS_FILE, WORKSPACE_FILE, find_workspace, load_frameworks
-from chibo4tot.locate import locate_problems, parse_model
+from chibo4tot.inputs.frameworks import LoadedFramework
+from chibo4tot.inputs.items import assessable_items, period_max
+from chibo4tot.inputs.loading import UNITS_FILE, WORKSPACE_FILE, find_workspace, load_frameworks
+from chibo4tot.inputs.locate import locate_problems, parse_model
+from chibo4tot.inputs.schema import render_schemas
+from chibo4tot.inputs.values import AnyIndicator, plain_number
 from chibo4tot.models.framework import Framework, LevelIndicator
 from chibo4tot.models.types import UNIT_KIND_LABELS
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
-from chibo4tot.schema import render_schemas
-from chibo4tot.values import AnyIndicator, plain_number
 
 
 def q(text: str) -> str:
@@ -230,7 +230,7 @@ def new_record(start: Path, unit_id: str, *, month: str | None, year: int | None
         )
     the_year = int(month[:4]) if month else year
     assert the_year is not None
-    from chibo4tot.checks import framework_for
+    from chibo4tot.inputs.checks import framework_for
 
     fid = framework_for(config, the_year, unit.kind.value)
     if fid is None or fid not in frameworks:

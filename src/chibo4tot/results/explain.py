@@ -10,8 +10,8 @@ from pathlib import Path
 from chibo4tot.errors import Loc
 from chibo4tot.formatting import vn_number
 from chibo4tot.i18n import _
+from chibo4tot.results.views import status_label
 from chibo4tot.scoring.results import GateResult, IndicatorResult, PeriodScore, UnitResult
-from chibo4tot.views import status_label
 
 Where = Callable[[Path | None, Loc], str]
 

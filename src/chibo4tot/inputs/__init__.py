@@ -1,0 +1,1 @@
+"""The input side: YAML reading, locating, frameworks, checks, values, workspace loading, scaffolding."""
