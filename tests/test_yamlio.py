@@ -6,11 +6,14 @@ import math
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from chibo4tot.inputs import yamlio
 from chibo4tot.inputs.yamlio import (
+    MAX_DEPTH,
     MAX_FILE_BYTES,
     YamlErrors,
     YamlProblem,
@@ -168,7 +171,38 @@ def test_python_tags_are_refused() -> None:
 def test_deep_nesting_is_refused_not_crashed(text: str) -> None:
     with pytest.raises(YamlErrors) as info:
         fast_load(text)
-    assert "quá sâu" in info.value.problems[0].message
+    assert info.value.problems[0].message == f"tệp lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)"
+
+
+class _NoLimitParser(yaml.SafeLoader):
+    """Like libyaml before PyYAML 6.0.3: no depth limit of its own (pure parser, no recursion)."""
+
+
+class _LimitedParser(yaml.SafeLoader):
+    """Like libyaml in PyYAML >= 6.0.3: stops a deep document itself, in its own words."""
+
+    def check_event(self, *choices: Any) -> bool:
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", None, "some wording of a later version", self.get_mark()
+        )
+
+
+@pytest.mark.parametrize("parser", [_NoLimitParser, _LimitedParser], ids=["old-pyyaml", "new-pyyaml"])
+def test_depth_message_does_not_depend_on_the_library(parser: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "_CLoader", parser)
+    with pytest.raises(YamlErrors) as info:
+        fast_load("[" * 5_000 + "]" * 5_000)
+    problem = info.value.problems[0]
+    assert problem.message == f"tệp lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)"
+    assert (problem.line, problem.col) == (1, MAX_DEPTH + 1)
+    # A shallow file with a long ruler of dashes still loads (the cheap bound is not the verdict).
+    assert fast_load("a: 1\nb: " + "-" * 300 + "\n") == {"a": 1, "b": "-" * 300}
+
+
+def test_a_syntax_error_in_a_possibly_deep_file_is_a_syntax_error() -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load('ghi_chu: "' + "-" * 150 + '"\nds: [1, 2\n')
+    assert "danh sách [..] chưa đóng" in info.value.problems[0].message
 
 
 def test_ordinary_nesting_passes_the_depth_guard() -> None:

@@ -243,10 +243,9 @@ def _depth_bound(text: str) -> int:
     return bound
 
 
-def _too_deep(text: str) -> YamlProblem | None:
-    """Exact depth from the event stream (libyaml's parser does not recurse, its composer does)."""
+def _deepest(text: str, loader: Any) -> YamlProblem | None:
     depth = 0
-    for event in yaml.parse(text, Loader=_CLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -259,15 +258,26 @@ def _too_deep(text: str) -> YamlProblem | None:
     return None
 
 
+def _too_deep(text: str) -> YamlProblem | None:
+    """Exact depth from the event stream (libyaml's parser does not recurse, its composer does).
+
+    Newer libyaml builds (PyYAML >= 6.0.3) stop deep flow collections in their scanner, with
+    an English message, before any event reaches us. So when the C parser fails, the
+    pure-Python parser (no such limit, no recursion) measures the depth. If both fail before
+    the limit, it is an ordinary syntax error, which the normal load reports in its usual words.
+    """
+    for loader in (_CLoader, yaml.SafeLoader):
+        try:
+            return _deepest(text, loader)
+        except yaml.YAMLError:
+            continue
+    return None
+
+
 def fast_load(text: str) -> Any:
     """Parse one YAML document safely; raises a list of YamlProblems as ``YamlErrors``."""
-    if _depth_bound(text) > MAX_DEPTH:
-        try:
-            deep = _too_deep(text)
-        except yaml.MarkedYAMLError as exc:
-            raise YamlErrors([YamlProblem(_syntax_message(exc), *_mark(exc.problem_mark))]) from None
-        if deep is not None:
-            raise YamlErrors([deep])
+    if _depth_bound(text) > MAX_DEPTH and (deep := _too_deep(text)) is not None:
+        raise YamlErrors([deep])
     loader = _Loader(text)
     try:
         try:
