@@ -3,18 +3,22 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+UV_VERSION := 0.13.9
 EXAMPLE := examples/dang-bo-xa-thuong-phung
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint format schema i18n golden bench clean
+.PHONY: help venv demo test lint format schema i18n golden bench lock clean
 
 help: ## Liệt kê các lệnh
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# The venv is rebuilt from scratch whenever the lock or pyproject changes, so it holds exactly
+# the locked versions (hashes checked) and the project itself, built offline by the locked hatchling.
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Tạo môi trường ảo và cài đặt dự án
@@ -26,6 +30,9 @@ demo: $(STAMP) ## Chạy thử trên không gian làm việc mẫu
 	$(BIN)/chibo4tot score $(EXAMPLE) --year 2024
 	$(BIN)/chibo4tot explain pa-vi --dir $(EXAMPLE) --year 2024 | tail -n 12
 	$(BIN)/chibo4tot report $(EXAMPLE) --year 2024 --out build/bao-cao --force
+	@echo
+	@echo "Xong. Để chạy chibo4tot trên hồ sơ của bạn, từ bất kỳ thư mục nào, gõ:  $(abspath $(BIN))/chibo4tot --help"
+	@echo "(hoặc kích hoạt môi trường một lần: source $(abspath $(BIN))/activate, rồi gõ chibo4tot …)"
 
 test: $(STAMP) ## Chạy toàn bộ bộ kiểm thử
 	$(BIN)/python -m pytest
@@ -53,5 +60,12 @@ golden: $(STAMP) ## Cập nhật các tệp golden
 bench: $(STAMP) ## Đo thời gian chấm điểm và lập bảng tính cho 5.000 chi bộ (chỉ in số đo)
 	$(BIN)/python tools/bench.py 5000
 
+lock: ## Làm mới requirements.lock lên phiên bản mới nhất trong khoảng cho phép (cố ý, rồi chạy make test)
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)-lock/bin/uv pip compile pyproject.toml --extra dev --group build --universal \
+		--python-version 3.11 --generate-hashes --upgrade $(LOCK_ARGS) \
+		--custom-compile-command "make lock" --output-file $(LOCK)
+
 clean: ## Xoá môi trường ảo và tệp tạm
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) $(VENV)-lock .pytest_cache .mypy_cache .ruff_cache build dist
