@@ -63,11 +63,11 @@ def _workspace_text(name: str, fw: Framework, year: int) -> str:
         + "id: dang-bo-moi\n"
         + f"name: {q(name)}\n"
         + _("# Cấp ủy cấp trên trực tiếp (dòng đầu của khối bên trái trong văn bản)\n")
-        + f"superior: {q(_('Đảng bộ huyện …'))}\n"
-        + f"issuing_body: {q(_('Đảng ủy …'))}\n"
+        + "superior: " + q(_("Đảng bộ huyện …")) + "\n"
+        + "issuing_body: " + q(_("Đảng ủy …")) + "\n"
         + _("# Ký hiệu cơ quan trong số văn bản: Số …-BC/ĐU\n")
         + f"abbreviation: {q('ĐU')}\n"
-        + f"place: {q(_('…'))}\n"
+        + "place: " + q(_("…")) + "\n"
         + _("# Khung tiêu chí áp dụng cho từng năm (mã trong criteria/ hoặc khung có sẵn)\n")
         + "frameworks:\n"
         + f"  - years: [{year}]\n"
@@ -84,12 +84,12 @@ def _units_text(year: int) -> str:
         )
         + "units:\n"
         + "  - id: chi-bo-thon-1\n"
-        + f"    name: {q(_('Chi bộ thôn 1'))}\n"
+        + "    name: " + q(_("Chi bộ thôn 1")) + "\n"
         + "    kind: chi_bo_truc_thuoc\n"
         + "    members: 20\n"
         + f"    registered: [{year}]\n"
         + "  - id: chi-bo-truong-hoc\n"
-        + f"    name: {q(_('Chi bộ Trường học'))}\n"
+        + "    name: " + q(_("Chi bộ Trường học")) + "\n"
         + "    kind: chi_bo_truc_thuoc\n"
         + "    members: 12\n"
         + f"    registered: [{year}]\n"
@@ -143,7 +143,8 @@ def _assessment_block(fw: Framework, period: set[str], kind: str) -> str:
             entry = item.bonus or item.deduction
             assert entry is not None
             label = _("điểm thưởng") if item.bonus else _("điểm trừ")
-            extras.append(f"  # {label}: {entry.name}\n  {q(item.id)}: 0   # {_('số lần')}\n")
+            times = _("số lần")
+            extras.append(f"  # {label}: {entry.name}\n  {q(item.id)}: 0   # {times}\n")
     lines.extend(extras)
     if not count and not extras:
         return "assessment: {}\n"

@@ -88,7 +88,7 @@ def render_explain(r: UnitResult, where: Where) -> list[str]:
             if r.months_missing
             else ""
         )
-        + (f"; {_('hồ sơ cuối năm')}: {where(r.year_path, ())}" if r.year_path else ""),
+        + ("; " + _("hồ sơ cuối năm") + ": " + where(r.year_path, ()) if r.year_path else ""),
         "",
     ]
     for c in r.criteria:
