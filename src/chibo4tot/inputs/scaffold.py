@@ -57,17 +57,18 @@ def init_workspace(target: Path, *, year: int, name: str) -> list[Path]:
 
 
 def _workspace_text(name: str, fw: Framework, year: int) -> str:
+    superior, issuing_body, place = _("Đảng bộ huyện …"), _("Đảng ủy …"), _("…")
     return (
         schema_line("workspace", 0)
         + _("# Cấu hình không gian làm việc của đảng bộ. Sửa các dòng dưới cho đúng đơn vị.\n")
         + "id: dang-bo-moi\n"
         + f"name: {q(name)}\n"
         + _("# Cấp ủy cấp trên trực tiếp (dòng đầu của khối bên trái trong văn bản)\n")
-        + "superior: " + q(_("Đảng bộ huyện …")) + "\n"
-        + "issuing_body: " + q(_("Đảng ủy …")) + "\n"
+        + f"superior: {q(superior)}\n"
+        + f"issuing_body: {q(issuing_body)}\n"
         + _("# Ký hiệu cơ quan trong số văn bản: Số …-BC/ĐU\n")
         + f"abbreviation: {q('ĐU')}\n"
-        + "place: " + q(_("…")) + "\n"
+        + f"place: {q(place)}\n"
         + _("# Khung tiêu chí áp dụng cho từng năm (mã trong criteria/ hoặc khung có sẵn)\n")
         + "frameworks:\n"
         + f"  - years: [{year}]\n"
@@ -76,6 +77,7 @@ def _workspace_text(name: str, fw: Framework, year: int) -> str:
 
 
 def _units_text(year: int) -> str:
+    village, school = _("Chi bộ thôn 1"), _("Chi bộ Trường học")
     return (
         schema_line("units", 0)
         + _(
@@ -84,12 +86,12 @@ def _units_text(year: int) -> str:
         )
         + "units:\n"
         + "  - id: chi-bo-thon-1\n"
-        + "    name: " + q(_("Chi bộ thôn 1")) + "\n"
+        + f"    name: {q(village)}\n"
         + "    kind: chi_bo_truc_thuoc\n"
         + "    members: 20\n"
         + f"    registered: [{year}]\n"
         + "  - id: chi-bo-truong-hoc\n"
-        + "    name: " + q(_("Chi bộ Trường học")) + "\n"
+        + f"    name: {q(school)}\n"
         + "    kind: chi_bo_truc_thuoc\n"
         + "    members: 12\n"
         + f"    registered: [{year}]\n"
