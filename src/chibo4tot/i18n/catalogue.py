@@ -42,6 +42,8 @@ def update() -> Catalog:
     fresh = extract()
     if PO_FILE.exists():
         old = load_po()
+        # A fixed header keeps the file stable, so parallel branches that add messages merge.
+        fresh.creation_date = old.creation_date
         for message in fresh:
             if message.id and old.get(message.id) is not None:
                 message.string = old[message.id].string
