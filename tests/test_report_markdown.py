@@ -146,7 +146,7 @@ def test_example_report_layout(example: ReportContext) -> None:
     assert "| 1 | Chi bộ thôn Mã Pì Lèng | 100,87 | Xuất sắc |  |" in lines
     assert "| ***Nơi nhận:*** | **T/M ĐẢNG ỦY** |" in lines
     assert "|  | **Giàng Mí Sính** |" in lines
-    assert text.count("Lưu ") == 1  # the workspace lists the filing line: it is not added twice
+    assert text.count("- Lưu ") == 1  # the workspace lists the filing line: it is not added twice
     assert "tính đến hết tháng" not in text
 
 

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import Progress
 
 from chibo4tot.cli.app import app, handled
-from chibo4tot.cli.commands_score import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
+from chibo4tot.cli.run import load_and_score, show_input_problems
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import write_bytes_atomic
 from chibo4tot.i18n import _
@@ -88,13 +88,25 @@ def report(
     keep_going: bool = typer.Option(
         False, "--keep-going", help="Vẫn lập báo cáo khi có hồ sơ lỗi (các chi bộ đó không được chấm)."
     ),
+    allow_incomplete: bool = typer.Option(
+        False,
+        "--allow-incomplete",
+        help="Vẫn lập báo cáo khi hồ sơ chưa đầy đủ; báo cáo ghi rõ từng thiếu sót.",
+    ),
 ) -> None:
     """Lập báo cáo cuối năm: bảng tính Excel, báo cáo Markdown và Word, danh sách công nhận."""
     formats = parse_formats(fmt)
     report_date = parse_date(date, dt.date.today())  # the CLI reads the clock; reports get the date
-    ev = load_and_score(directory, year, None, today=report_date)
+    ev = load_and_score(directory, year, None, today=report_date, document=True)
     if not show_input_problems(ev, keep_going):
         raise typer.Exit(int(ExitCode.INPUT))
+    if ev.gaps and not allow_incomplete:
+        raise InputError(
+            _(
+                "chưa lập báo cáo: hồ sơ còn {n} thiếu sót (cảnh báo ở trên); hãy bổ sung rồi chạy lại, "
+                "hoặc thêm --allow-incomplete để lập báo cáo có ghi rõ từng thiếu sót"
+            ).format(n=len(ev.gaps))
+        )
     ctx = build_context(ev, report_date)
     target = out if out is not None else ev.workspace.root / "bao-cao"
     jobs = _renderers(ctx, formats, ev.workspace.root / "templates")

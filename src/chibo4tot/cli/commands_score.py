@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import dataclasses
 import io
 import json
 import sys
@@ -14,54 +14,16 @@ from rich.console import Console
 from rich.table import Table
 
 from chibo4tot.cli.app import app, handled
-from chibo4tot.cli.output import print_count, print_problems, show_path
+from chibo4tot.cli.output import print_problems, show_path
+from chibo4tot.cli.run import MONTH_HELP, load_and_score, show_input_problems
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.i18n import _
-from chibo4tot.inputs.loading import find_workspace, load_workspace
 from chibo4tot.inputs.locate import LineFinder
-from chibo4tot.models.records import MonthRecord
-from chibo4tot.results.evaluate import Evaluation, evaluate_workspace, years_with_records
+from chibo4tot.results.evaluate import Evaluation
 from chibo4tot.results.explain import render_explain, where_finder
 from chibo4tot.results.views import results_json, status_label, summary_lines, unit_row
 
 FORMATS = ("table", "json", "csv")
-
-
-def default_as_of(year: int, today: dt.date, recorded_months: set[int]) -> int:
-    """Past years are complete; this year counts through last month (or the latest record, if later)."""
-    if year < today.year:
-        return 12
-    if year > today.year:
-        return max(recorded_months, default=0)
-    return max(today.month - 1, max(recorded_months, default=0))
-
-
-def load_and_score(
-    directory: Path, year: int | None, month: int | None, today: dt.date | None = None
-) -> Evaluation:
-    """Find and load the workspace once, fill in the default year and month, and score it."""
-    root = find_workspace(directory)
-    today = today or dt.date.today()  # the only clock read: the CLI passes it down
-    if month is not None and not 1 <= month <= 12:
-        raise UsageError(_("--month phải từ 1 đến 12"))
-    ws = load_workspace(root)  # once: the defaults below and the scoring all read it
-    if year is None:
-        year = max(years_with_records(ws), default=today.year)
-    if month is None:
-        recorded = {
-            int(rf.record.month[5:])
-            for rf in ws.month_records
-            if isinstance(rf.record, MonthRecord) and int(rf.record.month[:4]) == year
-        }
-        month = default_as_of(year, today, recorded)
-    return evaluate_workspace(ws, year, as_of=month)
-
-
-def show_input_problems(ev: Evaluation, keep_going: bool) -> bool:
-    """Print problems to stderr; True when results may still be shown."""
-    errors, warnings, files = print_problems(ev.problems.items)
-    print_count(errors, warnings, files)
-    return not errors or keep_going
 
 
 @app.command()
@@ -71,10 +33,10 @@ def score(
         Path("."), help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
     ),
     year: int | None = typer.Option(None, "--year", help="Năm đánh giá (mặc định: năm gần nhất có hồ sơ)."),
-    month: int | None = typer.Option(
+    month: str | None = typer.Option(
         None,
         "--month",
-        help="Tính đến hết tháng này (mặc định: cả năm, hoặc đến tháng trước nếu là năm nay).",
+        help="Tính đến hết tháng này: 6 hoặc 2024-06 (mặc định: cả năm; năm nay: đến tháng trước).",
     ),
     unit: str | None = typer.Option(None, "--unit", help="Chỉ hiện một chi bộ (mã)."),
     fmt: str = typer.Option("table", "--format", help="Định dạng: table (bảng), json hoặc csv."),
@@ -96,7 +58,8 @@ def score(
     root_id = ev.workspace.config.id if ev.workspace.config else ""
     if show:
         if fmt == "json":
-            data = results_json(results, ev.problems.sorted(), root_id)
+            not_scored = [dataclasses.asdict(n) for n in ev.not_scored()]
+            data = results_json(results, ev.problems.sorted(), root_id, not_scored)
             typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         elif fmt == "csv":
             typer.echo(_csv(ev), nl=False)
@@ -140,6 +103,8 @@ def _table(ev: Evaluation) -> None:
     title = _("Kết quả “Chi bộ 4 tốt” năm {year}").format(year=results.year)
     if results.as_of < 12:
         title += " " + _("(tính đến hết tháng {m})").format(m=results.as_of)
+    if ev.default_year:
+        title += "\n" + _("năm gần nhất có hồ sơ và khung tiêu chí; chọn năm khác bằng --year")
     table = Table(title=title)
     headers = [h for h in _headers(ev) if h[0] not in ("id", "reasons", "bonus", "deductions")]
     for key, label in headers:
@@ -169,7 +134,7 @@ def explain(
     unit: str = typer.Argument(..., help="Mã chi bộ cần giải thích."),
     directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
     year: int | None = typer.Option(None, "--year", help="Năm đánh giá (mặc định: năm gần nhất có hồ sơ)."),
-    month: int | None = typer.Option(None, "--month", help="Tính đến hết tháng này."),
+    month: str | None = typer.Option(None, "--month", help=MONTH_HELP),
 ) -> None:
     """Giải thích từng điểm, điều kiện và lý do của một chi bộ, kèm tệp:dòng."""
     ev = load_and_score(directory, year, month)

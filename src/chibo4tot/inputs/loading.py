@@ -11,6 +11,12 @@ from pathlib import Path
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import MONTH_STEM, RecordFile, check_config, check_records, check_units
+from chibo4tot.inputs.completeness import (
+    check_document_data,
+    check_year_complete,
+    check_years_have_frameworks,
+    scored_units,
+)
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.inputs.locate import locate_problems, parse_model
 from chibo4tot.models.framework import Framework
@@ -179,3 +185,39 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
     problems.extend(check_records(ws.records, kinds, ws.config, plain))
     ws.problems.extend(locate_problems(problems))
     return ws
+
+
+def years_with_records(ws: Workspace) -> set[int]:
+    out: set[int] = set()
+    for rf in ws.records:
+        rec = rf.record
+        out.add(int(rec.month[:4]) if isinstance(rec, MonthRecord) else rec.year)
+    return out
+
+
+def assigned_years(ws: Workspace) -> set[int]:
+    """Years chibo4tot.yaml gives a framework."""
+    return {y for a in ws.config.frameworks for y in a.years} if ws.config is not None else set()
+
+
+def year_gaps(ws: Workspace, year: int, as_of: int, *, year_over: bool, document: bool) -> list[Problem]:
+    """The completeness gaps of one year (and, for a report, of the data the document prints)."""
+    plain = {fid: lf.framework for fid, lf in ws.frameworks.items()}
+    units = scored_units(ws.units, ws.config, plain, year)
+    problems = check_year_complete(ws.root, units, ws.records, year, as_of, year_over=year_over)
+    if document and ws.config is not None:
+        problems += check_document_data(ws.root / WORKSPACE_FILE, ws.config)
+    return locate_problems(problems)
+
+
+def workspace_gaps(ws: Workspace, today_year: int, today_month: int) -> list[Problem]:
+    """Every gap of every year the workspace can score, up to last month of the current year."""
+    problems = locate_problems(check_years_have_frameworks(ws.root, ws.records, ws.config))
+    for year in sorted(years_with_records(ws) & assigned_years(ws)):
+        if year > today_year:
+            continue
+        as_of = 12 if year < today_year else today_month - 1
+        problems += year_gaps(ws, year, as_of, year_over=year < today_year, document=False)
+    if ws.config is not None:
+        problems += locate_problems(check_document_data(ws.root / WORKSPACE_FILE, ws.config))
+    return problems

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from chibo4tot.errors import Problem
 from chibo4tot.models.workspace import WorkspaceConfig
-from chibo4tot.results.evaluate import Evaluation
+from chibo4tot.results.evaluate import Evaluation, NotScored
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult, YearResults
 
@@ -24,6 +26,21 @@ class ReportContext:
     config: WorkspaceConfig
     date: dt.date
     problems: list[Problem] = field(default_factory=list)
+    gaps: list[Problem] = field(default_factory=list)  # completeness gaps the report must state
+    not_scored: list[NotScored] = field(default_factory=list)
+    root: Path | None = None  # the workspace: paths in a report are shown relative to it
+
+    def show(self, path: Path | None) -> str:
+        """A path as the report prints it: relative to the workspace, never a path of this machine."""
+        if path is None:
+            return ""
+        if self.root is not None and path.is_absolute():
+            try:
+                rel = os.path.relpath(path, self.root)
+            except ValueError:  # another drive on Windows
+                return path.name
+            return rel.replace(os.sep, "/") if not rel.startswith("..") else path.name
+        return path.as_posix() if not path.is_absolute() else path.name
 
     @property
     def year(self) -> int:
@@ -56,4 +73,12 @@ def build_context(ev: Evaluation, date: dt.date) -> ReportContext:
     """The context the report writers read (results only), for the given report date."""
     if ev.workspace.config is None:
         raise ValueError("workspace without chibo4tot.yaml")
-    return ReportContext(ev.results, ev.workspace.config, date, ev.problems.sorted())
+    return ReportContext(
+        ev.results,
+        ev.workspace.config,
+        date,
+        ev.problems.sorted(),
+        sorted(set(ev.gaps), key=Problem.sort_key),
+        ev.not_scored(),
+        ev.workspace.root,
+    )

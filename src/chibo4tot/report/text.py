@@ -71,6 +71,8 @@ class ReportText:
     by_kind: Table
     by_parent: Table | None  # only when the cells belong to more than one đảng bộ
     dang_bo: list[str]  # đảng bộ cơ sở verdicts, one line each
+    data_notes_heading: str
+    data_notes: list[str]  # cells not scored and gaps in the records, stated in the text; [] when none
     assessment_heading: str
     strengths_heading: str
     strengths: list[str]
@@ -167,6 +169,13 @@ def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
                 "không còn khả năng đạt: {rest} chi bộ."
             ).format(total=whole.units, n=whole.recognised, rate=share, rest=len(ctx.not_recognised))
         )
+    if ctx.not_scored:
+        lines.append(
+            _(
+                "Số liệu trên chưa tính {n} chi bộ chưa được chấm điểm (nêu tên ở phần lưu ý về số liệu "
+                "dưới đây); tỉ lệ tính trên số chi bộ đã được chấm."
+            ).format(n=len(ctx.not_scored))
+        )
     ratings = Counter(r.rating for r in ctx.cells if r.rating)
     if ratings:
         parts = [_("{rating}: {n} chi bộ").format(rating=k, n=n) for k, n in _rating_order(ctx, ratings)]
@@ -212,6 +221,25 @@ def _dang_bo(ctx: ReportContext) -> list[str]:
             )
         )
     return lines
+
+
+def data_notes(ctx: ReportContext) -> list[str]:
+    """What the figures leave out or rest on: cells not scored, and each gap in the records."""
+    notes = [
+        _("{name} ({id}) chưa được chấm điểm: {reason}{files}.").format(
+            name=n.name,
+            id=n.id,
+            reason=n.reason,
+            files=" (" + ", ".join(n.files) + ")" if n.files else "",
+        )
+        for n in ctx.not_scored
+    ]
+    for gap in ctx.gaps:
+        where = ctx.show(gap.path)
+        if gap.line is not None and where.endswith((".yaml", ".yml")):
+            where += ", " + _("dòng {line}").format(line=gap.line)
+        notes.append(f"{gap.message} ({where})." if where else f"{gap.message}.")
+    return notes
 
 
 def _note(r: UnitResult) -> str:
@@ -284,6 +312,8 @@ def build_report_text(ctx: ReportContext) -> ReportText:
         by_kind=by_kind,
         by_parent=by_parent,
         dang_bo=_dang_bo(ctx),
+        data_notes_heading=_("Lưu ý về số liệu: báo cáo lập khi hồ sơ chưa đầy đủ"),
+        data_notes=data_notes(ctx),
         assessment_heading=_("ƯU ĐIỂM, HẠN CHẾ"),
         strengths_heading=_("Ưu điểm"),
         strengths=strengths(ctx.cells, stats),

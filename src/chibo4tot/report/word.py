@@ -53,6 +53,7 @@ class RecognitionListText:
     attachment: str
     table: Table
     closing: str
+    caveat: str  # "" when the records were complete and every cell was scored
 
 
 def build_recognition_list_text(ctx: ReportContext) -> RecognitionListText:
@@ -75,7 +76,17 @@ def build_recognition_list_text(ctx: ReportContext) -> RecognitionListText:
         ),
         table=table,
         closing=_("Danh sách này có {n} chi bộ./.").format(n=len(table.rows)),
+        caveat=_caveat(ctx),
     )
+
+
+def _caveat(ctx: ReportContext) -> str:
+    if not ctx.not_scored and not ctx.gaps:
+        return ""
+    return _(
+        "Lưu ý: danh sách lập khi hồ sơ chưa đầy đủ ({n} chi bộ chưa được chấm điểm, {m} thiếu sót về hồ "
+        "sơ); chi tiết tại mục “Lưu ý về số liệu” của báo cáo kết quả."
+    ).format(n=len(ctx.not_scored), m=len(ctx.gaps))
 
 
 # ── document, styles, properties ─────────────────────────────────────────────────────────────
@@ -289,6 +300,9 @@ def render_docx(ctx: ReportContext) -> bytes:
     if r.by_parent is not None:
         _table(doc, r.by_parent, (7.5, 3.0, 3.0, 3.0), "lrrr")
     _lines(doc, r.dang_bo)
+    if r.data_notes:
+        _para(doc, r.data_notes_heading, bold=True, indent=1.0)
+        _lines(doc, r.data_notes, dash=True)
 
     _heading(doc, f"II. {r.assessment_heading}")
     _heading(doc, f"1. {r.strengths_heading}")
@@ -326,4 +340,6 @@ def render_recognition_list_docx(ctx: ReportContext) -> bytes:
     _para(doc, r.attachment, align=CENTER, italic=True, after=12)
     _table(doc, r.table, LIST_WIDTHS, "clrll")
     _para(doc, r.closing, align=LEFT, italic=True, indent=1.0)
+    if r.caveat:
+        _para(doc, r.caveat, italic=True, indent=1.0)
     return _to_bytes(doc, ctx.date)

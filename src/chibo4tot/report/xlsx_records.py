@@ -94,7 +94,7 @@ def problems_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
     for i, p in enumerate(ctx.problems, 1):
         where = render_loc(tuple(x for x in p.loc if x != "[key]"))
         level = error if p.severity is Severity.ERROR else warning
-        sheet.add([i, str(p.path) if p.path else "", p.line, p.col, level, where, p.message])
+        sheet.add([i, ctx.show(p.path), p.line, p.col, level, where, p.message])
     if ctx.problems:
         sheet.colour(f"E5:E{sheet.row}", [(error, RED), (warning, AMBER)])
     else:

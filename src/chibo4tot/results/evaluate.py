@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import framework_for
-from chibo4tot.inputs.loading import Workspace, load_workspace
+from chibo4tot.inputs.loading import Workspace, load_workspace, year_gaps, years_with_records
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
 from chibo4tot.scoring import RecordRef, UnitRecords, YearResults, apply_streaks, score_year
+from chibo4tot.scoring.organisation import CELL_KINDS
 
 STREAK_YEARS = 10  # how far back "N năm liền" looks
+
+
+@dataclass(frozen=True)
+class NotScored:
+    """A cell left out of the results, and why (a broken file, no framework for its kind)."""
+
+    id: str
+    name: str
+    reason: str
+    files: list[str] = field(default_factory=list)  # relative to the workspace, with "/"
 
 
 @dataclass
@@ -27,6 +39,24 @@ class Evaluation:
     results: YearResults
     problems: ProblemList
     blocked: dict[str, list[Path]]  # unit id → its files with errors (not scored)
+    default_year: bool = False  # the year was not asked for: the latest one that can be scored
+    gaps: list[Problem] = field(default_factory=list)  # completeness warnings (code "gap")
+
+    def not_scored(self) -> list[NotScored]:
+        """Every cell left out: no result may hide one (reports and JSON name each)."""
+        root = self.workspace.root
+        names = {u.id: u.name for u in self.workspace.units}
+        out = [
+            NotScored(
+                unit_id,
+                names.get(unit_id, unit_id),
+                _("hồ sơ có lỗi"),
+                sorted(os.path.relpath(p, root).replace(os.sep, "/") for p in paths),
+            )
+            for unit_id, paths in sorted(self.blocked.items())
+        ]
+        out += [NotScored(u.id, u.name, why) for u, why in self.results.unscored if u.kind in CELL_KINDS]
+        return out
 
 
 def group_records(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitRecords]:
@@ -60,24 +90,23 @@ def framework_chooser(ws: Workspace, year: int) -> Callable[[Unit], Framework | 
     return choose
 
 
-def years_with_records(ws: Workspace) -> set[int]:
-    out: set[int] = set()
-    for rf in ws.records:
-        rec = rf.record
-        out.add(int(rec.month[:4]) if isinstance(rec, MonthRecord) else rec.year)
-    return out
-
-
-def evaluate(root: Path, year: int, *, as_of: int = 12, shipped_dir: Path | None = None) -> Evaluation:
+def evaluate(
+    root: Path, year: int, *, as_of: int = 12, shipped_dir: Path | None = None, document: bool = False
+) -> Evaluation:
     """Load the workspace at ``root`` and score ``year`` (through month ``as_of``)."""
-    return evaluate_workspace(load_workspace(root, shipped_dir=shipped_dir), year, as_of=as_of)
+    ws = load_workspace(root, shipped_dir=shipped_dir)
+    return evaluate_workspace(ws, year, as_of=as_of, document=document)
 
 
-def evaluate_workspace(ws: Workspace, year: int, *, as_of: int = 12) -> Evaluation:
+def evaluate_workspace(
+    ws: Workspace, year: int, *, as_of: int = 12, year_over: bool = True, document: bool = False
+) -> Evaluation:
     """Score ``year`` of a loaded workspace; earlier years in it feed the streaks.
 
     Files with errors are left out, and so is every unit one of whose files has an error: a
     half-read unit would get a wrong verdict. The caller decides whether to show the rest.
+    The completeness gaps of the year are listed too (with ``document``: also what a signed
+    report prints from chibo4tot.yaml); ``year_over`` says whether year.yaml is due yet.
     """
     root = ws.root
     bad_files = {p.path for p in ws.problems.items if p.severity is Severity.ERROR and p.path is not None}
@@ -117,4 +146,6 @@ def evaluate_workspace(ws: Workspace, year: int, *, as_of: int = 12) -> Evaluati
                 severity=Severity.WARNING,
             )
         )
-    return Evaluation(ws, results, problems, dict(blocked))
+    gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document)
+    problems.extend(gaps)
+    return Evaluation(ws, results, problems, dict(blocked), gaps=gaps)

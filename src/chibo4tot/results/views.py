@@ -29,6 +29,13 @@ def status_label(result: UnitResult) -> str:
     return _(STATUS_LABELS[result.status])
 
 
+def rating_label(result: UnitResult) -> str:
+    """The band, marked when it is projected from part of the year."""
+    if result.provisional:
+        return _("{band} (tạm tính)").format(band=result.rating) if result.rating else _("chưa tạm tính được")
+    return result.rating or ""
+
+
 def parent_of(result: UnitResult, root_id: str) -> str:
     return result.unit.parent or root_id
 
@@ -65,6 +72,8 @@ def unit_json(r: UnitResult, root_id: str) -> dict[str, Any]:
         "total": num(r.total),
         "max_total": num(r.max_total),
         "rating": r.rating,
+        "provisional": r.provisional,
+        "projected_total": num(r.projected_total) if r.projected_total is not None else None,
         "demoted_by": r.demoted_by,
         "recognised": r.recognised,
         "status": r.status,
@@ -86,7 +95,12 @@ def problem_json(p: Problem) -> dict[str, Any]:
     }
 
 
-def results_json(results: YearResults, problems: list[Problem], root_id: str) -> dict[str, Any]:
+def results_json(
+    results: YearResults,
+    problems: list[Problem],
+    root_id: str,
+    not_scored: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The object ``score --format json`` prints (contract: DESIGN.md §5)."""
     s = results.summary
     summary = _tally(s.cells)
@@ -98,6 +112,7 @@ def results_json(results: YearResults, problems: list[Problem], root_id: str) ->
         "as_of_month": results.as_of,
         "framework": {"id": results.framework_id, "title": results.framework_title},
         "units": [unit_json(r, root_id) for r in results.units],
+        "not_scored": not_scored or [],
         "summary": summary,
         "problems": [problem_json(p) for p in problems],
     }
@@ -114,7 +129,7 @@ def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
     row["bonus"] = vn_number(r.bonus, places)
     row["deductions"] = vn_number(sum((d.points for d in r.deductions), Decimal(0)), places)
     row["total"] = vn_number(r.total, places, fixed=True)
-    row["rating"] = r.rating or ""
+    row["rating"] = rating_label(r)
     row["verdict"] = status_label(r)
     row["months"] = f"{len(r.months_recorded)}/{r.as_of}"
     row["reasons"] = " ".join(r.reasons) if r.reasons else "; ".join(r.needed)
@@ -123,6 +138,15 @@ def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
 
 def summary_lines(results: YearResults) -> list[str]:
     s = results.summary
+    if results.as_of < 12:
+        cells = [r for r in results.units if r.unit.kind.value in s.by_kind]
+        on_track = sum(1 for r in cells if r.status == "in_progress")
+        return [
+            _(
+                "Tạm tính đến hết tháng {month}: {on_track}/{total} chi bộ còn trong tầm đạt “Chi bộ 4 tốt”, "
+                "{out} chi bộ đã không thể đạt; kết quả chính thức chỉ có khi hết năm."
+            ).format(month=results.as_of, on_track=on_track, total=len(cells), out=len(cells) - on_track)
+        ]
     lines = [
         _("Công nhận “Chi bộ 4 tốt”: {n}/{total} chi bộ ({rate}).").format(
             n=s.cells.recognised,

@@ -134,6 +134,8 @@ class UnitResult:
     warnings: list[str] = field(default_factory=list)
     streak: int = 0
     year_path: Path | None = None
+    provisional: bool = False  # before the year is over: the rating is projected (tạm tính)
+    projected_total: Decimal | None = None  # the total projected to the whole year
 
     @property
     def recognised(self) -> bool:

@@ -136,16 +136,36 @@ def _monthly(
 
 
 def rate(fw: Framework, result: UnitResult) -> None:
-    """The rating band over the total, capped when the band's conditions fail."""
+    """The rating band over the total, capped when the band's conditions fail.
+
+    Before the year is over the band is provisional (tạm tính): the points of the periods that
+    have passed, projected to the whole year at the same rate, with the band's conditions read
+    as "still reachable". Future months at zero would rate every cell Kém in June.
+    """
     if fw.rating is None:
         return
     failed_gates = any(g.status == "failed" for g in result.gates)
-    criteria_ok = all(c.passed for c in result.criteria)
+    provisional = result.as_of < 12
+    points = exact(result.total)
+    if provisional:
+        remaining = sum((c.best - c.points for c in result.criteria), Decimal(0))
+        stake = exact(result.max_total - remaining)
+        if stake <= 0:
+            result.provisional = True
+            result.rating_rule = _("chưa có kỳ đánh giá nào kết thúc: chưa tạm tính được xếp loại")
+            return
+        points = points * exact(result.max_total) / stake
+        result.provisional = True
+        result.projected_total = round_half_up(points, fw.decimal_places)
+    criteria_ok = all(
+        c.passed or (provisional and c.min_points is not None and c.best >= c.min_points)
+        for c in result.criteria
+    )
     at_max = {
         i.id
         for c in result.criteria
         for i in c.indicators
-        if i.not_applicable or i.points == exact(i.max_points)
+        if i.not_applicable or (i.best if provisional else i.points) == exact(i.max_points)
     }
 
     def conditions_met(band: Band) -> bool:
@@ -158,9 +178,21 @@ def rate(fw: Framework, result: UnitResult) -> None:
             and all(i in at_max for i in cond.indicators_at_max)
         )
 
-    band, capped = pick_band(fw.rating.bands, exact(result.total), conditions_met)
+    band, capped = pick_band(fw.rating.bands, points, conditions_met)
     result.rating = band.name
-    result.rating_rule = _("{total} điểm → {band}").format(total=fmt_points(result.total), band=band.name)
+    if provisional and result.projected_total is not None:
+        result.rating_rule = _(
+            "tạm tính: {total} điểm đến hết tháng {month} trên {stake} điểm của các kỳ đã qua, "
+            "quy ra cả năm {projected} điểm → {band}"
+        ).format(
+            total=fmt_points(result.total),
+            month=result.as_of,
+            stake=fmt_points(round_half_up(stake, fw.decimal_places)),
+            projected=fmt_points(result.projected_total),
+            band=band.name,
+        )
+    else:
+        result.rating_rule = _("{total} điểm → {band}").format(total=fmt_points(result.total), band=band.name)
     if capped:
         result.rating_rule += " " + _("(đủ điểm mức {name} nhưng chưa đủ điều kiện kèm theo)").format(
             name=capped

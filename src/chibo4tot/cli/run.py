@@ -1,0 +1,108 @@
+"""What ``score``, ``explain`` and ``report`` share: the year and month meant, loading once, the gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from chibo4tot.cli.output import print_count, print_problems
+from chibo4tot.errors import InputError, UsageError
+from chibo4tot.i18n import _
+from chibo4tot.inputs.loading import (
+    Workspace,
+    assigned_years,
+    find_workspace,
+    load_workspace,
+    years_with_records,
+)
+from chibo4tot.models.records import MonthRecord
+from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
+
+_MONTH = re.compile(r"^\s*(?:(\d{4})-)?(\d{1,2})\s*$")
+MONTH_HELP = "Tính đến hết tháng này: 6 hoặc 2024-06."
+
+
+def parse_month(text: str | None) -> tuple[int | None, int | None]:
+    """``"6"`` → (None, 6); ``"2024-06"`` → (2024, 6); a usage error otherwise."""
+    if text is None or not text.strip():
+        return None, None
+    match = _MONTH.match(text)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise UsageError(_("tháng “{month}” không hợp lệ; ví dụ: 6 hoặc 2024-06").format(month=text))
+    return (int(match[1]) if match[1] else None), int(match[2])
+
+
+def _years(years: set[int]) -> str:
+    return ", ".join(str(y) for y in sorted(years)) or "—"
+
+
+def choose_year(ws: Workspace, year: int | None) -> tuple[int, bool]:
+    """The year to score and whether it was chosen by default; an input error for a year that has nothing."""
+    recorded, assigned = years_with_records(ws), assigned_years(ws)
+    usable = recorded & assigned
+    if year is None:
+        if not usable:
+            raise InputError(
+                _(
+                    "không có năm nào chấm được: cần hồ sơ trong records/<năm>/ và khung tiêu chí gán cho "
+                    "năm đó trong chibo4tot.yaml (năm có hồ sơ: {recorded}; năm đã gán khung: {assigned})"
+                ).format(recorded=_years(recorded), assigned=_years(assigned))
+            )
+        return max(usable), True
+    if year not in usable:
+        why = []
+        if year not in assigned:
+            why.append(_("chibo4tot.yaml chưa gán khung tiêu chí cho năm này"))
+        if year not in recorded:
+            why.append(_("chưa có hồ sơ nào trong records/{year}/").format(year=year))
+        raise InputError(
+            _(
+                "năm {year} không chấm được: {why} (năm có hồ sơ: {recorded}; năm đã gán khung: {assigned})"
+            ).format(year=year, why="; ".join(why), recorded=_years(recorded), assigned=_years(assigned))
+        )
+    return year, False
+
+
+def default_as_of(year: int, today: dt.date, recorded_months: set[int]) -> int:
+    """Past years are complete; this year counts through last month (or the latest record, if later)."""
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return max(recorded_months, default=0)
+    return max(today.month - 1, max(recorded_months, default=0))
+
+
+def load_and_score(
+    directory: Path,
+    year: int | None,
+    month: str | None,
+    today: dt.date | None = None,
+    *,
+    document: bool = False,
+) -> Evaluation:
+    """Find and load the workspace once, settle the year and month, score it and list its gaps."""
+    root = find_workspace(directory)
+    today = today or dt.date.today()  # the only clock read: the CLI passes it down
+    month_year, as_of = parse_month(month)
+    if month_year is not None and year is not None and month_year != year:
+        raise UsageError(_("--month {month} không thuộc --year {year}").format(month=month, year=year))
+    ws = load_workspace(root)  # once: the defaults below and the scoring all read it
+    the_year, by_default = choose_year(ws, year if year is not None else month_year)
+    if as_of is None:
+        recorded = {
+            int(rf.record.month[5:])
+            for rf in ws.month_records
+            if isinstance(rf.record, MonthRecord) and int(rf.record.month[:4]) == the_year
+        }
+        as_of = default_as_of(the_year, today, recorded)
+    ev = evaluate_workspace(ws, the_year, as_of=as_of, year_over=the_year < today.year, document=document)
+    ev.default_year = by_default
+    return ev
+
+
+def show_input_problems(ev: Evaluation, keep_going: bool) -> bool:
+    """Print problems to stderr; True when results may still be shown."""
+    errors, warnings, files = print_problems(ev.problems.items)
+    print_count(errors, warnings, files)
+    return not errors or keep_going

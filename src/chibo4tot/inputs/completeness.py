@@ -1,0 +1,203 @@
+"""Completeness pre-flight: the gaps an official document would otherwise rest on in silence. Pure.
+
+Each gap is a warning (code ``"gap"``): ``validate`` lists them, ``score`` shows them beside the
+results, and ``report`` refuses to write a signed document over them unless told to, and then
+states each one in the document itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from chibo4tot.errors import Loc, Problem, Severity
+from chibo4tot.i18n import _
+from chibo4tot.inputs.checks import RecordFile, framework_for
+from chibo4tot.models.framework import Framework
+from chibo4tot.models.records import MonthRecord, YearRecord
+from chibo4tot.models.workspace import Unit, WorkspaceConfig
+
+GAP = "gap"
+PLACEHOLDERS = ("…", "...")
+
+
+def gap(path: Path | None, message: str, loc: Loc = ()) -> Problem:
+    return Problem(path, message, loc, severity=Severity.WARNING, code=GAP)
+
+
+def months_text(months: Iterable[int]) -> str:
+    """``[7, 8]`` → ``"7, 8"``: the months as a secretary writes them."""
+    return ", ".join(str(m) for m in months)
+
+
+def scored_units(
+    units: list[Unit], config: WorkspaceConfig | None, frameworks: dict[str, Framework], year: int
+) -> list[Unit]:
+    """Units that a framework scores in ``year`` (assigned for the year and meant for their kind)."""
+    if config is None:
+        return []
+    out = []
+    for unit in units:
+        fw = frameworks.get(framework_for(config, year, unit.kind.value) or "")
+        if fw is not None and unit.kind in fw.applies_to:
+            out.append(unit)
+    return out
+
+
+def check_year_complete(
+    root: Path,
+    units: list[Unit],
+    records: list[RecordFile],
+    year: int,
+    as_of: int,
+    *,
+    year_over: bool,
+) -> list[Problem]:
+    """Missing months up to ``as_of``, a missing year.yaml once the year is over, stray dates."""
+    months: dict[str, set[int]] = defaultdict(set)
+    has_year: set[str] = set()
+    problems: list[Problem] = []
+    for rf in records:
+        rec = rf.record
+        if isinstance(rec, MonthRecord) and int(rec.month[:4]) == year:
+            months[rec.unit].add(int(rec.month[5:]))
+            problems += _stray_dates(rf.path, rec)
+        elif isinstance(rec, YearRecord) and rec.year == year:
+            has_year.add(rec.unit)
+            problems += _stray_discipline(rf.path, rec)
+    for unit in units:
+        folder = root / "records" / str(year) / unit.id
+        missing = [m for m in range(1, as_of + 1) if m not in months[unit.id]]
+        if missing and len(missing) == as_of and as_of > 1:
+            problems.append(
+                gap(
+                    folder,
+                    _("{name} ({id}) chưa có hồ sơ tháng nào của năm {year} (tháng 1 đến {last})").format(
+                        name=unit.name, id=unit.id, year=year, last=as_of
+                    ),
+                )
+            )
+        elif missing:
+            problems.append(
+                gap(
+                    folder,
+                    _("{name} ({id}) thiếu hồ sơ tháng {months} năm {year}").format(
+                        name=unit.name, id=unit.id, months=months_text(missing), year=year
+                    ),
+                )
+            )
+        if year_over and unit.id not in has_year:
+            problems.append(
+                gap(
+                    folder / "year.yaml",
+                    _(
+                        "{name} ({id}) chưa có hồ sơ cuối năm {year} (year.yaml): xếp loại chất lượng, "
+                        "đảng viên và kỷ luật trong năm chưa được ghi"
+                    ).format(name=unit.name, id=unit.id, year=year),
+                )
+            )
+    return problems
+
+
+def _in_month(day: dt.date, month: str) -> bool:
+    return f"{day.year:04d}-{day.month:02d}" == month
+
+
+def _stray_dates(path: Path, rec: MonthRecord) -> list[Problem]:
+    out = []
+    for loc, day in (
+        (("meeting", "date"), rec.meeting.date),
+        (("thematic", "date"), rec.thematic and rec.thematic.date),
+    ):
+        if isinstance(day, dt.date) and not _in_month(day, rec.month):
+            out.append(
+                gap(
+                    path,
+                    _(
+                        "ngày {day} không thuộc tháng {month} của hồ sơ này (ghi nhầm tháng hoặc nhầm tệp?)"
+                    ).format(
+                        day=f"{day.day:02d}/{day.month:02d}/{day.year}",
+                        month=f"{rec.month[5:]}/{rec.month[:4]}",
+                    ),
+                    loc,
+                )
+            )
+    return out
+
+
+def _stray_discipline(path: Path, rec: YearRecord) -> list[Problem]:
+    return [
+        gap(
+            path,
+            _("ngày {day} không thuộc năm {year} của hồ sơ này").format(
+                day=f"{case.date.day:02d}/{case.date.month:02d}/{case.date.year}", year=rec.year
+            ),
+            ("discipline", i, "date"),
+        )
+        for i, case in enumerate(rec.discipline)
+        if case.date is not None and case.date.year != rec.year
+    ]
+
+
+def check_years_have_frameworks(
+    root: Path, records: list[RecordFile], config: WorkspaceConfig | None
+) -> list[Problem]:
+    """Records kept for a year that chibo4tot.yaml gives no framework: they can never be scored."""
+    if config is None:
+        return []
+    counts: dict[int, int] = defaultdict(int)
+    for rf in records:
+        rec = rf.record
+        counts[int(rec.month[:4]) if isinstance(rec, MonthRecord) else rec.year] += 1
+    assigned = {y for a in config.frameworks for y in a.years}
+    return [
+        gap(
+            root / "records" / str(year),
+            _(
+                "có {n} hồ sơ của năm {year} nhưng chibo4tot.yaml chưa gán khung tiêu chí cho năm này "
+                "(các năm đã gán: {years})"
+            ).format(n=n, year=year, years=", ".join(str(y) for y in sorted(assigned)) or "—"),
+        )
+        for year, n in sorted(counts.items())
+        if year not in assigned
+    ]
+
+
+def check_document_data(path: Path, config: WorkspaceConfig) -> list[Problem]:
+    """What the signed report prints from chibo4tot.yaml: placeholders left by init, signer, recipients."""
+    problems: list[Problem] = []
+    fields: list[tuple[Loc, str | None]] = [
+        (("name",), config.name),
+        (("superior",), config.superior),
+        (("issuing_body",), config.issuing_body),
+        (("abbreviation",), config.abbreviation),
+        (("place",), config.place),
+        (("signer", "on_behalf"), config.signer.on_behalf),
+        (("signer", "position"), config.signer.position),
+        (("signer", "name"), config.signer.name),
+        *((("recipients", i), text) for i, text in enumerate(config.recipients)),
+    ]
+    for loc, text in fields:
+        if text and any(mark in text for mark in PLACEHOLDERS):
+            problems.append(
+                gap(
+                    path,
+                    _("còn chỗ để trống “{text}”: hãy ghi nội dung thật trước khi lập báo cáo").format(
+                        text=text
+                    ),
+                    loc,
+                )
+            )
+    if not config.signer.name:
+        problems.append(
+            gap(
+                path,
+                _("chưa ghi họ tên người ký (signer: name:): báo cáo sẽ không có người ký"),
+                ("signer",),
+            )
+        )
+    if not config.recipients:
+        problems.append(gap(path, _("chưa ghi nơi nhận báo cáo (recipients:)"), ("recipients",)))
+    return problems
