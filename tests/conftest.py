@@ -149,6 +149,8 @@ def mini_workspace(units: int = 2, months: int = 3) -> dict[str, Any]:
             "abbreviation": "ĐU",
             "place": "Thử",
             "frameworks": [{"years": [2024], "framework": "mini-2024"}],
+            "signer": {"name": "Nguyễn Văn Thử"},
+            "recipients": ["Ban Thường vụ Huyện ủy (để báo cáo)", "Lưu Văn phòng Đảng ủy"],
         },
         "units.yaml": {
             "units": [

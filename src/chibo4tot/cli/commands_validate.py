@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
@@ -10,7 +11,7 @@ from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.errors import ExitCode
 from chibo4tot.i18n import _
-from chibo4tot.inputs.loading import find_workspace, load_workspace
+from chibo4tot.inputs.loading import find_workspace, load_workspace, workspace_gaps
 
 
 @app.command()
@@ -21,10 +22,12 @@ def validate(
     ),
     strict: bool = typer.Option(False, "--strict", help="Coi cảnh báo là lỗi."),
 ) -> None:
-    """Kiểm tra mọi tệp: khung tiêu chí, danh sách chi bộ, hồ sơ tháng và năm."""
+    """Kiểm tra mọi tệp: khung tiêu chí, danh sách chi bộ, hồ sơ tháng và năm, hồ sơ còn thiếu."""
     root = find_workspace(directory)
     ws = load_workspace(root)
-    errors, warnings, files = print_problems(ws.problems.items)
+    today = dt.date.today()  # the CLI reads the clock: which months and year.yaml are due yet
+    gaps = workspace_gaps(ws, today.year, today.month)
+    errors, warnings, files = print_problems([*ws.problems.items, *gaps])
     print_count(errors, warnings, files)
     if errors or (strict and warnings):
         raise typer.Exit(int(ExitCode.INPUT))

@@ -54,11 +54,22 @@ def check_year_complete(
     as_of: int,
     *,
     year_over: bool,
+    unreadable: Iterable[Path] = (),
 ) -> list[Problem]:
-    """Missing months up to ``as_of``, a missing year.yaml once the year is over, stray dates."""
+    """Missing months up to ``as_of``, a missing year.yaml once the year is over, stray dates.
+
+    ``unreadable`` record files (already reported as errors) count as present: a broken file is
+    not a missing one, and saying so twice would only confuse.
+    """
     months: dict[str, set[int]] = defaultdict(set)
     has_year: set[str] = set()
     problems: list[Problem] = []
+    for path in unreadable:
+        unit_id, stem = path.parent.name, path.stem
+        if stem == "year" and path.parent.parent.name == str(year):
+            has_year.add(unit_id)
+        elif stem[:5] == f"{year}-" and stem[5:].isdigit():
+            months[unit_id].add(int(stem[5:]))
     for rf in records:
         rec = rf.record
         if isinstance(rec, MonthRecord) and int(rec.month[:4]) == year:

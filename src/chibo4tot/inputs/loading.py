@@ -204,7 +204,10 @@ def year_gaps(ws: Workspace, year: int, as_of: int, *, year_over: bool, document
     """The completeness gaps of one year (and, for a report, of the data the document prints)."""
     plain = {fid: lf.framework for fid, lf in ws.frameworks.items()}
     units = scored_units(ws.units, ws.config, plain, year)
-    problems = check_year_complete(ws.root, units, ws.records, year, as_of, year_over=year_over)
+    broken = {p.path for p in ws.problems.errors if p.path is not None and "records" in p.path.parts}
+    problems = check_year_complete(
+        ws.root, units, ws.records, year, as_of, year_over=year_over, unreadable=broken
+    )
     if document and ws.config is not None:
         problems += check_document_data(ws.root / WORKSPACE_FILE, ws.config)
     return locate_problems(problems)
