@@ -521,3 +521,37 @@ def test_main_framework_does_not_depend_on_unit_order() -> None:
 
     first = score_year(2024, [UNIT, other], records, choose).framework_id
     assert first == score_year(2024, [other, UNIT], records, choose).framework_id == "khac"
+
+
+BANDS = {
+    "bands": [
+        {"name": "Xuất sắc", "min": 90, "conditions": {"indicators_at_max": ["a"]}},
+        {"name": "Tốt", "min": 70},
+        {"name": "Trung bình", "min": 50},
+        {"name": "Kém", "min": 0},
+    ]
+}
+
+
+def test_mid_year_rating_is_projected_from_the_periods_past() -> None:
+    # "a": 60 points, mean of 12 months; "y": 40 points at year end (pending in June).
+    fw = framework(
+        [ind("a", "pass_fail", 60, rollup={"method": "mean"}), ind("y", "pass_fail", 40, period="year")],
+        rating=BANDS,
+    )
+    ok = {m: month(m, {"a": "Đạt"}) for m in range(1, 7)}
+    june = run(fw, ok, as_of=6)
+    # 30 points so far out of the 30 at stake by June (a: 6/12 of 60; y: not yet due) → 100 projected.
+    assert june.total == Decimal(30)
+    assert june.provisional and june.projected_total == Decimal(100)
+    assert june.rating == "Xuất sắc"  # "a" is still able to reach its maximum
+    one_miss = {**ok, 3: month(3, {"a": "Không đạt"})}
+    lost = run(fw, one_miss, as_of=6)
+    # 25 of 30 → 83.33 projected; "a" can no longer reach its maximum either way.
+    assert lost.projected_total == Decimal("83.33")
+    assert lost.rating == "Tốt"
+    assert "tạm tính" in lost.rating_rule and "83,33" in lost.rating_rule
+    year_end = run(
+        fw, {m: month(m, {"a": "Đạt"}) for m in range(1, 13)}, year_record(assessment={"y": "Đạt"})
+    )
+    assert not year_end.provisional and year_end.projected_total is None and year_end.rating == "Xuất sắc"
