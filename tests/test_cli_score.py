@@ -127,7 +127,7 @@ def test_explain_names_the_rule_and_the_line() -> None:
 
 def test_explain_says_what_was_needed() -> None:
     out = invoke(["explain", "tram-y-te", "--dir", str(EXAMPLE), "--year", "2024"]).stdout
-    assert "thiếu 1,5 điểm ở tiêu chí 4" in out
+    assert "thiếu 1,50 điểm ở tiêu chí 4" in out  # the same decimals as the tables
     assert "đảng ủy thẩm định" in out
     assert "Chênh lệch thẩm định ở chỉ tiêu 4.5" in out
 

@@ -8,12 +8,14 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
 from chibo4tot.scoring import RecordRef, UnitRecords, score_unit, score_year
 from chibo4tot.scoring.results import UnitResult
+from chibo4tot.scoring.verdict import recognise
 
 UNIT = Unit.model_validate(
     {"id": "cb", "name": "Chi bộ thử", "kind": "chi_bo_truc_thuoc", "members": 20, "registered": [2024]}
@@ -256,12 +258,11 @@ def test_discipline_gate_spares_self_remedied_cases(cases: list[dict[str, Any]],
     result = run(fw, twelve(), year_record(discipline=cases))
     gate = result.gates[0]
     assert (gate.status == "failed") is failed
-    from chibo4tot.scoring.verdict import recognise
-
     recognise(fw, result)
     assert result.recognised is not failed
     if failed:
-        assert result.reasons == ["Có đảng viên bị kỷ luật."]
+        # A reason without fields gets what was found in brackets: the member and the form.
+        assert result.reasons == ["Có đảng viên bị kỷ luật (1 vụ: Khiển trách)."]
 
 
 def test_one_violation_counts_once() -> None:
@@ -325,7 +326,91 @@ def test_missing_months_gate_names_the_months() -> None:
     )
     months = {m: month(m) for m in range(1, 13) if m != 7}
     gate = run(fw, months).gates[0]
-    assert gate.status == "failed" and "07" in gate.detail
+    assert gate.status == "failed" and gate.detail == "thiếu hồ sơ tháng 7"
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("Chi bộ thiếu hồ sơ tháng {months} ({n} tháng).", "Chi bộ thiếu hồ sơ tháng 7, 8 (2 tháng)."),
+        ("Chi bộ thiếu hồ sơ: {detail}.", "Chi bộ thiếu hồ sơ: thiếu hồ sơ tháng 7, 8."),
+        ("Chi bộ thiếu hồ sơ.", "Chi bộ thiếu hồ sơ (thiếu hồ sơ tháng 7, 8)."),  # no field: detail added
+    ],
+)
+def test_a_reason_names_the_particulars(reason: str, expected: str) -> None:
+    fw = framework(
+        [ind("1.1", "pass_fail", 10, rollup={"method": "mean"})],
+        gates=[{"id": "du", "kind": "missing_months", "reason": reason}],
+    )
+    result = run(fw, {m: month(m) for m in range(1, 13) if m not in (7, 8)})
+    recognise(fw, result)
+    assert result.reasons == [expected]
+
+
+def test_a_quarter_without_thematic_meeting_is_named() -> None:
+    fw = framework(
+        [
+            ind(
+                "2.2",
+                "count",
+                5,
+                source="thematic_held",
+                period="quarter",
+                op=">=",
+                target=1,
+                rollup={"method": "all"},
+            )
+        ],
+        gates=[
+            {
+                "id": "cd",
+                "kind": "indicator",
+                "indicator": "2.2",
+                "reason": "Không sinh hoạt chuyên đề trong {periods}.",
+            }
+        ],
+    )
+    thematic = {"held": True}
+    months = {m: month(m, thematic=thematic if m in (2, 5, 11) else None) for m in range(1, 13)}
+    year_end = run(fw, months)
+    recognise(fw, year_end)
+    assert year_end.reasons == ["Không sinh hoạt chuyên đề trong Quý III/2024."]
+    # Mid-year the quarter that has passed without one already decides; the others are pending.
+    early = {m: months[m] for m in range(1, 4)}
+    assert run(fw, {**early, 1: month(1), 2: month(2)}, as_of=3).gates[0].status == "failed"
+    assert run(fw, early, as_of=3).gates[0].status == "pending"
+
+
+def test_a_reason_with_an_unknown_field_is_refused() -> None:
+    with pytest.raises(ValidationError) as info:
+        framework(
+            [ind("1.1", "pass_fail", 10)], gates=[{"id": "du", "kind": "missing_months", "reason": "{thang}"}]
+        )
+    assert info.value.errors()[0]["type"] == "reason_fields"
+
+
+def test_thematic_quality_is_a_fact_frameworks_can_use() -> None:
+    levels = [
+        {"name": "Tốt", "points": 4},
+        {"name": "Khá", "points": 2},
+        {"name": "Kém", "points": 0, "passed": False},
+    ]
+    fw = framework(
+        [
+            ind(
+                "2.5",
+                "level",
+                4,
+                source="thematic_quality",
+                period="quarter",
+                levels=levels,
+                rollup={"method": "mean"},
+            )
+        ]
+    )
+    thematic = {"held": True, "quality": "Khá"}
+    months = {m: month(m, thematic=thematic if m % 3 == 0 else None) for m in range(1, 13)}
+    assert points(run(fw, months), "2.5") == 2
 
 
 COMPOSITE = ind(
@@ -419,7 +504,7 @@ def test_mid_year_shows_what_is_still_needed() -> None:
     assert result.status == "in_progress"
     assert result.total == 5 and result.best_total == 10
     assert result.months_missing == []
-    assert result.needed[0].startswith("cần thêm 4 điểm tổng")
+    assert result.needed[0].startswith("cần thêm 4,00 điểm tổng")
     # Failing half of the months already makes the target unreachable.
     bad = {m: month(m, {"1.1": "Không đạt"}) for m in range(1, 7)}
     lost = score_year(2024, [UNIT], {"cb": UnitRecords(UNIT, bad)}, lambda _u: fw, as_of=6).units[0]

@@ -212,6 +212,8 @@ def test_every_cell_that_fails_says_why(organisation: YearResults) -> None:
         "du-ho-so-thang": 10 + 140,
         "xep-loai-chi-bo": 10 + 10 + 140,  # rated "htnv", no year record
         "ty-le-dang-vien": 10 + 140,  # no year record
+        "chuyen-de-moi-quy": 140,  # no records at all: no thematic meeting in any quarter
+        "du-12-ky": 10 + 140,  # a missing March; no records at all
     }
     assert organisation.summary.failed_criteria == {
         "1": 10 + 140,  # the weak months

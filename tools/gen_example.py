@@ -795,6 +795,7 @@ def discipline_cases(unit: Unit) -> list[dict[str, object]]:
                 "member": name,
                 "date": dt.date(YEAR, 7, 18),
                 "form": "Khiển trách",
+                "decision": "Quyết định số 12-QĐ/ĐU ngày 25/7/2024",
                 "violation": "Vụ san lấp, xây dựng nhà ở trái phép trên đất nông nghiệp",
                 "self_detected_remedied": False,
             }

@@ -183,6 +183,7 @@ def render_month_record(fw: Framework, unit: Unit, month: str) -> str:
         + "  held: false\n"
         + "  combined_with_regular: false\n"
         + _("  topic:                 # chủ đề\n")
+        + _("  quality:               # tự xếp loại buổi chuyên đề (nếu có): Tốt / Khá / Trung bình / Kém\n")
         + _assessment_block(fw, {"month", "quarter"}, unit.kind.value)
         + _("# Sự việc trong tháng (kỷ luật, khiếu nại vượt cấp…), nếu có\n")
         + "events: []\n"

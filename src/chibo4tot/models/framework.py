@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import string
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chibo4tot.models.scales import (
     Band,
@@ -163,13 +164,45 @@ class Deduction(Model):
 
 
 class _GateBase(Model):
+    # The particulars a reason may name, e.g. "Chi bộ thiếu hồ sơ tháng {months}."; {detail} always.
+    REASON_FIELDS: ClassVar[tuple[str, ...]] = ()
+
     id: Id
-    reason: Text = Field(description="Câu giải thích (tiếng Việt) khi không đạt điều kiện này")
+    title: Text | None = Field(
+        None, description="Tên ngắn của điều kiện, dùng khi tổng hợp nhiều chi bộ, ví dụ Đủ hồ sơ các tháng"
+    )
+    reason: Text = Field(
+        description=(
+            "Câu giải thích (tiếng Việt) khi không đạt điều kiện này; có thể chèn {detail} (điều tìm "
+            "thấy) và các trường riêng của loại điều kiện, ví dụ {months}. Không chèn trường nào thì "
+            "điều tìm thấy được ghi thêm trong ngoặc."
+        )
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _known_fields(cls, value: str) -> str:
+        allowed = ("detail", *cls.REASON_FIELDS)
+        try:
+            names = [
+                name for _text, name, _spec, _conv in string.Formatter().parse(value) if name is not None
+            ]
+        except ValueError:
+            raise vn_error("reason_braces") from None
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            raise vn_error(
+                "reason_fields",
+                allowed=", ".join("{" + a + "}" for a in allowed),
+                unknown=", ".join("{" + u + "}" for u in unknown),
+            )
+        return value
 
 
 class DisciplineGate(_GateBase):
     """A member disciplined in the year (one violation counts once)."""
 
+    REASON_FIELDS = ("n", "cases")
     kind: Literal["discipline"]
     except_self_remedied: bool = Field(True, description="Không tính vụ chi bộ tự phát hiện, khắc phục")
     max_cases: Count = Field(0, description="Số vụ tối đa được phép")
@@ -178,6 +211,7 @@ class DisciplineGate(_GateBase):
 class ClassificationGate(_GateBase):
     """The cell's annual quality classification must be at least a level."""
 
+    REASON_FIELDS = ("classification",)
     kind: Literal["annual_classification"]
     at_least: ClassificationField
 
@@ -185,6 +219,7 @@ class ClassificationGate(_GateBase):
 class MissingMonthsGate(_GateBase):
     """Too many months without a record."""
 
+    REASON_FIELDS = ("n", "months")
     kind: Literal["missing_months"]
     max_missing: Count = 0
 
@@ -192,12 +227,14 @@ class MissingMonthsGate(_GateBase):
 class RegistrationGate(_GateBase):
     """The unit did not register for the title at the start of the year."""
 
+    REASON_FIELDS = ("year",)
     kind: Literal["registration"]
 
 
 class IndicatorGate(_GateBase):
     """An indicator that must pass whatever the points."""
 
+    REASON_FIELDS = ("indicator", "periods")
     kind: Literal["indicator"]
     indicator: IndicatorId
 
@@ -205,6 +242,7 @@ class IndicatorGate(_GateBase):
 class MemberShareGate(_GateBase):
     """A share of members rated at least a level."""
 
+    REASON_FIELDS = ("share",)
     kind: Literal["member_share"]
     at_least: ClassificationField
     min_share: Share
@@ -213,6 +251,7 @@ class MemberShareGate(_GateBase):
 class SubUnitShareGate(_GateBase):
     """A đảng bộ needs a share of its cells recognised."""
 
+    REASON_FIELDS = ("share",)
     kind: Literal["sub_unit_share"]
     min_share: Share
 

@@ -106,6 +106,7 @@ class Thematic(Model):
     topic: Text | None = Field(None, description="Chủ đề")
     date: Date | None = None
     duration_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    quality: Text | None = Field(None, description="Tự xếp loại buổi sinh hoạt chuyên đề (Tốt, Khá…)")
 
 
 class Event(Model):
@@ -155,6 +156,9 @@ class DisciplineCase(Model):
     member: Text | None = None
     date: Date | None = None
     form: Text = Field(description="Hình thức kỷ luật, ví dụ Khiển trách")
+    decision: Text | None = Field(
+        None, description="Quyết định kỷ luật, ví dụ Quyết định số 12-QĐ/ĐU ngày 25/7/2024"
+    )
     violation: Text | None = Field(None, description="Mã/tên vụ vi phạm: một vụ chỉ tính một lần")
     self_detected_remedied: bool = Field(False, description="Chi bộ tự phát hiện và khắc phục")
 

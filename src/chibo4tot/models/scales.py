@@ -33,6 +33,7 @@ MonthFact = Literal[
     "minutes_recorded",
     "thematic_held",
     "meeting_quality",
+    "thematic_quality",
 ]
 YearFact = Literal[
     "annual_classification",

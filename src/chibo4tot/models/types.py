@@ -38,6 +38,8 @@ CUSTOM_MESSAGES: dict[str, str] = {
     "band_unknown": N_("mức “{name}” không có trong danh sách mức"),
     "band_level": N_("mức “{name}” chưa có điểm trong levels"),
     "exempt_gt_members": N_("số miễn sinh hoạt lớn hơn tổng số đảng viên"),
+    "reason_fields": N_("câu lý do chỉ được chèn các trường {allowed}; không có trường {unknown}"),
+    "reason_braces": N_("dấu ngoặc nhọn trong câu lý do không khớp (muốn ghi dấu {{ hãy viết {{{{)"),
     "attendance_sum": N_(
         "có mặt + vắng có lý do + vắng không lý do = {got}, nhưng tổng số đảng viên trừ "
         "miễn sinh hoạt = {expected}"

@@ -9,6 +9,7 @@ from fractions import Fraction
 from chibo4tot.formatting import vn_number
 from chibo4tot.i18n import _
 from chibo4tot.scoring.results import CriterionResult, UnitResult
+from chibo4tot.scoring.text import generic_reason
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,14 @@ def shortcomings(cells: list[UnitResult], stats: list[CriterionStats]) -> list[s
         if s.failed
     ]
     gates: Counter[str] = Counter()
-    reasons: dict[str, str] = {}
+    labels: dict[str, str] = {}
     for r in cells:
         for g in r.gates:
             if g.status == "failed":
                 gates[g.id] += 1
-                reasons.setdefault(g.id, g.reason.rstrip(" ."))
+                labels.setdefault(g.id, g.title or generic_reason(g.reason).rstrip(" ."))
     for gid, n in gates.most_common():
-        out.append(_("{reason}: {n} chi bộ.").format(reason=reasons[gid], n=n))
+        out.append(_("Không đạt điều kiện “{label}”: {n} chi bộ.").format(label=labels[gid], n=n))
     if not out:
         out.append(_("Không có chi bộ nào chưa đạt tiêu chí hoặc điều kiện công nhận."))
     if len(stats) > 1:

@@ -12,6 +12,7 @@ from chibo4tot.formatting import vn_number
 from chibo4tot.i18n import _
 from chibo4tot.results.views import status_label
 from chibo4tot.scoring.results import GateResult, IndicatorResult, PeriodScore, UnitResult
+from chibo4tot.scoring.text import render_reason
 
 Where = Callable[[Path | None, Loc], str]
 
@@ -73,7 +74,7 @@ def _gate_line(g: GateResult, where: Where) -> str:
     return (
         f"  [{mark}] {g.id}: {g.detail}"
         + (f"  [{src}]" if src else "")
-        + (f"\n      → {g.reason}" if g.status == "failed" else "")
+        + (f"\n      → {render_reason(g.reason, g.detail, g.fields)}" if g.status == "failed" else "")
     )
 
 

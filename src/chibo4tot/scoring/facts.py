@@ -63,6 +63,9 @@ def month_fact(rec: MonthRecord, fact: str, excused_streak: int) -> Fact:
         return Fact(rec.thematic is not None and rec.thematic.held, ("thematic", "held"))
     if fact == "meeting_quality":
         return Fact(m.quality, ("meeting", "quality"))
+    if fact == "thematic_quality":
+        held = rec.thematic is not None and rec.thematic.held
+        return Fact(rec.thematic.quality if held and rec.thematic else None, ("thematic", "quality"))
     raise KeyError(fact)
 
 
@@ -97,12 +100,25 @@ def discipline_cases(
     """
     seen: dict[str, tuple[str, Loc, Path | None]] = {}
     if year is not None:
+        members: dict[str, list[str]] = {}
+        first: dict[str, int] = {}
         for i, case in enumerate(year.record.discipline):
             if except_self_remedied and case.self_detected_remedied:
                 continue
             key = case.violation or f"#{i}"
-            label = case.violation or case.form if case.member is None else f"{case.member}: {case.form}"
-            seen.setdefault(key, (label, ("discipline", i), year.path))
+            first.setdefault(key, i)
+            named = members.setdefault(key, [])
+            if case.member and case.member not in named:
+                named.append(case.member)
+        for key, i in first.items():
+            case = year.record.discipline[i]
+            # One violation counts once, but the reason names every member and the decision.
+            label = case.form if not members[key] else f"{', '.join(members[key])}: {case.form}"
+            if not members[key] and case.violation:
+                label = case.violation
+            if case.decision:
+                label += f", {case.decision}"
+            seen[key] = (label, ("discipline", i), year.path)
         return list(seen.values())
     for month in sorted(months):
         ref = months[month]

@@ -250,7 +250,10 @@ def score_quarter_indicator(ind: AnyIndicator, refs: list[RecordRef[MonthRecord]
         loc = fact.loc
     numbers = [exact(int(v)) if isinstance(v, bool | int) else v for v in values if v is not None]
     raw: FactValue
-    if all(isinstance(v, bool | int) for v in values):
+    texts = [v for v in values if isinstance(v, str)]
+    if texts:  # a level (e.g. the quality of the quarter's thematic meeting): the latest one written
+        raw = texts[-1]
+    elif all(isinstance(v, bool | int) for v in values):
         raw = int(sum(numbers, ZERO))
     else:
         fractions = [n for n in numbers if isinstance(n, Fraction)]

@@ -89,10 +89,12 @@ class GateResult:
     id: str
     kind: str
     status: GateStatus
-    reason: str  # the framework's sentence
+    reason: str  # the framework's sentence, a template over ``fields``
     detail: str  # what was found
     path: Path | None = None
     loc: Loc = ()
+    fields: dict[str, str] = field(default_factory=dict)  # the particulars the reason may name
+    title: str | None = None  # the framework's short name of the condition
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,7 +25,13 @@ def fmt_number(value: Fraction | Decimal | int) -> str:
 
 
 def fmt_points(value: Fraction | Decimal | int, places: int = 2) -> str:
+    """A number the framework declares (a minimum, a maximum): as written, "90", "8,5"."""
     return vn_number(value, places)
+
+
+def fmt_score(value: Fraction | Decimal | int, places: int = 2) -> str:
+    """A computed score: always with its decimals, "45,90", the same figure as every table shows."""
+    return vn_number(value, places, fixed=True)
 
 
 def fmt_fact(source: str, raw: object) -> str:
@@ -45,3 +52,27 @@ def month_label(month: int, year: int) -> str:
 
 def quarter_label(quarter: int, year: int) -> str:
     return _("Quý {q}/{year}").format(q=ROMAN[quarter], year=year)
+
+
+def render_reason(template: str, detail: str, fields: dict[str, str]) -> str:
+    """The framework's reason with its particulars filled in; without fields, the detail in brackets.
+
+    Templates were checked when the framework was read, so every field named here exists.
+    """
+    if "{" in template:
+        return template.format_map({"detail": detail, **fields})
+    if not detail:
+        return template
+    body, end = (template[:-1], template[-1]) if template.endswith((".", "!")) else (template, "")
+    return f"{body} ({detail}){end}"
+
+
+def generic_reason(template: str) -> str:
+    """The reason shared by many units (a report's shortcomings): particulars left as "…"."""
+    names = [n for _t, n, _s, _c in string.Formatter().parse(template) if n is not None]
+    return template.format_map(dict.fromkeys(names, "…")) if names else template
+
+
+def months_text(months: list[int]) -> str:
+    """``[6, 7, 8]`` → ``"6, 7, 8"``, as a secretary writes months."""
+    return ", ".join(str(m) for m in months)

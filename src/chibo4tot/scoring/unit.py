@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -29,7 +30,7 @@ from chibo4tot.scoring.lines import score_bonus, score_deductions
 from chibo4tot.scoring.numbers import ZERO, exact, round_half_up
 from chibo4tot.scoring.periods import Context
 from chibo4tot.scoring.results import CriterionResult, GateResult, GateStatus, IndicatorResult, UnitResult
-from chibo4tot.scoring.text import fmt_points
+from chibo4tot.scoring.text import fmt_score, months_text
 
 
 def score_unit(
@@ -55,7 +56,8 @@ def score_unit(
     best_total = max(Decimal(0), sum((c.best for c in criteria), Decimal(0)) + bonus - off_total)
     months_recorded = sorted(m for m in data.months if m <= as_of)
     missing = [m for m in range(1, as_of + 1) if m not in data.months]
-    gates = [_gate(g, data, year, as_of, missing, results, sub_units_share) for g in fw.gates]
+    methods = {i.id: i.rollup.method if i.rollup else None for c in fw.criteria for i in c.indicators}
+    gates = [_gate(g, data, year, as_of, missing, results, sub_units_share, methods) for g in fw.gates]
     result = UnitResult(
         unit=data.unit,
         framework_id=fw.id,
@@ -185,14 +187,14 @@ def rate(fw: Framework, result: UnitResult) -> None:
             "tạm tính: {total} điểm đến hết tháng {month} trên {stake} điểm của các kỳ đã qua, "
             "quy ra cả năm {projected} điểm → {band}"
         ).format(
-            total=fmt_points(result.total),
+            total=fmt_score(result.total),
             month=result.as_of,
-            stake=fmt_points(round_half_up(stake, fw.decimal_places)),
-            projected=fmt_points(result.projected_total),
+            stake=fmt_score(round_half_up(stake, fw.decimal_places)),
+            projected=fmt_score(result.projected_total),
             band=band.name,
         )
     else:
-        result.rating_rule = _("{total} điểm → {band}").format(total=fmt_points(result.total), band=band.name)
+        result.rating_rule = _("{total} điểm → {band}").format(total=fmt_score(result.total), band=band.name)
     if capped:
         result.rating_rule += " " + _("(đủ điểm mức {name} nhưng chưa đủ điều kiện kèm theo)").format(
             name=capped
@@ -207,44 +209,69 @@ def _gate(
     missing: list[int],
     results: dict[str, list[IndicatorResult]],
     sub_units_share: Fraction | None,
+    methods: Mapping[str, str | None],
 ) -> GateResult:
     year_ref = data.year
     pending = as_of < 12
 
-    def out(ok: bool | None, detail: str, path: Path | None = None, loc: Loc = ()) -> GateResult:
+    def out(
+        ok: bool | None, detail: str, path: Path | None = None, loc: Loc = (), **fields: str
+    ) -> GateResult:
         status: GateStatus = "pending" if ok is None else ("passed" if ok else "failed")
-        return GateResult(gate.id, gate.kind, status, gate.reason, detail, path, loc)
+        known = dict.fromkeys(gate.REASON_FIELDS, "—") | fields
+        return GateResult(gate.id, gate.kind, status, gate.reason, detail, path, loc, known, gate.title)
 
-    no_year = _("chưa có hồ sơ cuối năm (year.yaml)")
+    no_year = _("chưa có hồ sơ cuối năm, tệp year.yaml")
     if isinstance(gate, DisciplineGate):
         cases = discipline_cases(year_ref, data.months, except_self_remedied=gate.except_self_remedied)
         if not cases:
             return out(True, _("không có vụ kỷ luật nào bị tính"))
         _label, loc, path = cases[0]
-        detail = _("{n} vụ: {cases}").format(n=len(cases), cases="; ".join(c[0] for c in cases))
-        return out(len(cases) <= gate.max_cases, detail, path, loc)
+        listed = "; ".join(c[0] for c in cases)
+        detail = _("{n} vụ: {cases}").format(n=len(cases), cases=listed)
+        return out(len(cases) <= gate.max_cases, detail, path, loc, n=str(len(cases)), cases=listed)
     if isinstance(gate, ClassificationGate):
         if year_ref is None or year_ref.record.annual_classification is None:
             return out(None if pending else False, no_year if year_ref is None else _("chưa ghi xếp loại"))
         got: Classification = year_ref.record.annual_classification
-        detail = _("xếp loại: {label}").format(label=_(CLASSIFICATION_LABELS[got]))
-        return out(got.at_least(gate.at_least), detail, year_ref.path, ("annual_classification",))
-    if isinstance(gate, MissingMonthsGate):
-        detail = (
-            _("thiếu tháng {months}").format(months=", ".join(f"{m:02d}" for m in missing))
-            if missing
-            else _("đủ hồ sơ các tháng")
+        label = _(CLASSIFICATION_LABELS[got])
+        detail = _("xếp loại: {label}").format(label=label)
+        return out(
+            got.at_least(gate.at_least),
+            detail,
+            year_ref.path,
+            ("annual_classification",),
+            classification=label,
         )
-        return out(len(missing) <= gate.max_missing, detail)
+    if isinstance(gate, MissingMonthsGate):
+        months = months_text(missing)
+        detail = _("thiếu hồ sơ tháng {months}").format(months=months) if missing else _("đủ hồ sơ các tháng")
+        return out(len(missing) <= gate.max_missing, detail, n=str(len(missing)), months=months)
     if isinstance(gate, RegistrationGate):
         ok = year in data.unit.registered
         detail = _("đã đăng ký năm {year}") if ok else _("không đăng ký năm {year}")
-        return out(ok, detail.format(year=year))
+        return out(ok, detail.format(year=year), year=str(year))
     if isinstance(gate, IndicatorGate):
         found = next((i for rs in results.values() for i in rs if i.id == gate.indicator), None)
         if found is None:
             return out(True, _("chỉ tiêu không áp dụng"))
-        return out(found.passed or found.not_applicable, _("chỉ tiêu {id}").format(id=gate.indicator))
+        failed = [p for p in found.periods if not p.passed and not p.remaining and p.fraction is not None]
+        held = [p.label for p in failed if not p.missing]
+        absent = [p.label for p in failed if p.missing]
+        parts = [", ".join(held)] if held else []
+        if absent:  # a period without a record is not known to have failed: say which it is
+            parts.append(_("{periods} (chưa có hồ sơ)").format(periods=", ".join(absent)))
+        periods = "; ".join(parts)
+        detail = (
+            _("chỉ tiêu {id} không đạt: {periods}").format(id=gate.indicator, periods=periods)
+            if failed
+            else _("chỉ tiêu {id}").format(id=gate.indicator)
+        )
+        verdict: bool | None = found.passed or found.not_applicable
+        if pending and not verdict:
+            # Mid-year a failed period is final only when every period must pass.
+            verdict = False if failed and methods.get(gate.indicator) in ("all", "min") else None
+        return out(verdict, detail, indicator=gate.indicator, periods=periods or _("một số kỳ"))
     if isinstance(gate, MemberShareGate):
         share = member_share(year_ref.record, gate.at_least) if year_ref else None
         if share is None:
@@ -257,9 +284,10 @@ def _gate(
             detail,
             year_ref.path if year_ref else None,
             ("member_classification",),
+            share=vn_percent(share),
         )
     assert isinstance(gate, SubUnitShareGate)
     if sub_units_share is None:
         return out(None if pending else False, _("không có chi bộ trực thuộc được chấm"))
     detail = _("{share} chi bộ trực thuộc được công nhận").format(share=vn_percent(sub_units_share))
-    return out(sub_units_share >= exact(gate.min_share), detail)
+    return out(sub_units_share >= exact(gate.min_share), detail, share=vn_percent(sub_units_share))

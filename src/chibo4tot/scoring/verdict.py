@@ -11,7 +11,7 @@ from math import floor
 from chibo4tot.i18n import _
 from chibo4tot.models.framework import Framework, Quota
 from chibo4tot.scoring.results import UnitResult
-from chibo4tot.scoring.text import fmt_points
+from chibo4tot.scoring.text import fmt_points, fmt_score, render_reason
 
 
 def recognise(fw: Framework, result: UnitResult) -> None:
@@ -25,10 +25,10 @@ def recognise(fw: Framework, result: UnitResult) -> None:
         gap = rule.min_total - result.total
         reasons.append(
             _("Tổng điểm {total} thấp hơn mức công nhận {min} điểm.").format(
-                total=fmt_points(result.total), min=fmt_points(rule.min_total)
+                total=fmt_score(result.total), min=fmt_points(rule.min_total)
             )
         )
-        needed.append(_("thiếu {gap} điểm tổng").format(gap=fmt_points(gap)))
+        needed.append(_("thiếu {gap} điểm tổng").format(gap=fmt_score(gap)))
     if rule.every_criterion_min:
         for c in result.criteria:
             if c.min_points is None or c.points >= c.min_points or in_progress:
@@ -36,14 +36,14 @@ def recognise(fw: Framework, result: UnitResult) -> None:
             gap = c.min_points - c.points
             reasons.append(
                 _("Tiêu chí {id} ({name}) đạt {points} điểm, dưới mức tối thiểu {min} điểm.").format(
-                    id=c.id, name=c.name, points=fmt_points(c.points), min=fmt_points(c.min_points)
+                    id=c.id, name=c.name, points=fmt_score(c.points), min=fmt_points(c.min_points)
                 )
             )
-            needed.append(_("thiếu {gap} điểm ở tiêu chí {id}").format(gap=fmt_points(gap), id=c.id))
+            needed.append(_("thiếu {gap} điểm ở tiêu chí {id}").format(gap=fmt_score(gap), id=c.id))
     if rule.gates_must_pass:
         for gate in result.gates:
             if gate.status == "failed":
-                reasons.append(gate.reason)
+                reasons.append(render_reason(gate.reason, gate.detail, gate.fields))
     if rule.min_rating and result.rating is not None and fw.rating is not None and not in_progress:
         order = [b.name for b in fw.rating.bands]
         if result.rating in order and order.index(result.rating) > order.index(rule.min_rating):
@@ -68,20 +68,20 @@ def _outlook(fw: Framework, result: UnitResult, reasons: list[str], needed: list
     if gap > 0:
         needed.append(
             _("cần thêm {gap} điểm tổng trong các tháng còn lại (tối đa còn đạt được {best} điểm)").format(
-                gap=fmt_points(gap), best=fmt_points(result.best_total)
+                gap=fmt_score(gap), best=fmt_score(result.best_total)
             )
         )
     if result.best_total < rule.min_total:
         reasons.append(
             _(
                 "Dù các tháng còn lại đạt tối đa, tổng điểm cũng chỉ đạt {best}, dưới mức công nhận {min}."
-            ).format(best=fmt_points(result.best_total), min=fmt_points(rule.min_total))
+            ).format(best=fmt_score(result.best_total), min=fmt_points(rule.min_total))
         )
     for c in result.criteria:
         if c.min_points is None or c.points >= c.min_points:
             continue
         needed.append(
-            _("tiêu chí {id} cần thêm {gap} điểm").format(id=c.id, gap=fmt_points(c.min_points - c.points))
+            _("tiêu chí {id} cần thêm {gap} điểm").format(id=c.id, gap=fmt_score(c.min_points - c.points))
         )
         if c.best < c.min_points:
             reasons.append(
