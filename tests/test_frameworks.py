@@ -126,3 +126,75 @@ def test_criteria_commands(tmp_path: Path) -> None:
     result = invoke(["criteria", "diff", "quang-ninh-2024", "--dir", str(tmp_path)])
     assert ">= " in result.stdout or "→ >=" in result.stdout
     invoke(["criteria", "show", "khong-co", "--dir", str(tmp_path)], exit_code=2)
+
+
+def _located(problems: list[Problem]) -> list[tuple[str, tuple[str | int, ...], Severity]]:
+    return [(p.path.name if p.path else "", p.loc, p.severity) for p in problems]
+
+
+def test_points_broken_by_the_child_are_shown_in_the_child(tmp_path: Path) -> None:
+    child = copy.deepcopy(CHILD)
+    child["criteria"] = [{"id": "1", "indicators": [{"id": "1.1", "points": 15}]}]
+    _frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
+    assert _located(problems) == [("tinh.yaml", ("criteria", 0, "indicators", 0, "points"), Severity.ERROR)]
+    assert "khác điểm tối đa 50 (kế thừa từ mini.yaml: criteria[0].max_points)" in problems[0].message
+
+
+def test_a_removal_that_breaks_the_parent_is_shown_at_the_remove_entry(tmp_path: Path) -> None:
+    parent = copy.deepcopy(MINI_FRAMEWORK)
+    parent["gates"].append({"id": "tu-cham", "kind": "indicator", "indicator": "2.2", "reason": "Thử"})
+    child = {**copy.deepcopy(CHILD), "remove": ["2.2"], "criteria": [{"id": "2", "max_points": 40}]}
+    child["recognition"] = {"min_total": 80}
+    _frameworks, problems = load(tmp_path, {"mini.yaml": parent, "tinh.yaml": child})
+    assert _located(problems) == [("tinh.yaml", ("remove", 0), Severity.ERROR)]
+    assert "“2.2”" in problems[0].message and "gates[1].indicator" in problems[0].message
+
+
+def test_a_removal_without_moving_the_points_is_shown_at_the_remove_entry(tmp_path: Path) -> None:
+    child = {**copy.deepcopy(CHILD), "remove": ["2.2"]}
+    _frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
+    assert _located(problems) == [("tinh.yaml", ("remove", 0), Severity.ERROR)]
+    assert "khác điểm tối đa 50" in problems[0].message
+
+
+def test_inherited_parts_keep_their_own_line_after_a_removal(tmp_path: Path) -> None:
+    parent = copy.deepcopy(MINI_FRAMEWORK)
+    del parent["criteria"][0]["indicators"][1]["rollup"]  # 1.2: a warning of the parent's own
+    parent["criteria"][0]["indicators"][1]["period"] = "month"
+    child = {**copy.deepcopy(CHILD), "remove": ["1.1"], "recognition": {"min_total": 70}}
+    child["criteria"] = [{"id": "1", "max_points": 30, "min_points": 20}]
+    _frameworks, problems = load(tmp_path, {"mini.yaml": parent, "tinh.yaml": child})
+    # 1.2 moved to index 0 in the merged framework, but it is still the second item of mini.yaml.
+    expected = ("mini.yaml", ("criteria", 0, "indicators", 1, "period"), Severity.WARNING)
+    assert set(_located(problems)) == {expected}
+
+
+def test_a_grandchild_removal_keeps_what_the_middle_framework_wrote(tmp_path: Path) -> None:
+    middle = copy.deepcopy(CHILD)
+    middle["criteria"] = [{"id": "1", "indicators": [{"id": "1.2", "rollup": None}]}]
+    grandchild = {
+        "id": "huyen-2024",
+        "extends": "tinh-2024",
+        "title": "Khung của huyện",
+        "issuer": "Ban Tổ chức Huyện ủy",
+        "remove": ["1.1"],
+        "criteria": [{"id": "1", "max_points": 30, "min_points": 20}],
+        "recognition": {"min_total": 70},
+    }
+    parent = copy.deepcopy(MINI_FRAMEWORK)
+    parent["criteria"][0]["indicators"][1]["period"] = "month"
+    files = {"mini.yaml": parent, "tinh.yaml": middle, "huyen.yaml": grandchild}
+    _frameworks, problems = load(tmp_path, files)
+    rollup = ("tinh.yaml", ("criteria", 0, "indicators", 0, "rollup"), Severity.WARNING)
+    assert set(_located(problems)) == {rollup}
+    assert {p.message for p in problems} == {
+        "chỉ tiêu theo tháng/quý cần khai báo rollup (kế thừa từ mini.yaml: criteria[0].indicators[1].period)"
+    }
+
+
+def test_a_kind_changed_by_the_child_is_blamed_for_inherited_keys(tmp_path: Path) -> None:
+    child = copy.deepcopy(CHILD)
+    child["criteria"] = [{"id": "2", "indicators": [{"id": "2.1", "kind": "count"}]}]
+    _frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
+    assert _located(problems) == [("tinh.yaml", ("criteria", 0, "indicators", 0, "kind"), Severity.ERROR)]
+    assert "(kế thừa từ mini.yaml: criteria[1].indicators[0].target)" in problems[0].message

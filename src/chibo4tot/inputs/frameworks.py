@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chibo4tot.errors import Loc, Problem
+from chibo4tot.errors import Loc, Problem, render_loc
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks_framework import check_framework
 from chibo4tot.inputs.locate import read_raw
@@ -146,7 +146,9 @@ def _merge(
                 out[key] = _annotate(value, c_src[0], (*c_src[1], key), (*mloc, key), prov)
         return out
     if isinstance(parent, list) and isinstance(child, list) and _by_id(parent) and _by_id(child):
-        prov[mloc] = c_src
+        # A list the child already reshaped with ``remove`` stays attributed to that entry.
+        shaped = p_prov.get(ploc)
+        prov[mloc] = shaped if shaped is not None and shaped[0] == c_src[0] else c_src
         # Parent items keep their positions, so a parent index is also the merged index.
         merged = [_copy(item, (*ploc, i), (*mloc, i), prov, p_prov) for i, item in enumerate(parent)]
         index = {item["id"]: i for i, item in enumerate(parent)}
@@ -169,28 +171,37 @@ def _copy(data: Any, ploc: Loc, mloc: Loc, prov: Provenance, p_prov: Provenance)
     return data
 
 
-def _remove_indicators(data: dict[str, Any], ids: set[str]) -> set[str]:
-    """Drop indicators by id (nested ones included); returns the ids actually removed."""
-    removed: set[str] = set()
+def _remove_indicators(
+    data: dict[str, Any], wanted: list[Any], prov: Provenance, path: Path
+) -> tuple[dict[str, Any], Provenance, set[str]]:
+    """Drop indicators by id (nested ones too); returns the data, its provenance and the ids removed.
 
-    def prune(items: Any) -> Any:
-        if not isinstance(items, list):
-            return items
-        kept = []
-        for item in items:
-            if isinstance(item, dict) and item.get("id") in ids:
-                removed.add(item["id"])
+    Provenance follows each kept part to its new index (and file: the parent may extend another);
+    a list that lost an item is attributed to the ``remove`` entry, which is what changed it.
+    """
+    at = {str(ident): i for i, ident in reversed(list(enumerate(wanted)))}
+    removed: set[str] = set()
+    moved: Provenance = {}
+
+    def carry(node: Any, old: Loc, new: Loc) -> Any:
+        if old in prov:
+            moved[new] = prov[old]
+        if isinstance(node, dict):
+            return {key: carry(value, (*old, key), (*new, key)) for key, value in node.items()}
+        if not isinstance(node, list):
+            return node
+        prunable = bool(old) and old[-1] == "indicators"
+        kept: list[Any] = []
+        for i, item in enumerate(node):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if prunable and isinstance(ident, str) and ident in at:
+                removed.add(ident)
+                moved[new] = (path, ("remove", at[ident]))
                 continue
-            if isinstance(item, dict) and "indicators" in item:
-                item = {**item, "indicators": prune(item["indicators"])}
-            kept.append(item)
+            kept.append(carry(item, (*old, i), (*new, len(kept))))
         return kept
 
-    data["criteria"] = [
-        {**c, "indicators": prune(c.get("indicators"))} if isinstance(c, dict) else c
-        for c in data.get("criteria") or []
-    ]
-    return removed
+    return carry(data, (), ()), moved, removed
 
 
 def resolve(
@@ -229,8 +240,7 @@ def resolve(
     parent_data = {k: v for k, v in parent_data.items() if k not in ("remove",)}
     wanted = raw.data.get("remove") or []
     if isinstance(wanted, list) and wanted:
-        parent_data = dict(parent_data)
-        removed = _remove_indicators(parent_data, {str(w) for w in wanted})
+        parent_data, parent_prov, removed = _remove_indicators(parent_data, wanted, parent_prov, raw.path)
         for i, ident in enumerate(wanted):
             if str(ident) not in removed:
                 problems.append(
@@ -240,8 +250,6 @@ def resolve(
                         ("remove", i),
                     )
                 )
-        parent_prov = {}  # indexes shifted: fall back to the parent file for inherited parts
-        _annotate(parent_data, raws[parent_id].path, (), (), parent_prov)
     prov = {}
     merged = _merge(parent_data, (), raw.data, (raw.path, ()), (), prov, parent_prov)
     return merged, prov, [*chain, raw.path]
@@ -260,10 +268,45 @@ def build_framework(
         framework = Framework.model_validate(data)
     except ValidationError as exc:
         for loc, message in problems_from_validation(exc, Framework, data):
-            path, floc = source_of(prov, raw.path, loc)
-            problems.append(Problem(path, message, floc))
+            path, floc, note = blame(prov, chain, raw.path, loc, _kinds_above(data, loc))
+            problems.append(Problem(path, message + note, floc))
         return None
-    for loc, message, severity in check_framework(framework):
-        path, floc = source_of(prov, raw.path, loc)
-        problems.append(Problem(path, message, floc, severity=severity))
+    for issue in check_framework(framework):
+        path, floc, note = blame(prov, chain, raw.path, issue.loc, issue.related)
+        problems.append(Problem(path, issue.message + note, floc, severity=issue.severity))
     return LoadedFramework(framework, raw.path, raw.shipped, chain, prov)
+
+
+def blame(
+    prov: Provenance, chain: list[Path], default: Path, loc: Loc, related: Iterable[Loc] = ()
+) -> tuple[Path, Loc, str]:
+    """Where to show a problem at ``loc`` that also depends on ``related`` values, and a note.
+
+    The most derived file wins: a child that wrote any value involved introduced the problem.
+    When that moves it away from ``loc``, the note says where the inherited value is.
+    """
+    rank = {path: i for i, path in enumerate(chain)}
+    primary = best = source_of(prov, default, loc)
+    for other in related:
+        candidate = source_of(prov, default, other)
+        if rank.get(candidate[0], -1) > rank.get(best[0], -1):
+            best = candidate
+    if best is primary:
+        return primary[0], primary[1], ""
+    note = _(" (kế thừa từ {file}: {where})").format(file=primary[0].name, where=render_loc(primary[1]))
+    return best[0], best[1], note
+
+
+def _kinds_above(data: Any, loc: Loc) -> list[Loc]:
+    """The ``kind`` keys of the items around ``loc``, nearest first: a child that changes an
+    item's kind makes the keys it inherited wrong for it."""
+    out: list[Loc] = []
+    node = data
+    for cut, part in enumerate(loc):
+        if isinstance(node, dict) and "kind" in node:
+            out.insert(0, (*loc[:cut], "kind"))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    return out
