@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from chibo4tot.errors import Loc, Problem, render_loc
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks_framework import check_framework
+from chibo4tot.inputs.framework_ranges import check_ranges
 from chibo4tot.inputs.locate import read_raw
 from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.models.framework import Framework
@@ -271,7 +272,7 @@ def build_framework(
             path, floc, note = blame(prov, chain, raw.path, loc, _kinds_above(data, loc))
             problems.append(Problem(path, message + note, floc))
         return None
-    for issue in check_framework(framework):
+    for issue in [*check_framework(framework), *check_ranges(framework)]:
         path, floc, note = blame(prov, chain, raw.path, issue.loc, issue.related)
         problems.append(Problem(path, issue.message + note, floc, severity=issue.severity))
     return LoadedFramework(framework, raw.path, raw.shipped, chain, prov)

@@ -28,6 +28,7 @@ CUSTOM_MESSAGES: dict[str, str] = {
     "number_bool": N_("phải là một số, không phải đúng/sai"),
     "number_finite": N_("phải là một số hữu hạn"),
     "number_percent": N_("hãy ghi tỉ lệ dạng số thập phân (0,85), không kèm dấu %"),
+    "share_range": N_("tỉ lệ phải từ 0 đến 1, không phải {value}; nếu là {value}% hãy ghi {fraction}"),
     "number_parse": N_("“{value}” không phải là số (ví dụ hợp lệ: 8,5 hoặc 8.5)"),
     "date_parse": N_("“{value}” không phải là ngày hợp lệ (ví dụ: 2024-03-12 hoặc 12/03/2024)"),
     "month_parse": N_("“{value}” không phải là tháng hợp lệ (ví dụ: 2024-03)"),
@@ -198,7 +199,24 @@ YearMonth = Annotated[
 
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
-Share = Annotated[Num, Field(ge=0, le=1)]
+
+
+def _share(value: Any) -> Any:
+    # A share written as a percentage (90 for 90%) is the usual slip: say how to write it.
+    number = _number(value)
+    if isinstance(number, Decimal) and number > 1:
+        shown = plain_number(number)
+        raise vn_error("share_range", value=shown, fraction=plain_number(number / 100))
+    return number
+
+
+def plain_number(number: Decimal) -> str:
+    """A decimal as a person writes it in a framework: 0,9 (no exponent, no trailing zeros)."""
+    text = format(number.normalize(), "f")
+    return text.replace(".", ",")
+
+
+Share = Annotated[Num, Field(ge=0, le=1), BeforeValidator(_share)]
 
 
 class UnitKind(enum.StrEnum):
