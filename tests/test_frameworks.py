@@ -6,7 +6,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import MINI_FRAMEWORK, build_tree, invoke
+from tests.conftest import EXAMPLE, MINI_FRAMEWORK, build_tree, invoke, mini_workspace
 
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.inputs.frameworks import shipped_criteria_dir
@@ -22,11 +22,11 @@ def load(tmp_path: Path, files: dict[str, Any]) -> tuple[dict[str, Any], list[Pr
     return frameworks, locate_problems(problems)
 
 
-def test_shipped_frameworks_validate_without_errors() -> None:
+def test_shipped_and_example_frameworks_validate_without_problems() -> None:
     problems: list[Problem] = []
-    frameworks = load_frameworks(None, problems, shipped_dir=shipped_criteria_dir())
-    assert {"mac-dinh-2024", "quang-ninh-2024"} <= set(frameworks)
-    assert [p for p in problems if p.severity is Severity.ERROR] == []
+    frameworks = load_frameworks(EXAMPLE, problems, shipped_dir=shipped_criteria_dir())
+    assert {"mac-dinh-2024", "quang-ninh-2024", "ha-giang-2024"} <= set(frameworks)
+    assert problems == []  # no warnings either: the range checks must not cry wolf on real frameworks
     for lf in frameworks.values():
         assert lf.framework.documents, "every shipped framework names its source document"
         assert sum(c.max_points for c in lf.framework.criteria) == 100
@@ -198,3 +198,45 @@ def test_a_kind_changed_by_the_child_is_blamed_for_inherited_keys(tmp_path: Path
     _frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
     assert _located(problems) == [("tinh.yaml", ("criteria", 0, "indicators", 0, "kind"), Severity.ERROR)]
     assert "(kế thừa từ mini.yaml: criteria[1].indicators[0].target)" in problems[0].message
+
+
+def test_a_source_changed_by_the_child_is_blamed_for_an_inherited_target(tmp_path: Path) -> None:
+    child = copy.deepcopy(CHILD)
+    child["criteria"] = [{"id": "2", "indicators": [{"id": "2.1", "source": "duration_minutes"}]}]
+    _frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
+    where = ("criteria", 0, "indicators", 0, "source")
+    assert _located(problems) == [("tinh.yaml", where, Severity.WARNING)]
+    assert "nếu là 0,85 giờ hãy ghi 51" in problems[0].message
+
+
+CHILD_OF_SHIPPED = """\
+id: thu-2024
+extends: mac-dinh-2024
+title: Khung tiêu chí của xã Thử
+issuer: Đảng ủy xã Thử
+years: [2024]
+criteria:
+  - id: "2"
+    indicators:
+      - id: "2.1"
+        indicators:
+          - id: "2.1.3"
+            target: 90
+"""
+
+
+def test_validate_shows_a_percentage_target_in_the_users_own_file(tmp_path: Path) -> None:
+    tree = mini_workspace(units=1, months=0)
+    del tree["criteria/mini-2024.yaml"]
+    tree["chibo4tot.yaml"]["frameworks"] = [{"years": [2024], "framework": "thu-2024"}]
+    tree["criteria/thu-2024.yaml"] = CHILD_OF_SHIPPED
+    root = build_tree(tmp_path / "ws", tree)
+    result = invoke(["validate", str(root)], exit_code=1)
+    lines = [line for line in result.stderr.splitlines() if ": lỗi: " in line]
+    assert len(lines) == 1, result.stderr
+    path, line, col, _rest = lines[0].split(":", 3)
+    assert Path(path).as_posix().endswith("criteria/thu-2024.yaml"), lines[0]
+    assert (line, col) == ("12", "21"), lines[0]  # the `target: 90` the user wrote
+    assert "ngưỡng 90 cho tỉ lệ dự họp không thể đạt (tỉ lệ từ 0 đến 1)" in lines[0]
+    assert "nếu là 90% hãy ghi 0,9" in lines[0]
+    assert "mac-dinh-2024.yaml" not in result.stderr
