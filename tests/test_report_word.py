@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,9 +16,10 @@ from tests.conftest import EXAMPLE
 from tests.test_report_markdown import DATE, meo_vac, synthetic, unit_result
 
 from chibo4tot.report.context import ReportContext, build_context
-from chibo4tot.report.text import build_report_text
+from chibo4tot.report.text import build_report_text, recognition_table
 from chibo4tot.report.word import render_docx, render_recognition_list_docx
 from chibo4tot.results.evaluate import evaluate
+from chibo4tot.scoring.results import UnitResult
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +132,14 @@ def test_recognition_list_attached_to_a_decision(recognition_list: Any) -> None:
     assert "-QĐ/ĐU, ngày" in attachment and attachment.endswith("năm 2025 của Đảng ủy xã Thượng Phùng)")
     table = recognition_list.tables[1]
     assert len(table.rows) == 7
-    assert rows(table)[6][1] == "Chi bộ Trường Phổ thông dân tộc bán trú THCS Thượng Phùng"
+    assert [row[1:4] for row in rows(table)[1:]] == [  # ranked: band, then the quota's tie-break
+        ["Chi bộ thôn Mã Pì Lèng", "100,87", "Xuất sắc"],
+        ["Chi bộ Trường Phổ thông dân tộc bán trú THCS Thượng Phùng", "100,56", "Tốt"],
+        ["Chi bộ khu Biểu Nghi", "100,29", "Tốt"],
+        ["Chi bộ Trường Tiểu học Thượng Phùng", "99,79", "Tốt"],
+        ["Chi bộ Quân sự xã", "99,76", "Tốt"],
+        ["Chi bộ Công an xã", "99,74", "Tốt"],
+    ]
     assert "Danh sách này có 6 chi bộ./." in lines
 
 
@@ -148,6 +158,26 @@ def test_user_text_comes_through_literally() -> None:
     assert "1. +1 | =2 (72,00 điểm, xếp loại Kém):" in texts(doc)
     listing = Document(io.BytesIO(render_recognition_list_docx(ctx)))
     assert rows(listing.tables[1])[1][1] == name
+
+
+def test_list_ranks_by_band_then_the_framework_tie_break(example: ReportContext) -> None:
+    def cell(uid: str, name: str, total: str, rating: str) -> UnitResult:
+        return dataclasses.replace(unit_result(uid, name=name), total=Decimal(total), rating=rating)
+
+    cells = [
+        cell("d", "Chi bộ D", "99", "Tốt"),
+        cell("b", "Chi bộ Z", "100", "Tốt"),  # kept below a lower "Xuất sắc": the quota demoted it
+        cell("a", "Chi bộ A", "98", "Xuất sắc"),
+        cell("c", "Chi bộ Ă", "100", "Tốt"),  # same points as b
+    ]
+    with_framework = dataclasses.replace(synthetic(cells), framework=example.framework)
+    # mac-dinh-2024's quota breaks ties by total, then criterion 2 (equal here), then id.
+    names = ["Chi bộ A", "Chi bộ Z", "Chi bộ Ă", "Chi bộ D"]
+    assert [row[1] for row in recognition_table(with_framework).rows] == names
+    listing = Document(io.BytesIO(render_recognition_list_docx(with_framework)))
+    assert [row[1] for row in rows(listing.tables[1])[1:]] == names
+    # Without a framework (no quota declared) equal totals fall back to the name, in Vietnamese order.
+    assert [row[1] for row in recognition_table(synthetic(cells[1::2])).rows] == ["Chi bộ Ă", "Chi bộ Z"]
 
 
 def test_mid_year_list_says_on_track_not_recognised() -> None:

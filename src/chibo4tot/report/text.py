@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
 from chibo4tot.formatting import rate, vn_date_line, vn_number, vn_percent
 from chibo4tot.i18n import _
@@ -196,13 +195,9 @@ def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
 
 
 def _rating_order(ctx: ReportContext, ratings: Counter[str]) -> list[tuple[str, int]]:
-    """Best band first. Results do not carry the framework's bands, so bands are ordered by the lowest
-    total that earned them (a quota moves high totals down a band, never low totals up)."""
-    low: dict[str, Decimal] = {}
-    for r in ctx.cells:
-        if r.rating:
-            low[r.rating] = min(low.get(r.rating, r.total), r.total)
-    return sorted(ratings.items(), key=lambda kv: (-low[kv[0]], kv[0]))
+    """Best band first, as the recognition list ranks them."""
+    rank = {band: i for i, band in enumerate(ctx.bands(ctx.cells))}
+    return sorted(ratings.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
 
 
 def _dang_bo(ctx: ReportContext) -> list[str]:
@@ -252,11 +247,11 @@ def _note(r: UnitResult) -> str:
 
 
 def recognition_table(ctx: ReportContext) -> Table:
-    """STT | Tên chi bộ | Điểm | Xếp loại | Ghi chú, in the order of units.yaml."""
+    """STT | Tên chi bộ | Điểm | Xếp loại | Ghi chú, ranked as the framework ranks (``ctx.ranked``)."""
     columns = [_("STT"), _("Tên chi bộ"), _("Điểm"), _("Xếp loại"), _("Ghi chú")]
     rows = [
         [str(i), r.unit.name, vn_number(r.total, 2, fixed=True), r.rating or "", _note(r)]
-        for i, r in enumerate(_counted(ctx), start=1)
+        for i, r in enumerate(ctx.ranked(_counted(ctx)), start=1)
     ]
     return Table(columns, rows)
 

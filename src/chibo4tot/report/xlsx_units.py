@@ -135,7 +135,8 @@ def monthly_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
 
 
 def recognition_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
-    """Danh sách công nhận: the recognised cells in the order of units.yaml, ready to attach to a decision."""
+    """Danh sách công nhận: the recognised cells ranked as in the Word and Markdown lists, ready to attach
+    to a decision."""
     sheet = Sheet(
         wb,
         _("Danh sách công nhận"),
@@ -149,7 +150,7 @@ def recognition_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
             Column(_("Ghi chú"), 40, wrap=True),
         ],
     )
-    recognised = ctx.recognised
+    recognised = ctx.ranked(ctx.recognised)
     for i, r in enumerate(recognised, 1):
         note = _("{n} năm liền đạt “Chi bộ 4 tốt”.").format(n=r.streak) if r.streak > 1 else ""
         sheet.add([i, r.unit.name, r.total, r.rating or "", note])
