@@ -178,6 +178,8 @@ def test_list_ranks_by_band_then_the_framework_tie_break(example: ReportContext)
     assert [row[1] for row in rows(listing.tables[1])[1:]] == names
     # Without a framework (no quota declared) equal totals fall back to the name, in Vietnamese order.
     assert [row[1] for row in recognition_table(synthetic(cells[1::2])).rows] == ["Chi bộ Ă", "Chi bộ Z"]
+    numbered = [cell(f"t{n}", f"Chi bộ tổ dân phố số {n}", "99", "Tốt") for n in (10, 2, 1)]
+    assert [row[1][-2:] for row in recognition_table(synthetic(numbered)).rows] == [" 1", " 2", "10"]
 
 
 def test_mid_year_list_says_on_track_not_recognised() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -116,23 +117,30 @@ def _rank_key(ctx: ReportContext, results: list[UnitResult]) -> Callable[[UnitRe
 
 
 # Vietnamese alphabetical order: a ă â b c d đ e ê … o ô ơ … u ư …, tones (none, huyền, hỏi, ngã, sắc,
-# nặng) only breaking ties. Code points would put "Ă", "Đ" and "Ư" after "Z".
+# nặng) only breaking ties, and numbers by value ("số 2" before "số 10"). Code points would put "Ă",
+# "Đ" and "Ư" after "Z".
 _LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve, circumflex, horn
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_NUMBER = "\x00"  # a number sorts before any letter, as a digit does
 
 
 def vn_name_key(name: str) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
     """A sort key that orders names as a Vietnamese reader expects."""
     letters: list[tuple[str, int]] = []
     tones: list[int] = []
-    for ch in unicodedata.normalize("NFD", name.casefold()):
-        if ch in _TONES:
-            tones[-1:] = [_TONES[ch]]
-        elif ch in _LETTER_MARKS and letters:
-            letters[-1] = (letters[-1][0], _LETTER_MARKS[ch])
-        else:
-            letters.append(("d", 1) if ch == "đ" else (ch, 0))
+    for part in re.split(r"(\d+)", unicodedata.normalize("NFD", name.casefold())):
+        if part.isdigit():
+            letters.append((_NUMBER, int(part)))
             tones.append(0)
+            continue
+        for ch in part:
+            if ch in _TONES:
+                tones[-1:] = [_TONES[ch]]
+            elif ch in _LETTER_MARKS and letters:
+                letters[-1] = (letters[-1][0], _LETTER_MARKS[ch])
+            else:
+                letters.append(("d", 1) if ch == "đ" else (ch, 0))
+                tones.append(0)
     return tuple(letters), tuple(tones)
 
 
