@@ -16,8 +16,9 @@ from tests.conftest import EXAMPLE
 from tests.test_report_markdown import DATE, meo_vac, synthetic, unit_result
 
 from chibo4tot.report.context import ReportContext, build_context
-from chibo4tot.report.text import build_report_text, recognition_table
-from chibo4tot.report.word import render_docx, render_recognition_list_docx
+from chibo4tot.report.fit import break_costs, layout_header, split_lines, width_cm
+from chibo4tot.report.text import build_header, build_report_text, recognition_table
+from chibo4tot.report.word import BODY_PT, TEXT_WIDTH_CM, render_docx, render_recognition_list_docx
 from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring.results import UnitResult
 
@@ -39,6 +40,11 @@ def recognition_list(example: ReportContext) -> Any:
 
 def texts(doc: Any) -> list[str]:
     return [p.text for p in doc.paragraphs]
+
+
+def plain(text: str) -> str:
+    """No-break spaces read as spaces (the header glues the words of a name with them)."""
+    return text.replace("\u00a0", " ")
 
 
 def rows(table: Any) -> list[list[str]]:
@@ -195,3 +201,66 @@ def test_same_inputs_and_date_give_the_same_bytes(example: ReportContext) -> Non
     assert props.author == props.last_modified_by == "chibo4tot"
     assert props.created.date() == props.modified.date() == DATE
     assert props.title == "Kết quả đánh giá, công nhận “Chi bộ 4 tốt” năm 2024"
+
+
+# ── the header: columns sized to the names, names broken where a reader would ──────────────────
+
+LONG_NAMES: dict[str, Any] = {
+    "name": "Đảng bộ phường Thanh Xuân Trung",
+    "superior": "Đảng bộ quận Thanh Xuân, thành phố Hà Nội",
+    "issuing_body": "Đảng ủy phường Thanh Xuân Trung",
+    "abbreviation": "ĐU",
+    "place": "Thanh Xuân Trung",
+    "signer": {"on_behalf": "T/M ĐẢNG ỦY", "position": "BÍ THƯ", "name": "Nguyễn Thị Thanh Hương"},
+    "recipients": [
+        "Ban Thường vụ Quận ủy Thanh Xuân (để báo cáo)",
+        "Ban Tổ chức Quận ủy Thanh Xuân (để báo cáo)",
+        "Các chi bộ trực thuộc (để thực hiện)",
+    ],
+}
+
+
+def long_names(cells: int) -> ReportContext:
+    """A ward with long names and ``cells`` cells, every third one not recognised."""
+    units = [
+        unit_result(f"to-{i:03d}", name=f"Chi bộ tổ dân phố số {i}", recognised=i % 3 != 0)
+        for i in range(1, cells + 1)
+    ]
+    return synthetic(units, **LONG_NAMES)
+
+
+def test_long_names_break_between_body_and_place_and_fit_their_columns() -> None:
+    h = build_header(long_names(1))
+    layout = layout_header(h, TEXT_WIDTH_CM, BODY_PT)
+    assert [plain(x) for x in layout.superior] == ["ĐẢNG BỘ QUẬN THANH XUÂN,", "THÀNH PHỐ HÀ NỘI"]
+    assert [plain(x) for x in layout.issuing_body] == ["ĐẢNG ỦY PHƯỜNG", "THANH XUÂN TRUNG"]
+    # The names take the room; the date line then breaks after the place, never inside the date.
+    assert [plain(x) for x in layout.date_line] == ["Thanh Xuân Trung,", "ngày 05 tháng 02 năm 2025"]
+    left, right = layout.widths
+    assert round(left + right, 2) == TEXT_WIDTH_CM
+    assert max(width_cm(x, BODY_PT) for x in layout.superior) <= left
+    assert max(width_cm(x, BODY_PT, "bold") for x in layout.issuing_body) <= left
+    assert max(width_cm(x, BODY_PT, "italic") for x in layout.date_line) <= right
+    # Words of a name are glued: if Word still found a line too wide, it could only break elsewhere.
+    assert layout.issuing_body[1] == "THANH\u00a0XUÂN\u00a0TRUNG"
+
+
+@pytest.mark.parametrize(
+    ("name", "room", "lines"),
+    [
+        ("ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH", 6.0, ["ĐẢNG BỘ THÀNH PHỐ", "HỒ CHÍ MINH"]),
+        ("ĐẢNG ỦY XÃ THƯỢNG PHÙNG", 5.0, ["ĐẢNG ỦY XÃ", "THƯỢNG PHÙNG"]),
+        ("ĐẢNG UỶ PHƯỜNG THANH XUÂN TRUNG", 6.0, ["ĐẢNG UỶ PHƯỜNG", "THANH XUÂN TRUNG"]),  # old-style tone
+        ("HUYỆN ỦY MÈO VẠC", 4.0, ["HUYỆN ỦY", "MÈO VẠC"]),
+        ("ĐẢNG BỘ HUYỆN MÈO VẠC", 7.0, ["ĐẢNG BỘ HUYỆN MÈO VẠC"]),
+    ],
+)
+def test_names_break_at_the_least_bad_place(name: str, room: float, lines: list[str]) -> None:
+    assert [plain(x) for x in split_lines(name, BODY_PT, "bold", room)] == lines
+
+
+def test_a_break_inside_a_place_name_costs_most() -> None:
+    words = ["ĐẢNG", "BỘ", "QUẬN", "THANH", "XUÂN,", "THÀNH", "PHỐ", "HÀ", "NỘI"]
+    # a break after:  ĐẢNG BỘ QUẬN THANH XUÂN, THÀNH PHỐ HÀ
+    assert break_costs(words) == [2, 1, 1, 2, 0, 2, 1, 2]
+    assert width_cm("Ư", 14) > width_cm("U", 14)  # the horn takes room
