@@ -1,7 +1,9 @@
 """The year-end report and the recognition list as Word documents (python-docx), ready to sign and stamp.
 
 Layout per Hướng dẫn 36-HD/VPTW: A4, margins 2 / 2 / 3 / 1,5 cm, Times New Roman 14, the two-column
-header as a borderless table. Bytes are reproducible: fixed core properties and zip timestamps.
+header as a borderless table sized to its names (``fit``), page numbers from page 2, and nothing a
+signer needs split across pages: table rows, headings and the Nơi nhận + signature block stay whole.
+Bytes are reproducible: fixed core properties and zip timestamps.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from docx.shared import Cm, Pt
 
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
+from chibo4tot.report.fit import HEADER_SLACK_CM, PARTY_PT, layout_header, width_cm
 from chibo4tot.report.text import (
     BLANK,
     Header,
@@ -36,7 +39,10 @@ from chibo4tot.report.text import (
 FONT = "Times New Roman"
 BODY_PT = 14
 TABLE_PT = 13
+RECIPIENTS_PT = 12
+RECIPIENT_HANG_CM = 0.3
 TEXT_WIDTH_CM = 21 - 3 - 1.5
+CELL_PADDING_CM = 2 * 0.19  # Word's default cell margins, left and right
 AUTHOR = "chibo4tot"
 
 Doc = Any  # python-docx ships no type hints
@@ -132,6 +138,28 @@ def _new_document(ctx: ReportContext, title: str) -> Doc:
     return doc
 
 
+def _page_numbers(doc: Doc) -> None:
+    """A PAGE field centred in the footer from page 2 on; page 1 (the header, the title) has none."""
+    section = doc.sections[0]
+    section.footer_distance = Cm(1)
+    section.different_first_page_header_footer = True
+    section.first_page_footer.is_linked_to_previous = False  # an empty footer of its own
+    p = _style(section.footer.paragraphs[0], align=CENTER, after=0)
+    for kind, text in (("begin", ""), ("", " PAGE "), ("separate", ""), ("", "2"), ("end", "")):
+        run = p.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text  # shown until the field is updated
+
+
 def _to_bytes(doc: Doc, date: dt.date) -> bytes:
     """Saved with every zip entry stamped with the report date, so equal inputs give equal bytes."""
     raw = io.BytesIO()
@@ -216,51 +244,100 @@ def _widths(table: Any, widths: Sequence[float]) -> None:
             cell.width = Cm(width)
 
 
-def _two_columns(doc: Doc, widths: tuple[float, float]) -> tuple[Any, Any]:
+def _two_columns(doc: Doc, widths: tuple[float, float]) -> Any:
+    """A borderless one-row table whose row never breaks across pages."""
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
     _widths(table, widths)
-    left, right = table.rows[0].cells
-    return left, right
+    _cant_split(table.rows[0])
+    return table
+
+
+def _cant_split(row: Any) -> None:
+    # First in trPr: the schema puts cantSplit before trHeight and tblHeader.
+    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+
+
+def _keep_with_next(p: Any) -> Any:
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def _no_padding(table: Any) -> None:
+    """No cell margins: the header's columns are sized to their measured text, padding included."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        tbl_pr.append(margins)
+    else:
+        look.addprevious(margins)
 
 
 def _header(doc: Doc, h: Header) -> None:
-    left, right = _two_columns(doc, (7.0, TEXT_WIDTH_CM - 7.0))
+    layout = layout_header(h, TEXT_WIDTH_CM, BODY_PT)
+    table = _two_columns(doc, layout.widths)
+    _no_padding(table)
+    left, right = table.rows[0].cells
     number: list[Line] = [(h.number, {})] if h.number else []
-    _cell(left, [(h.superior, {}), (h.issuing_body, {"bold": True}), ("*", {}), *number])
+    _cell(
+        left,
+        [
+            ("\n".join(layout.superior), {}),
+            ("\n".join(layout.issuing_body), {"bold": True}),
+            ("*", {}),
+            *number,
+        ],
+    )
     _cell(
         right,
-        [(h.party, {"bold": True, "underline": True, "size": 15}), ("", {}), (h.date_line, {"italic": True})],
+        [
+            (h.party, {"bold": True, "underline": True, "size": PARTY_PT}),
+            ("", {}),
+            ("\n".join(layout.date_line), {"italic": True}),
+        ],
     )
 
 
 def _title(doc: Doc, title: str, subject: str) -> None:
     _para(doc, "", after=0)
-    _para(doc, title, align=CENTER, bold=True, size=16, after=0)
-    _para(doc, subject, align=CENTER, bold=True, after=12)
+    _keep_with_next(_para(doc, title, align=CENTER, bold=True, size=16, after=0))
+    _keep_with_next(_para(doc, subject, align=CENTER, bold=True, after=12))
 
 
-def _table(doc: Doc, table: Table, widths: Sequence[float], align: str) -> None:
-    """A bordered table, header row repeated on every page; ``align``: l, c or r per column."""
+def _table(doc: Doc, table: Table, widths: Sequence[float], align: str, *, keep_last: bool = False) -> None:
+    """A bordered table, header row repeated on every page; ``align``: l, c or r per column.
+    ``keep_last``: the last row goes to the next page with the paragraph after the table."""
     aligns = {"l": LEFT, "c": CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
     rows = [table.columns, *table.rows] + ([table.footer] if table.footer is not None else [])
     out = doc.add_table(rows=len(rows), cols=len(table.columns))
     out.style = doc.styles["Table Grid"]
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(out, widths)
-    header_row = out.rows[0]._tr.get_or_add_trPr()
-    header_row.append(OxmlElement("w:tblHeader"))
+    for row in out.rows:
+        _cant_split(row)  # a cell's lines stay on one page
+    out.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for i, values in enumerate(rows):
         strong = i == 0 or (table.footer is not None and i == len(rows) - 1)
         for j, (cell, value) in enumerate(zip(out.rows[i].cells, values, strict=True)):
             style = {"bold": strong, "size": TABLE_PT, "align": CENTER if i == 0 else aligns[align[j]]}
             _cell(cell, [(value, style)])
-    _para(doc, "", after=0)
+    spacer = _para(doc, "", after=0)
+    if keep_last:
+        for cell in out.rows[-1].cells:
+            for p in cell.paragraphs:
+                _keep_with_next(p)
+        _keep_with_next(spacer)
 
 
 def _heading(doc: Doc, text: str) -> None:
-    _para(doc, text, align=LEFT, bold=True, indent=1.0)
+    _keep_with_next(_para(doc, text, align=LEFT, bold=True, indent=1.0))
 
 
 def _lines(doc: Doc, lines: Sequence[str], dash: bool = False) -> None:
@@ -268,28 +345,49 @@ def _lines(doc: Doc, lines: Sequence[str], dash: bool = False) -> None:
         _para(doc, f"- {line}" if dash else line, indent=1.0)
 
 
+SIGNER_MIN_CM = 7.0
+
+
 def _signature(doc: Doc, s: Signature) -> None:
-    left, right = _two_columns(doc, (8.0, TEXT_WIDTH_CM - 8.0))
-    recipients: list[Line] = [(f"- {item}", {"align": LEFT, "size": 12}) for item in s.recipients]
+    """Nơi nhận on the left, the signer on the right, kept on one page with the line above them: the
+    row cannot split and every paragraph before it holds on to the next, so a page never starts with
+    a signature alone nor ends with "T/M ĐẢNG ỦY" whose name is overleaf."""
+    _keep_with_next(doc.paragraphs[-1])
+    _keep_with_next(_para(doc, "", after=0))
+    signer = [s.on_behalf, s.position, s.name]
+    widest = max(width_cm(line, BODY_PT, "bold") for line in signer)
+    right = max(SIGNER_MIN_CM, widest + CELL_PADDING_CM + HEADER_SLACK_CM)
+    left, right_cell = _two_columns(doc, (TEXT_WIDTH_CM - right, right)).rows[0].cells
+    recipients: list[Line] = [(f"- {item}", {"align": LEFT, "size": RECIPIENTS_PT}) for item in s.recipients]
     _cell(
         left,
         [(s.recipients_label, {"bold": True, "italic": True, "underline": True, "align": LEFT}), *recipients],
     )
+    for p in left.paragraphs[1:]:  # a wrapped recipient lines up after its dash
+        p.paragraph_format.left_indent = Cm(RECIPIENT_HANG_CM)
+        p.paragraph_format.first_line_indent = Cm(-RECIPIENT_HANG_CM)
     room: list[Line] = [("", {})] * 4  # for the signature and the stamp
     _cell(
-        right, [(s.on_behalf, {"bold": True}), (s.position, {"bold": True}), *room, (s.name, {"bold": True})]
+        right_cell,
+        [(s.on_behalf, {"bold": True}), (s.position, {"bold": True}), *room, (s.name, {"bold": True})],
     )
+    for cell in (left, right_cell):
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_together = True
+        for p in cell.paragraphs[:-1]:
+            _keep_with_next(p)
 
 
 # ── the two documents ────────────────────────────────────────────────────────────────────────
 
-LIST_WIDTHS = (1.3, 7.2, 2.0, 2.4, 3.6)
+LIST_WIDTHS = (1.3, 6.5, 1.8, 2.3, 4.6)  # the quota note on two lines, not three
 
 
 def render_docx(ctx: ReportContext) -> bytes:
     """The year-end report as .docx bytes (same wording as the Markdown report)."""
     r = build_report_text(ctx)
     doc = _new_document(ctx, r.subject)
+    _page_numbers(doc)
     _header(doc, r.header)
     _title(doc, r.title, r.subject)
     _para(doc, r.intro, indent=1.0)
@@ -318,14 +416,13 @@ def render_docx(ctx: ReportContext) -> bytes:
 
     _heading(doc, f"IV. {r.not_recognised_heading}")
     for i, item in enumerate(r.not_recognised, start=1):
-        p = _para(doc, f"{i}. ", indent=1.0)
+        p = _keep_with_next(_para(doc, f"{i}. ", indent=1.0))
         p.add_run(item.name).bold = True
         p.add_run(f" ({item.summary}):")
         _lines(doc, item.reasons, dash=True)
     if not r.not_recognised:
         _lines(doc, [r.not_recognised_empty])
 
-    _para(doc, "", after=0)
     _signature(doc, r.signature)
     return _to_bytes(doc, ctx.date)
 
@@ -334,11 +431,12 @@ def render_recognition_list_docx(ctx: ReportContext) -> bytes:
     """The recognition list attached to the decision, as .docx bytes."""
     r = build_recognition_list_text(ctx)
     doc = _new_document(ctx, r.subject)
+    _page_numbers(doc)
     _header(doc, r.header)
     _title(doc, r.title, r.subject)
     doc.paragraphs[-1].paragraph_format.space_after = Pt(0)
     _para(doc, r.attachment, align=CENTER, italic=True, after=12)
-    _table(doc, r.table, LIST_WIDTHS, "clrll")
+    _table(doc, r.table, LIST_WIDTHS, "clrll", keep_last=True)  # never a page with only the closing
     _para(doc, r.closing, align=LEFT, italic=True, indent=1.0)
     if r.caveat:
         _para(doc, r.caveat, italic=True, indent=1.0)
