@@ -71,7 +71,7 @@ def test_report_refuses_gaps_then_states_each_one(make_ws: Callable[..., Path], 
         assert "ngày 28/03/2024 không thuộc tháng 04/2024" in text
         assert "chưa ghi họ tên người ký" in text
         assert str(tmp_path) not in text  # paths relative to the workspace, never this machine's
-    assert "Lưu ý: danh sách lập khi hồ sơ chưa đầy đủ (0 chi bộ chưa được chấm điểm, 4 thiếu sót" in listed
+    assert "Lưu ý: danh sách lập khi hồ sơ chưa đầy đủ (4 thiếu sót về hồ sơ)" in listed
 
 
 def test_a_complete_workspace_reports_without_notes(make_ws: Callable[..., Path], tmp_path: Path) -> None:

@@ -242,7 +242,7 @@ def _note(r: UnitResult) -> str:
     if r.streak >= 2:
         notes.append(_("{n} năm liền").format(n=r.streak))
     if r.demoted_by:  # the quota's full sentence is in the workbook; here a few words are enough
-        notes.append(_("Xếp loại điều chỉnh theo hạn mức"))
+        notes.append(_("Điều chỉnh theo hạn mức"))
     return "; ".join(notes)
 
 

@@ -87,12 +87,17 @@ def build_recognition_list_text(ctx: ReportContext) -> RecognitionListText:
 
 
 def _caveat(ctx: ReportContext) -> str:
-    if not ctx.not_scored and not ctx.gaps:
+    parts = []
+    if ctx.not_scored:
+        parts.append(_("{n} chi bộ chưa được chấm điểm").format(n=len(ctx.not_scored)))
+    if ctx.gaps:
+        parts.append(_("{n} thiếu sót về hồ sơ").format(n=len(ctx.gaps)))
+    if not parts:
         return ""
     return _(
-        "Lưu ý: danh sách lập khi hồ sơ chưa đầy đủ ({n} chi bộ chưa được chấm điểm, {m} thiếu sót về hồ "
-        "sơ); chi tiết tại mục “Lưu ý về số liệu” của báo cáo kết quả."
-    ).format(n=len(ctx.not_scored), m=len(ctx.gaps))
+        "Lưu ý: danh sách lập khi hồ sơ chưa đầy đủ ({what}); chi tiết tại mục “Lưu ý về số liệu” của "
+        "báo cáo kết quả."
+    ).format(what=", ".join(parts))
 
 
 # ── document, styles, properties ─────────────────────────────────────────────────────────────
@@ -380,7 +385,7 @@ def _signature(doc: Doc, s: Signature) -> None:
 
 # ── the two documents ────────────────────────────────────────────────────────────────────────
 
-LIST_WIDTHS = (1.3, 6.5, 1.8, 2.3, 4.6)  # the quota note on two lines, not three
+LIST_WIDTHS = (1.4, 8.0, 1.8, 2.0, 3.3)  # names on one line where they can be; the note may take two
 
 
 def render_docx(ctx: ReportContext) -> bytes:
