@@ -148,6 +148,8 @@ def test_cells_not_scored_are_named_everywhere(example_copy: Path, tmp_path: Pat
     broken.write_text("unit: [\n", encoding="utf-8")
     scored = invoke(["score", str(example_copy), "--format", "json", "--keep-going"], exit_code=1)
     data = json.loads(scored.stdout)
+    assert str(example_copy) not in scored.stdout  # every path relative to the workspace
+    assert "records/2024/xin-chai/2024-03.yaml" in {p["path"] for p in data["problems"]}
     assert data["not_scored"] == [
         {
             "id": "xin-chai",

@@ -59,7 +59,7 @@ def score(
     if show:
         if fmt == "json":
             not_scored = [dataclasses.asdict(n) for n in ev.not_scored()]
-            data = results_json(results, ev.problems.sorted(), root_id, not_scored)
+            data = results_json(results, ev.problems.sorted(), root_id, not_scored, ev.workspace.root)
             typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         elif fmt == "csv":
             typer.echo(_csv(ev), nl=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from chibo4tot.errors import Problem
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import WorkspaceConfig
 from chibo4tot.results.evaluate import Evaluation, NotScored
+from chibo4tot.results.views import relative
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult, YearResults
 
@@ -38,15 +38,7 @@ class ReportContext:
 
     def show(self, path: Path | None) -> str:
         """A path as the report prints it: relative to the workspace, never a path of this machine."""
-        if path is None:
-            return ""
-        if self.root is not None and path.is_absolute():
-            try:
-                rel = os.path.relpath(path, self.root)
-            except ValueError:  # another drive on Windows
-                return path.name
-            return rel.replace(os.sep, "/") if not rel.startswith("..") else path.name
-        return path.as_posix() if not path.is_absolute() else path.name
+        return relative(path, self.root) or ""
 
     @property
     def year(self) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from chibo4tot.errors import Problem, Severity, render_loc
@@ -84,9 +86,22 @@ def unit_json(r: UnitResult, root_id: str) -> dict[str, Any]:
     }
 
 
-def problem_json(p: Problem) -> dict[str, Any]:
+def relative(path: Path | None, root: Path | None) -> str | None:
+    """A path as outputs show it: relative to the workspace with "/", never a path of this machine."""
+    if path is None:
+        return None
+    if root is not None and path.is_absolute():
+        try:
+            rel = os.path.relpath(path, root)
+        except ValueError:  # another drive on Windows
+            return path.name
+        return rel.replace(os.sep, "/") if not rel.startswith("..") else path.name
+    return path.as_posix()
+
+
+def problem_json(p: Problem, root: Path | None = None) -> dict[str, Any]:
     return {
-        "path": str(p.path) if p.path else None,
+        "path": relative(p.path, root),
         "line": p.line,
         "col": p.col,
         "severity": "error" if p.severity is Severity.ERROR else "warning",
@@ -100,6 +115,7 @@ def results_json(
     problems: list[Problem],
     root_id: str,
     not_scored: list[dict[str, Any]] | None = None,
+    root: Path | None = None,
 ) -> dict[str, Any]:
     """The object ``score --format json`` prints (contract: DESIGN.md §5)."""
     s = results.summary
@@ -114,7 +130,7 @@ def results_json(
         "units": [unit_json(r, root_id) for r in results.units],
         "not_scored": not_scored or [],
         "summary": summary,
-        "problems": [problem_json(p) for p in problems],
+        "problems": [problem_json(p, root) for p in problems],
     }
 
 
