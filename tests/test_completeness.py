@@ -167,3 +167,22 @@ def test_cells_not_scored_are_named_everywhere(example_copy: Path, tmp_path: Pat
         assert "Chi bộ thôn Xín Chải (xin-chai) chưa được chấm điểm: hồ sơ có lỗi" in text
         assert "records/2024/xin-chai/2024-03.yaml" in text
         assert str(tmp_path) not in text
+
+
+def test_every_row_adds_up_and_the_table_explains_itself(example_copy: Path) -> None:
+    data = json.loads(invoke(["score", str(example_copy), "--format", "json"]).stdout)
+    for unit in data["units"]:
+        parts = sum(c["points"] for c in unit["criteria"]) + unit["bonus"] - unit["deductions_off_total"]
+        assert round(parts, 2) == unit["total"], unit["id"]
+        assert unit["deductions"] == unit["deductions_off_total"] + unit["deductions_in_criteria"]
+    table = invoke(["score", str(example_copy)]).stdout
+    assert "Thưởng" in table and "Trừ" in table  # the framework has bonus and deductions
+    xin_chai = next(line for line in table.splitlines() if "Xín Chải" in line)
+    assert "2,00" in xin_chai and "69,67" in xin_chai
+    assert "Tốt*" in table
+    assert "* Xếp loại đã điều chỉnh theo hạn mức: Số chi bộ xếp loại “Xuất sắc” vượt quá 20%" in table
+
+
+def test_no_bonus_columns_when_the_framework_has_none(make_ws: Callable[..., Path]) -> None:
+    table = invoke(["score", str(make_ws())]).stdout
+    assert "Thưởng" not in table and "Trừ" not in table

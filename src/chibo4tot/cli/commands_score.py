@@ -106,17 +106,30 @@ def _table(ev: Evaluation) -> None:
     if ev.default_year:
         title += "\n" + _("năm gần nhất có hồ sơ và khung tiêu chí; chọn năm khác bằng --year")
     table = Table(title=title)
-    headers = [h for h in _headers(ev) if h[0] not in ("id", "reasons", "bonus", "deductions")]
+    # Bonus and deduction columns only when the framework has them: then every row adds up,
+    # TC1 + … + Thưởng − Trừ = Tổng.
+    hidden = {"id", "reasons"}
+    if not any(r.bonus_items for r in results.units):
+        hidden.add("bonus")
+    if not any(r.deductions for r in results.units):
+        hidden.add("deductions")
+    headers = [h for h in _headers(ev) if h[0] not in hidden]
     for key, label in headers:
-        numeric = key.startswith("criterion:") or key in ("total", "months")
+        numeric = key.startswith("criterion:") or key in ("total", "months", "bonus", "deductions")
         table.add_column(label, justify="right" if numeric else "left", overflow="fold")
+    demoted: dict[str, str] = {}
     for r in results.units:
         row = unit_row(r)
         style = {"recognised": "green", "not_recognised": "red"}.get(r.status, "yellow")
         row["verdict"] = f"[{style}]{row['verdict']}[/{style}]"
+        if r.demoted_by:
+            demoted.setdefault(r.demoted_by, "*" * (len(demoted) + 1))
+            row["rating"] += demoted[r.demoted_by]
         table.add_row(*(row.get(key, "") for key, _label in headers))
     console = Console(width=None if sys.stdout.isatty() else 140, highlight=False)
     console.print(table)
+    for reason, mark in demoted.items():
+        console.print(f"{mark} " + _("Xếp loại đã điều chỉnh theo hạn mức: {reason}").format(reason=reason))
     for r in results.units:
         if r.reasons or r.needed:
             console.print(f"[bold]{r.unit.name}[/bold] ({r.unit.id}): {status_label(r)}")

@@ -9,7 +9,7 @@ from chibo4tot.i18n import _
 from chibo4tot.models.types import UNIT_KIND_LABELS
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.xlsx_sheet import GREEN, POINTS, RED, Column, Sheet
-from chibo4tot.results.views import STATUS_LABELS, parent_of, status_label
+from chibo4tot.results.views import STATUS_LABELS, deductions_off_total, parent_of, status_label
 from chibo4tot.scoring.results import UnitResult
 
 MONTHS = range(1, 13)
@@ -24,12 +24,6 @@ def verdict_colours() -> list[tuple[str, tuple[str, str]]]:
 def reasons(r: UnitResult) -> str:
     """Why a unit was not recognised (or what it lacked), as the table and CSV of ``score`` show it."""
     return " ".join(r.reasons) if r.reasons else "; ".join(r.needed)
-
-
-def deductions(r: UnitResult) -> Decimal:
-    """All deduction points, as the JSON and CSV show them (those tied to a criterion are also
-    inside that criterion's points)."""
-    return sum((d.points for d in r.deductions), Decimal(0))
 
 
 def unit_names(ctx: ReportContext) -> dict[str, str]:
@@ -95,7 +89,7 @@ def detail_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
                 names.get(parent, parent),
                 *(points.get(cid) for cid in criteria),
                 r.bonus,
-                deductions(r),
+                deductions_off_total(r),
                 r.total,
                 r.rating or "",
                 status_label(r),

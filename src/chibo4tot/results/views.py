@@ -31,6 +31,12 @@ def status_label(result: UnitResult) -> str:
     return _(STATUS_LABELS[result.status])
 
 
+def deductions_off_total(result: UnitResult) -> Decimal:
+    """Deductions taken off the total (the "Trừ" column): those charged to a criterion are already
+    inside its points, so TC1 + … + Thưởng − Trừ = Tổng holds on every row."""
+    return sum((d.points for d in result.deductions if not d.criterion), Decimal(0))
+
+
 def rating_label(result: UnitResult) -> str:
     """The band, marked when it is projected from part of the year."""
     if result.provisional:
@@ -71,6 +77,8 @@ def unit_json(r: UnitResult, root_id: str) -> dict[str, Any]:
         ],
         "bonus": num(r.bonus),
         "deductions": num(sum((d.points for d in r.deductions), Decimal(0))),
+        "deductions_in_criteria": num(sum((d.points for d in r.deductions if d.criterion), Decimal(0))),
+        "deductions_off_total": num(deductions_off_total(r)),
         "total": num(r.total),
         "max_total": num(r.max_total),
         "rating": r.rating,
@@ -142,8 +150,8 @@ def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
     }
     for c in r.criteria:
         row[f"criterion:{c.id}"] = vn_number(c.points, places, fixed=True)
-    row["bonus"] = vn_number(r.bonus, places)
-    row["deductions"] = vn_number(sum((d.points for d in r.deductions), Decimal(0)), places)
+    row["bonus"] = vn_number(r.bonus, places, fixed=True)
+    row["deductions"] = vn_number(deductions_off_total(r), places, fixed=True)
     row["total"] = vn_number(r.total, places, fixed=True)
     row["rating"] = rating_label(r)
     row["verdict"] = status_label(r)
