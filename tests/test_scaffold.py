@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import invoke
@@ -81,3 +83,13 @@ def test_new_unknown_unit_and_bad_month(tmp_path: Path) -> None:
     assert "chi-bo-thon-1" in result.stderr
     invoke(["new", "chi-bo-thon-1", "--month", "2024-13", "--dir", str(tmp_path)], exit_code=2)
     invoke(["new", "chi-bo-thon-1", "--dir", str(tmp_path)], exit_code=2)
+
+
+def test_new_takes_the_month_in_both_forms(make_ws: Callable[..., Path]) -> None:
+    root = make_ws()
+    invoke(["new", "chi-bo-1", "--month", "2024-5", "--dir", str(root)])
+    assert (root / "records/2024/chi-bo-1/2024-05.yaml").is_file()
+    # "6" alone means June of this year (here a year the workspace has no framework for).
+    result = invoke(["new", "chi-bo-1", "--month", "6", "--dir", str(root)], exit_code=2)
+    assert f"năm {dt.date.today().year}" in result.stderr
+    invoke(["new", "chi-bo-1", "--month", "13", "--dir", str(root)], exit_code=2)

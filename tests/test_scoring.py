@@ -640,3 +640,11 @@ def test_mid_year_rating_is_projected_from_the_periods_past() -> None:
         fw, {m: month(m, {"a": "Đạt"}) for m in range(1, 13)}, year_record(assessment={"y": "Đạt"})
     )
     assert not year_end.provisional and year_end.projected_total is None and year_end.rating == "Xuất sắc"
+
+
+def test_a_classification_gate_without_year_record_says_the_file_is_missing() -> None:
+    gate = {"id": "xl", "kind": "annual_classification", "at_least": "httnv", "reason": "Chưa đạt xếp loại."}
+    fw = framework([ind("1.1", "pass_fail", 10, rollup={"method": "mean"})], gates=[gate])
+    result = run(fw, twelve())
+    recognise(fw, result)
+    assert result.reasons == ["Chưa đạt xếp loại (chưa có hồ sơ cuối năm, tệp year.yaml)."]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import typer
 
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import show_path
+from chibo4tot.cli.run import parse_month
 from chibo4tot.errors import UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.scaffold import init_workspace, new_record
-
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 @app.command()
@@ -41,7 +39,7 @@ def init(
 @handled
 def new(
     unit: str = typer.Argument(..., help="Mã chi bộ (trong units.yaml)."),
-    month: str = typer.Option("", "--month", help="Tháng của hồ sơ, ví dụ 2024-03."),
+    month: str = typer.Option("", "--month", help="Tháng của hồ sơ: 2024-03, hoặc 3 (tháng 3 năm nay)."),
     year: int = typer.Option(0, "--year", help="Tạo hồ sơ cuối năm (year.yaml) cho năm này."),
     directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
 ) -> None:
@@ -50,9 +48,8 @@ def new(
         raise UsageError(_("hãy ghi đúng một trong hai: --month 2024-03 hoặc --year 2024"))
     normalised = None
     if month:
-        match = _MONTH.match(month.strip())
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise UsageError(_("tháng “{month}” không hợp lệ; ví dụ: 2024-03").format(month=month))
-        normalised = f"{match[1]}-{int(match[2]):02d}"
+        month_year, number = parse_month(month)
+        # "6" alone is June of this year: the record a secretary fills in now.
+        normalised = f"{month_year or dt.date.today().year}-{number:02d}"
     path = new_record(directory, unit, month=normalised, year=year or None)
     typer.echo(show_path(path))
