@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from tests.conftest import invoke
 
 from chibo4tot import i18n
 from chibo4tot.cli.app import EXIT_BROKEN_PIPE
@@ -22,6 +21,7 @@ from chibo4tot.models.types import (
     UnitKind,
     UnitKindField,
 )
+from tests.conftest import invoke
 
 DIFF = [sys.executable, "-m", "chibo4tot", "criteria", "diff", "mac-dinh-2024", "quang-ninh-2024"]
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import EXAMPLE, invoke
 
 GOLDEN = Path(__file__).parent / "golden" / "score-example-2024.json"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import dump_yaml, invoke, month_record
 
 REC = "records/2024/chi-bo-1/2024-02.yaml"

@@ -6,13 +6,12 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import EXAMPLE, MINI_FRAMEWORK, build_tree, invoke, mini_workspace
-
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.inputs.frameworks import shipped_criteria_dir
 from chibo4tot.inputs.fwdiff import diff_frameworks
 from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.locate import locate_problems
+from tests.conftest import EXAMPLE, MINI_FRAMEWORK, build_tree, invoke, mini_workspace
 
 
 def load(tmp_path: Path, files: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import invoke
 
 from chibo4tot import i18n
 from chibo4tot.i18n.catalogue import extract, load_po
 from chibo4tot.inputs.schema import render_schemas
+from tests.conftest import invoke
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = REPO / "src" / "chibo4tot" / "schemas"

@@ -6,13 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.conftest import invoke
 
 from chibo4tot.inputs.frameworks import shipped_criteria_dir
 from chibo4tot.inputs.items import assessable_items, period_max
 from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.values import ValueProblem, read_count
 from chibo4tot.models.records import AssessedValue
+from tests.conftest import invoke
 
 REC = "records/2024/ma-pi-leng/2024-03.yaml"
 YEAR = "records/2024/ma-pi-leng/year.yaml"

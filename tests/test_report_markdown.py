@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLE, REPO
 
 from chibo4tot.models.workspace import Unit, WorkspaceConfig
 from chibo4tot.report.context import ReportContext, build_context
@@ -18,6 +17,7 @@ from chibo4tot.report.markdown import TemplateProblem, md_escape, render_markdow
 from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring import UnitResult, YearResults, summarise
 from chibo4tot.scoring.results import CriterionResult, GateResult
+from tests.conftest import EXAMPLE, REPO
 
 GOLDEN = REPO / "tests" / "golden" / "report-example-2024.md"
 DATE = dt.date(2025, 2, 5)

@@ -17,8 +17,6 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from tests.conftest import EXAMPLE
-from tests.test_report_markdown import DATE, meo_vac, synthetic, unit_result
 
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.fit import break_costs, layout_header, split_lines, width_cm
@@ -26,6 +24,8 @@ from chibo4tot.report.text import build_header, build_report_text, recognition_t
 from chibo4tot.report.word import BODY_PT, TEXT_WIDTH_CM, render_docx, render_recognition_list_docx
 from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring.results import UnitResult
+from tests.conftest import EXAMPLE
+from tests.test_report_markdown import DATE, meo_vac, synthetic, unit_result
 
 
 @pytest.fixture(scope="module")

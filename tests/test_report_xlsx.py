@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLE
-from tests.xlsx_dump import dump_workbook, load
 
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.models.workspace import Unit, WorkspaceConfig
@@ -32,6 +30,8 @@ from chibo4tot.scoring.results import (
     UnitResult,
     YearResults,
 )
+from tests.conftest import EXAMPLE
+from tests.xlsx_dump import dump_workbook, load
 
 GOLDEN = Path(__file__).parent / "golden" / "report-example-2024.xlsx.txt"
 DATE = dt.date(2025, 1, 15)

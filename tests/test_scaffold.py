@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import invoke
-
 from chibo4tot.inputs.items import assessable_items
 from chibo4tot.inputs.loading import load_workspace
+from tests.conftest import invoke
 
 
 def test_init_workspace_validates_at_once(tmp_path: Path) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import EXAMPLE, invoke
-
 from chibo4tot.errors import Severity
 from chibo4tot.inputs.loading import load_workspace
+from tests.conftest import EXAMPLE, invoke
 
 REPO = Path(__file__).resolve().parents[1]
 
