@@ -4,17 +4,47 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from chibo4tot import i18n
 from chibo4tot.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "dang-bo-xa-thuong-phung"
+
+
+# What the developer's shell may set that changes what the CLI prints: the language, and the
+# terminal width and colour that rich reads. The tests describe the defaults, whatever the shell.
+_SHELL_VARIABLES = (
+    "CHIBO4TOT_LANG",
+    "COLUMNS",
+    "LINES",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _default_environment() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:  # session-wide: module fixtures run the CLI too
+        for name in _SHELL_VARIABLES:
+            patch.delenv(name, raising=False)
+        patch.setenv("TERM", "dumb")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)
+    yield
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)  # a test that switched language does not leak it
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,0 +1,49 @@
+"""Neither the suite nor the output depends on the machine: shell variables, hash seed, time zone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EXAMPLE, REPO
+
+
+def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env={**os.environ, **env}, capture_output=True, timeout=300
+    )
+
+
+def test_the_suite_ignores_the_developers_shell(tmp_path: Path) -> None:
+    """A shell with another language, a narrow terminal and forced colour: the tests still pass."""
+    tests = [
+        "tests/test_frameworks.py::test_criteria_commands",
+        "tests/test_cli_validate.py::test_valid_workspace_exits_zero",
+        "tests/test_cli_polish.py::test_help_is_vietnamese",
+        "tests/test_cli_score.py::test_example_matches_golden",  # the CLI runs in a module fixture
+    ]
+    done = _run(
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", *(str(REPO / t) for t in tests)],
+        tmp_path,  # another working directory, too
+        CHIBO4TOT_LANG="en",
+        COLUMNS="40",
+        FORCE_COLOR="1",
+    )
+    assert done.returncode == 0, done.stdout.decode(errors="replace")[-3000:]
+
+
+def test_output_does_not_depend_on_hash_seed_or_time_zone(tmp_path: Path) -> None:
+    outputs = set()
+    for seed, zone in (("1", "Pacific/Kiritimati"), ("2", "America/Los_Angeles")):
+        out = tmp_path / seed
+        report = ["-m", "chibo4tot", "report", str(EXAMPLE), "--year", "2024", "--date", "2025-02-05"]
+        done = _run([*report, "--out", str(out)], tmp_path, PYTHONHASHSEED=seed, TZ=zone)
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        files = tuple((p.name, p.read_bytes()) for p in sorted(out.iterdir()))
+        for fmt in ("table", "json", "csv"):
+            score = ["-m", "chibo4tot", "score", str(EXAMPLE), "--year", "2024", "--format", fmt]
+            files += ((fmt, _run(score, tmp_path, PYTHONHASHSEED=seed, TZ=zone).stdout),)
+        outputs.add(files)
+    assert len(outputs) == 1
