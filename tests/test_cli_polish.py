@@ -50,7 +50,7 @@ def test_reader_that_stops_after_one_line(tmp_path: Path) -> None:
     writer = subprocess.Popen(DIFF, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     assert writer.stdout is not None and writer.stderr is not None
     reader = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=writer.stdout, check=True
+        [sys.executable, "-c", "import sys; sys.stdin.buffer.readline()"], stdin=writer.stdout, check=True
     )
     writer.stdout.close()
     stderr = writer.stderr.read()

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLE, REPO
 
 
@@ -32,6 +34,15 @@ def test_the_suite_ignores_the_developers_shell(tmp_path: Path) -> None:
         FORCE_COLOR="1",
     )
     assert done.returncode == 0, done.stdout.decode(errors="replace")[-3000:]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1258"])
+def test_an_output_encoding_without_vietnamese_letters_does_not_crash(tmp_path: Path, encoding: str) -> None:
+    args = ["-m", "chibo4tot", "score", str(EXAMPLE), "--year", "2024"]
+    done = _run(args, tmp_path, PYTHONIOENCODING=encoding)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert "Chi bộ thôn Mã Pì Lèng" in done.stdout.decode("utf-8")
+    assert done.stderr == b""
 
 
 def test_output_does_not_depend_on_hash_seed_or_time_zone(tmp_path: Path) -> None:

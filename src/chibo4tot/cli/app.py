@@ -111,8 +111,25 @@ def _drop_stdout() -> None:
         pass
 
 
+# Every letter a message may use: if the output encoding lacks one, printing would crash.
+_VIETNAMESE_PROBE = "ĐđĂăÂâÊêÔôƠơƯưÁàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ“”—…"
+
+
+def _writable_in_vietnamese(stream: Any) -> None:
+    """Switch a stream whose encoding cannot write Vietnamese (PYTHONIOENCODING=ascii, a legacy
+    code page) to UTF-8, as click already does for its own output, instead of crashing."""
+    try:
+        _VIETNAMESE_PROBE.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def run() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        _writable_in_vietnamese(stream)
     try:
         try:
             app()
