@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, invoke
+from tests.conftest import EXAMPLE, invoke, mini_workspace
 
 GOLDEN = Path(__file__).parent / "golden" / "score-example-2024.json"
 
@@ -146,3 +147,12 @@ def test_broken_record_exits_1_but_keep_going_scores_the_rest(example_copy: Path
     ids = {u["id"] for u in json.loads(kept.stdout)["units"]}
     assert "xin-chai" not in ids and "pa-vi" in ids
     assert bad.read_bytes() == before
+
+
+def test_table_prints_brackets_in_names_as_text(make_ws: Callable[..., Path]) -> None:
+    tree = mini_workspace()
+    names = ["Chi bộ thôn [bản cũ] [/x]", "Chi bộ [red]Mới[/red]"]
+    for unit, name in zip(tree["units.yaml"]["units"], names, strict=True):
+        unit["name"] = name
+    out = invoke(["score", str(make_ws(tree)), "--year", "2024"]).stdout
+    assert all(name in out for name in names)

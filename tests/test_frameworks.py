@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.inputs.frameworks import shipped_criteria_dir
@@ -239,3 +242,13 @@ def test_validate_shows_a_percentage_target_in_the_users_own_file(tmp_path: Path
     assert "ngưỡng 90 cho tỉ lệ dự họp không thể đạt (tỉ lệ từ 0 đến 1)" in lines[0]
     assert "nếu là 90% hãy ghi 0,9" in lines[0]
     assert "mac-dinh-2024.yaml" not in result.stderr
+
+
+def test_criteria_list_and_show_lose_nothing_at_any_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    assert "mac-dinh-2024" in invoke(["criteria", "list"]).stdout  # an id is never cut
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = invoke(["criteria", "show", "mac-dinh-2024"]).stdout
+    flat = " ".join(re.sub("[\u2500-\u257f]", " ", shown).split())  # tree guides: box drawing
+    assert "Lãnh đạo hoàn thành tốt nhiệm vụ chính trị — tối đa 25, tối thiểu 20" in flat  # not cropped
+    assert "[pass_fail, month, 4]" in flat  # brackets are text, not rich markup

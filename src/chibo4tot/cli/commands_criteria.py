@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from chibo4tot.cli.app import criteria_app, handled
@@ -55,7 +56,8 @@ def list_(directory: Path = typer.Argument(Path("."), help="Thư mục không gi
     """Liệt kê các khung tiêu chí có sẵn và của không gian làm việc."""
     frameworks = _frameworks(directory)
     table = Table(title=_("Khung tiêu chí"), show_lines=False)
-    for header in (_("Mã"), _("Tên"), _("Năm"), _("Kế thừa"), _("Nguồn")):
+    table.add_column(_("Mã"), no_wrap=True)  # an id is typed back in full: never cut or folded
+    for header in (_("Tên"), _("Năm"), _("Kế thừa"), _("Nguồn")):
         table.add_column(header)
     for fid, lf in sorted(frameworks.items()):
         fw = lf.framework
@@ -66,7 +68,7 @@ def list_(directory: Path = typer.Argument(Path("."), help="Thư mục không gi
             fw.extends or "",
             _("có sẵn") if lf.shipped else show_path(lf.path),
         )
-    Console(soft_wrap=True).print(table)
+    Console(soft_wrap=True, markup=False).print(table)  # titles are the user's text, not markup
 
 
 @criteria_app.command("show")
@@ -77,7 +79,7 @@ def show(
 ) -> None:
     """Hiện toàn bộ một khung tiêu chí (đã gộp phần kế thừa)."""
     fw = _get(_frameworks(directory), framework_id).framework
-    tree = Tree(f"[bold]{fw.title}[/] ({fw.id}) — {fw.issuer}")
+    tree = Tree(Text.assemble((fw.title, "bold"), f" ({fw.id}) — {fw.issuer}"))
     tree.add(_("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents)))
     tree.add(
         _("Áp dụng: năm {years}; {kinds}").format(
@@ -103,7 +105,9 @@ def show(
             title=fw.recognition.title, min=fw.recognition.min_total
         )
     )
-    Console(soft_wrap=True, highlight=False).print(tree)
+    # Labels wrap at the terminal's width; soft wrap would crop them at 80 columns in a pipe.
+    # No markup: "[pass_fail, month, 10]" and the user's names are text, not styles.
+    Console(highlight=False, markup=False).print(tree)
 
 
 @criteria_app.command("diff")

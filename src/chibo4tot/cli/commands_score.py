@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import print_problems, show_path
@@ -119,20 +120,21 @@ def _table(ev: Evaluation) -> None:
         table.add_column(label, justify="right" if numeric else "left", overflow="fold")
     demoted: dict[str, str] = {}
     for r in results.units:
-        row = unit_row(r)
+        row: dict[str, str | Text] = dict(unit_row(r))
         style = {"recognised": "green", "not_recognised": "red"}.get(r.status, "yellow")
-        row["verdict"] = f"[{style}]{row['verdict']}[/{style}]"
+        row["verdict"] = Text(str(row["verdict"]), style=style)
         if r.demoted_by:
             demoted.setdefault(r.demoted_by, "*" * (len(demoted) + 1))
-            row["rating"] += demoted[r.demoted_by]
+            row["rating"] = f"{row['rating']}{demoted[r.demoted_by]}"
         table.add_row(*(row.get(key, "") for key, _label in headers))
-    console = Console(width=None if sys.stdout.isatty() else 140, highlight=False)
+    # No markup: names and reasons are the user's text, and "[…]" in them is not a style to rich.
+    console = Console(width=None if sys.stdout.isatty() else 140, highlight=False, markup=False)
     console.print(table)
     for reason, mark in demoted.items():
         console.print(f"{mark} " + _("Xếp loại đã điều chỉnh theo hạn mức: {reason}").format(reason=reason))
     for r in results.units:
         if r.reasons or r.needed:
-            console.print(f"[bold]{r.unit.name}[/bold] ({r.unit.id}): {status_label(r)}")
+            console.print(Text.assemble((r.unit.name, "bold"), f" ({r.unit.id}): {status_label(r)}"))
             for reason in r.reasons:
                 console.print(f"  - {reason}")
             if r.needed:
