@@ -68,6 +68,12 @@ BAD_INPUTS: dict[str, tuple[str | bytes, int, str]] = {
         3,
         "cp1258",
     ),
+    "impossible date": (
+        "unit: chi-bo-1\nmonth: 2024-02\nmeeting:\n  members: 1\n  present: 1\n  date: 2024-02-30\n",
+        6,
+        "ngày không có thật",
+    ),
+    "control character": ("unit: chi-bo-1\nmonth: 2024-02\nnotes: họp\x07\n", 3, "ký tự điều khiển"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), 1, "nhị phân"),
     "empty": ("", 1, "rỗng"),
     "alias bomb": (

@@ -278,3 +278,71 @@ def test_locate_skips_union_tags() -> None:
     line, col, found = locate(roundtrip_load(text), ("criteria", 0, "indicators", 0, "level", "levels"))
     assert (line, col) == (5, 9)
     assert found == ("criteria", 0, "indicators", 0, "levels")
+
+
+_VIETNAMESE_DETAILS = {yamlio._(m) for m in (*yamlio._SYNTAX_MESSAGES.values(), yamlio._SYNTAX_ERROR)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- a\nb: 1\n",
+        "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+        "%FOO\n---\na: 1\n",
+        "a: *\n",
+        "<<: 1\n",
+        "a: !!str [1]\n",
+        "a: !!omap [1]\n",
+        "!!binary a: 1\n",
+    ],
+)
+def test_every_syntax_error_is_vietnamese_and_located(text: str) -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load(text)
+    problem = info.value.problems[0]
+    prefix, _sep, detail = problem.message.partition(": ")
+    assert prefix == "lỗi cú pháp YAML" and detail in _VIETNAMESE_DETAILS, problem.message
+    assert problem.line is not None and problem.col is not None
+
+
+class _FutureWording(yamlio._Loader):
+    """A PyYAML whose English says things no version has said yet."""
+
+    def get_single_node(self) -> Any:
+        mark = yaml.Mark("<unicode string>", 0, 2, 4, None, None)
+        raise yaml.scanner.ScannerError("while reading a thing", mark, "a wording of the future", mark)
+
+
+def test_an_unknown_pyyaml_wording_still_gives_a_vietnamese_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "_Loader", _FutureWording)
+    with pytest.raises(YamlErrors) as info:
+        fast_load("a: 1\n")
+    problem = info.value.problems[0]
+    assert (problem.message, problem.line, problem.col) == ("lỗi cú pháp YAML: cú pháp không đúng", 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "where"),
+    [
+        ("a: 1\nb: x\x01y\n", "0001", (2, 5)),
+        ("ten: Đạt\x07\n", "0007", (1, 9)),
+        ("a: é\x1b\n", "001B", (1, 5)),
+    ],
+)
+def test_a_control_character_is_named_and_located(text: str, code: str, where: tuple[int, int]) -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load(text)
+    problem = info.value.problems[0]
+    assert problem.message == f"có ký tự điều khiển không được phép (mã U+{code}); hãy xóa ký tự này"
+    assert (problem.line, problem.col) == where  # libyaml counts bytes; the column counts letters
+
+
+@pytest.mark.parametrize(
+    "text", ["ngay: 2024-02-30\n", "ngay: 2024-13-01T10:00:00\n", "ngay: !!timestamp x\n"]
+)
+def test_an_impossible_date_is_a_located_problem_not_a_crash(text: str) -> None:
+    with pytest.raises(YamlErrors) as info:
+        fast_load(text)
+    problem = info.value.problems[0]
+    assert "ngày không có thật hoặc viết sai" in problem.message
+    assert (problem.line, problem.col) == (1, 7)

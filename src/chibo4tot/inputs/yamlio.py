@@ -132,9 +132,17 @@ def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool:
     return str(loader.construct_scalar(node)).lower() == "true"
 
 
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, AttributeError):  # 2024-02-30; or a !!timestamp that is not a date at all
+        raise yaml.constructor.ConstructorError(None, None, "invalid date", node.start_mark) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 _SYNTAX_MESSAGES = {
     "mapping values are not allowed": N_("dấu hai chấm không đúng chỗ (thiếu dấu nháy hoặc sai thụt lề?)"),
@@ -151,6 +159,7 @@ _SYNTAX_MESSAGES = {
     "could not find expected": N_("cú pháp không đúng"),
     "expected a single document in the stream": N_("tệp chỉ được chứa một tài liệu YAML (bỏ bớt dấu ---)"),
     "invalid number": N_("số không hợp lệ (nếu là chữ, hãy đặt trong dấu nháy)"),
+    "invalid date": N_("ngày không có thật hoặc viết sai (ví dụ đúng: 2024-03-12)"),
     "could not determine a constructor for the tag": N_("thẻ YAML (!...) không được hỗ trợ"),
     "found unhashable key": N_("khóa phải là một giá trị đơn, không phải danh sách hay bảng"),
     "while scanning a quoted scalar": N_("chuỗi trong dấu nháy chưa được đóng"),
@@ -161,13 +170,38 @@ _SYNTAX_MESSAGES = {
 }
 
 
+_SYNTAX_ERROR = N_("cú pháp không đúng")
+
+
 def _syntax_message(exc: yaml.YAMLError) -> str:
+    """PyYAML's problem in Vietnamese. Its English wording differs between versions and between
+    the C and Python parsers, so a problem we do not recognise gets a general message (the
+    caller keeps its line:col), never PyYAML's own words."""
     problem = str(getattr(exc, "problem", "") or "")
     context = str(getattr(exc, "context", "") or "")
     for needle, message in _SYNTAX_MESSAGES.items():
         if needle in problem or needle in context:
             return _("lỗi cú pháp YAML: {detail}").format(detail=_(message))
-    return _("lỗi cú pháp YAML: {detail}").format(detail=problem or str(exc))
+    return _("lỗi cú pháp YAML: {detail}").format(detail=_(_SYNTAX_ERROR))
+
+
+# YAML allows these characters only; the reader stops at any other (control characters mostly).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unreadable(text: str) -> YamlProblem:
+    """The reader's error, located by us: libyaml counts its position in bytes, PyYAML in characters."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return YamlProblem(_("lỗi cú pháp YAML: {detail}").format(detail=_(_SYNTAX_ERROR)))
+    start = found.start()
+    return YamlProblem(
+        _("có ký tự điều khiển không được phép (mã U+{code:04X}); hãy xóa ký tự này").format(
+            code=ord(found.group())
+        ),
+        text.count("\n", 0, start) + 1,
+        start - (text.rfind("\n", 0, start) + 1) + 1,
+    )
 
 
 def _mark(mark: Any) -> tuple[int | None, int | None]:
@@ -297,6 +331,8 @@ def fast_load(text: str) -> Any:
         raise YamlErrors(
             [YamlProblem(_syntax_message(exc), *_mark(exc.problem_mark or exc.context_mark))]
         ) from None
+    except yaml.reader.ReaderError:
+        raise YamlErrors([_unreadable(text)]) from None
     except yaml.YAMLError as exc:
         raise YamlErrors([YamlProblem(_syntax_message(exc))]) from None
     except RecursionError:
