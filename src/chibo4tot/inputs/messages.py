@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from functools import cache
 from typing import Any
 
@@ -43,6 +44,14 @@ _BY_TYPE: dict[str, str] = {
     "less_than": N_("phải nhỏ hơn {lt}"),
     "frozen_instance": N_("không được thay đổi"),
 }
+# Strict mode checks some types by class (a Decimal field given nothing); keyed on the class name.
+_BY_CLASS: dict[str, str] = {
+    "Decimal": _BY_TYPE["decimal_type"],
+    "date": _BY_TYPE["date_type"],
+}
+# Any other error type: pydantic's own text is English and changes between releases.
+_GENERAL = N_("giá trị không hợp lệ ({got})")
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def describe_value(value: Any) -> str:
@@ -105,30 +114,41 @@ def _hint(key: str, model: type[BaseModel] | None) -> str:
     return _(" (có phải “{name}”?)").format(name=close[0]) if close else ""
 
 
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" as "a, b, c": the values, without its quotes and English "or"."""
+    return ", ".join(_QUOTED.findall(expected)) or expected
+
+
 def message_for(error: Any, model: type[BaseModel] | None = None) -> str:
-    """One pydantic error dict → one Vietnamese sentence."""
+    """One pydantic error dict → one Vietnamese sentence, chosen by the error type (never by
+    pydantic's English ``msg``)."""
     kind = error["type"]
     ctx = {k: _(v) if isinstance(v, str) else v for k, v in (error.get("ctx") or {}).items()}
     loc = error.get("loc") or ()
     field = str(loc[-1]) if loc else ""
+    got = describe_value(error.get("input"))
     if kind in CUSTOM_MESSAGES:
+        if error.get("input") is None and ctx.get("value") == "None":
+            ctx["value"] = got  # an empty YAML value, not Python's "None"
         return _(CUSTOM_MESSAGES[kind]).format(**ctx)
-    template = _BY_TYPE.get(kind)
-    if template is None:
-        if kind == "value_error" and "error" in ctx:
-            return str(ctx["error"])
-        return str(error.get("msg", kind))
+    for key in ("expected", "expected_tags", "discriminator"):
+        if isinstance(ctx.get(key), str):
+            ctx[key] = _choices(ctx[key])
+    if kind == "union_tag_invalid" and isinstance(error.get("input"), dict):
+        tag = error["input"].get(ctx.get("discriminator"))
+        ctx["tag"] = tag if isinstance(tag, str) else describe_value(tag)  # not pydantic's "None"
+    template = _BY_TYPE.get(kind) or _BY_CLASS.get(str(ctx.get("class", "")), _GENERAL)
     values: dict[str, Any] = {
         "field": field,
-        "got": describe_value(error.get("input")),
-        "input": error.get("input"),
+        "got": got,
+        "input": error.get("input") if isinstance(error.get("input"), str) else got,  # never "None"
         "hint": _hint(field, model) if kind == "extra_forbidden" else "",
         **ctx,
     }
     try:
         return _(template).format(**values)
-    except (KeyError, IndexError):
-        return str(error.get("msg", kind))
+    except (KeyError, IndexError):  # a context field this pydantic no longer sends
+        return _(_GENERAL).format(got=got)
 
 
 def clean_loc(data: Any, loc: Loc) -> Loc:
