@@ -15,8 +15,6 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
     TemplateNotFound,
-    TemplateSyntaxError,
-    UndefinedError,
 )
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -25,6 +23,7 @@ from chibo4tot.errors import ChiboError, Problem
 from chibo4tot.formatting import rate, vn_number, vn_percent
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
+from chibo4tot.report.template_errors import describe_failure
 from chibo4tot.report.text import Table, build_report_text
 
 TEMPLATE = "bao-cao.md.j2"
@@ -149,7 +148,6 @@ def render_markdown(ctx: ReportContext, templates_dir: Path | None = None) -> st
     Raises TemplateProblem when the template cannot be read or rendered.
     """
     own = _user_template(templates_dir)
-    where = str(own) if own is not None else TEMPLATE
     data = {
         "report": build_report_text(ctx),  # the wording, shared with the Word report
         "ctx": ctx,
@@ -161,34 +159,13 @@ def render_markdown(ctx: ReportContext, templates_dir: Path | None = None) -> st
     }
     try:
         text = _environment(templates_dir).get_template(TEMPLATE).render(data)
-    except TemplateSyntaxError as exc:
-        raise _problem(
-            _("Mẫu báo cáo {path} sai cú pháp ở dòng {line}: {detail}").format(
-                path=exc.filename or where, line=exc.lineno, detail=exc.message
-            ),
-            Path(exc.filename) if exc.filename else own,
-            exc.lineno,
-        ) from exc
-    except SecurityError as exc:
-        raise _problem(
-            _("Mẫu báo cáo {path} dùng thao tác không được phép: {detail}").format(path=where, detail=exc),
-            own,
-        ) from exc
-    except UndefinedError as exc:
-        raise _problem(
-            _("Mẫu báo cáo {path} dùng tên không có trong dữ liệu báo cáo: {detail}").format(
-                path=where, detail=exc
-            ),
-            own,
-        ) from exc
     except TemplateNotFound as exc:
         raise _problem(_("Không tìm thấy mẫu báo cáo {name}.").format(name=exc.name), own) from exc
-    except Exception as exc:  # a user's template is user code: whatever it raises becomes a message
+    except Exception as exc:
         if own is None:
             raise  # a bug in the packaged template, not the user's doing
-        raise _problem(
-            _("Mẫu báo cáo {path} gặp lỗi khi tạo báo cáo: {detail}").format(path=where, detail=exc), own
-        ) from exc
+        message, path, line = describe_failure(exc, own)
+        raise _problem(message, path, line) from exc
     return text.rstrip("\n") + "\n"
 
 

@@ -1,0 +1,63 @@
+"""Why a workspace's report template failed: in Vietnamese, at its file and line, never in Jinja's words.
+
+Jinja's messages are English and change between releases; the line is not. Jinja rewrites the
+traceback of a rendering error so that its frames carry the template's file name and line number,
+which is what the person who wrote the template needs to find the mistake.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+
+from chibo4tot.i18n import _
+
+EXCERPT = 80
+
+
+def _user_frame(exc: BaseException, folder: Path) -> tuple[Path, int] | None:
+    """The innermost frame of the traceback that is a line of one of the workspace's templates."""
+    found: tuple[Path, int] | None = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        file = Path(frame.f_code.co_filename)
+        if folder in file.resolve().parents:
+            found = (file, line)
+    return found
+
+
+def _excerpt(path: Path, line: int, source: str | None = None) -> str:
+    if source is None:
+        try:
+            source = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+    lines = source.splitlines()
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+def describe_failure(exc: Exception, own: Path) -> tuple[str, Path, int | None]:
+    """(message, file, line) for a failure of the workspace template ``own`` or one it includes."""
+    if isinstance(exc, TemplateSyntaxError):
+        path = Path(exc.filename) if exc.filename else own
+        detail = _excerpt(path, exc.lineno, exc.source)
+        message = _("Mẫu báo cáo {path} sai cú pháp ở dòng {line}: {detail}").format(
+            path=path, line=exc.lineno, detail=detail
+        )
+        return message, path, exc.lineno
+    frame = _user_frame(exc, own.parent.resolve())
+    path, line = frame if frame is not None else (own, None)
+    if line is None:
+        detail = _("không rõ dòng nào")
+    else:
+        detail = _("dòng {line}: {source}").format(line=line, source=_excerpt(path, line))
+    if isinstance(exc, SecurityError):
+        message = _("Mẫu báo cáo {path} dùng thao tác không được phép: {detail}")
+    elif isinstance(exc, UndefinedError):
+        message = _("Mẫu báo cáo {path} dùng tên không có trong dữ liệu báo cáo: {detail}")
+    else:  # a user's template is user code: whatever it raises becomes a message
+        message = _("Mẫu báo cáo {path} gặp lỗi khi tạo báo cáo: {detail}")
+    return message.format(path=path, detail=detail), path, line
