@@ -8,16 +8,17 @@ install. Instead:
   ``[required]``) are routed through :func:`translate` by swapping the module's ``_``;
 * every context of our command tree is a :class:`_Context`, whose usage line and help page are
   rebuilt with the Vietnamese prefix;
-* the root group catches click's exceptions, lets them render as usual into a buffer and
-  translates the rendered lines (:func:`translate_rendered`) before printing them.
+* the root group catches click's usage errors and prints them itself: the usage line, the hint
+  and the error, whose message is translated from the tables (:func:`translate_message`) or,
+  when click words it in a way the tables do not know (another click release), said in general
+  Vietnamese terms from the exception's type and fields (:func:`_general_message`).
 
-Anything not in the tables stays in English; nothing here can fail a run.
+Help-page words not in the tables stay in English; nothing here can fail a run.
 """
 
 from __future__ import annotations
 
 import gettext
-import io
 import re
 import sys
 from collections.abc import Iterator
@@ -49,10 +50,8 @@ _PHRASES: dict[str, str] = {
     "No such command {name!r}.": "không có lệnh {name!r}",
 }
 
-# Whole lines as click renders them; ``{message}`` is translated again, other fields are kept.
+# Click's error messages; ``{message}`` must be recognised in turn, other fields are kept.
 _TEMPLATES: list[tuple[str, str]] = [
-    ("Error: {message}", "lỗi: {message}"),
-    ("Try '{command}' for help.", "Chạy '{command}' để xem hướng dẫn."),
     ("{message} (Possible options: {options})", "{message} (có thể là: {options})"),
     ("{message}. Did you mean {suggestions}?", "{message}; có phải ý bạn là {suggestions}?"),
     ("No such option: {name}", "không có tùy chọn {name}"),
@@ -73,14 +72,17 @@ _TEMPLATES: list[tuple[str, str]] = [
 ]
 
 
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", template)  # literal, field, literal, field, …
+def _pattern(template: str, field: str = ".+?") -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)(?:![rsa])?\}", template)  # literal, field, literal, field, …
     return re.compile(
-        "".join(f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
+        "".join(f"(?P<{part}>{field})" if i % 2 else re.escape(part) for i, part in enumerate(parts))
     )
 
 
 _COMPILED = [(_pattern(english), vietnamese) for english, vietnamese in _TEMPLATES]
+# typer formats some gettext phrases after translating them: its message is then ours already
+# (a field is one word there, so that no English can hide in it).
+_OURS = [_pattern(vietnamese, r"\S+") for vietnamese in _PHRASES.values()]
 
 
 def translate(message: str) -> str:
@@ -88,17 +90,67 @@ def translate(message: str) -> str:
     return _PHRASES.get(message, message) if current_language() == _VI else message
 
 
-def translate_rendered(line: str) -> str:
-    """A line of click's output in the current language; unknown lines come back unchanged."""
-    if current_language() != _VI:
-        return line
+def translate_message(message: str) -> str | None:
+    """Click's error message in Vietnamese, or None when any part of it is not in the tables."""
+    if message in _PHRASES:
+        return _PHRASES[message]
     for pattern, vietnamese in _COMPILED:
-        if match := pattern.fullmatch(line):
+        if match := pattern.fullmatch(message):
             fields = match.groupdict()
             if "message" in fields:
-                fields["message"] = translate_rendered(fields["message"])
+                inner = translate_message(fields["message"])
+                if inner is None:
+                    continue
+                fields["message"] = inner
             return vietnamese.format(**fields)
-    return line
+    return message if any(pattern.fullmatch(message) for pattern in _OURS) else None
+
+
+def _param_hint(exc: Any) -> str:
+    hint = getattr(exc, "param_hint", None)
+    param = getattr(exc, "param", None)
+    if hint is None and param is not None:
+        try:
+            hint = param.get_error_hint()
+        except TypeError:  # click itself (not typer's copy) wants the context
+            hint = param.get_error_hint(getattr(exc, "ctx", None))
+    if hint is not None and not isinstance(hint, str):
+        hint = " / ".join(repr(h) for h in hint)
+    return hint or ""
+
+
+def _general_message(exc: Any) -> str:
+    """The error said from the exception's type and fields (click's public names), for a click
+    whose English is not in the tables: less precise than a table entry, but never English."""
+    kind = type(exc).__name__
+    option = getattr(exc, "option_name", None)
+    if kind == "NoSuchOption" and option:
+        return f"không có tùy chọn {option}"
+    if kind == "BadOptionUsage" and option:
+        return f"tùy chọn {option} dùng không đúng cách"
+    if kind == "MissingParameter":
+        param = getattr(exc, "param", None)
+        param_type = str(getattr(exc, "param_type", None) or getattr(param, "param_type_name", ""))
+        what = {"argument": "đối số", "option": "tùy chọn"}.get(param_type, "tham số")
+        return f"thiếu {what} {_param_hint(exc)}".rstrip()
+    if kind == "BadParameter" and _param_hint(exc):
+        return f"giá trị không hợp lệ cho {_param_hint(exc)}"
+    return "cách gọi lệnh không đúng"
+
+
+def _vietnamese_error(exc: Any) -> str:
+    """What click's ``show`` prints, in Vietnamese: usage line, help hint, blank line, error."""
+    first, *rest = exc.format_message().split("\n")  # rest: a Choice's values, one a line
+    message = translate_message(first)
+    lines = [_general_message(exc)] if message is None else [message, *rest]
+    ctx = getattr(exc, "ctx", None)
+    frame: list[str] = []
+    if ctx is not None:
+        frame.append(ctx.get_usage())
+        if ctx.command.get_help_option(ctx) is not None:
+            frame.append(f"Chạy '{ctx.command_path} {ctx.help_option_names[0]}' để xem hướng dẫn.")
+        frame.append("")
+    return "\n".join([*frame, "lỗi: " + lines[0], *lines[1:]]) + "\n"
 
 
 def _route_gettext() -> None:
@@ -136,10 +188,17 @@ def _click_errors_translated() -> Iterator[None]:
         show = getattr(exc, "show", None)
         if show is None:
             raise
-        rendered = io.StringIO()
-        show(file=rendered)
-        lines = rendered.getvalue().split("\n")
-        typer.echo("\n".join(translate_rendered(line) for line in lines), err=True, nl=False)
+        # The help page of a bare command (its own ``show``) is already in the run's language.
+        shown_by = next(c.__name__ for c in type(exc).__mro__ if "show" in vars(c))
+        if current_language() == _VI and shown_by in ("UsageError", "ClickException"):
+            try:
+                text = _vietnamese_error(exc)
+            except Exception:  # click's API moved: its own words are better than a crash
+                show()
+            else:
+                typer.echo(text, err=True, nl=False)
+        else:
+            show()
         raise typer.Exit(exc.exit_code) from None
 
 
