@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, REPO
+from chibo4tot.cli import commands_score
+from chibo4tot.cli.output import show_path
+from chibo4tot.errors import Problem
+from chibo4tot.inputs.locate import read_raw
+from tests.conftest import EXAMPLE, REPO, invoke
 
 
 def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
@@ -58,3 +64,40 @@ def test_output_does_not_depend_on_hash_seed_or_time_zone(tmp_path: Path) -> Non
             files += ((fmt, _run(score, tmp_path, PYTHONHASHSEED=seed, TZ=zone).stdout),)
         outputs.add(files)
     assert len(outputs) == 1
+
+
+def test_a_file_that_cannot_be_written_is_named_in_vietnamese(example_copy: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_text("", encoding="utf-8")
+    args = [
+        "report",
+        str(example_copy),
+        "--year",
+        "2024",
+        "--date",
+        "2025-02-05",
+        "--out",
+        str(blocker / "x"),
+    ]
+    err = invoke(args, exit_code=2).stderr
+    assert "không ghi được tệp" in err and "một phần của đường dẫn là tệp, không phải thư mục" in err
+    assert "Errno" not in err and ".tmp" not in err
+
+
+def test_a_file_that_cannot_be_read_is_named_in_vietnamese(make_ws: Callable[..., Path]) -> None:
+    root = make_ws()
+    record = root / "records/2024/chi-bo-1/2024-02.yaml"
+    problems: list[Problem] = []
+    record.unlink()
+    record.mkdir()
+    assert read_raw(record, problems) is None
+    assert problems[0].message == "không đọc được tệp: đây là một thư mục, không phải tệp"
+
+
+def test_a_system_error_in_a_command_is_vietnamese_not_internal(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(start: Path) -> Path:
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/dang-bo")
+
+    monkeypatch.setattr(commands_score, "find_workspace", refuse)
+    err = invoke(["score", "."], exit_code=2).stderr
+    assert err.strip() == f"lỗi: {show_path(Path('/srv/dang-bo'))}: không có quyền truy cập"

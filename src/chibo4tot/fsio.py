@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -22,8 +23,33 @@ def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
 
 
+def os_error_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Vietnamese: the system's own text is English."""
+    if isinstance(exc, FileNotFoundError):
+        return _("không có tệp hoặc thư mục này")
+    if isinstance(exc, PermissionError):
+        return _("không có quyền truy cập")
+    if isinstance(exc, IsADirectoryError):
+        return _("đây là một thư mục, không phải tệp")
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return _("một phần của đường dẫn là tệp, không phải thư mục")
+    if exc.errno == errno.ENOSPC:
+        return _("ổ đĩa đã đầy")
+    code = errno.errorcode.get(exc.errno or 0, "")
+    return _("lỗi hệ thống {code}").format(code=code).rstrip()
+
+
 def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
     """Write ``data`` so a reader never sees half a file; refuse to clobber unless ``overwrite``."""
+    try:
+        return _write(path, data, overwrite=overwrite)
+    except OSError as exc:  # named by the file asked for, not by a temporary one
+        raise UsageError(
+            _("không ghi được tệp {path}: {reason}").format(path=path, reason=os_error_reason(exc))
+        ) from None
+
+
+def _write(path: Path, data: bytes, *, overwrite: bool) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)

@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -13,6 +14,7 @@ import typer
 from chibo4tot import __version__
 from chibo4tot.cli.click_vi import LocalisedGroup
 from chibo4tot.errors import ChiboError, ExitCode
+from chibo4tot.fsio import os_error_reason
 from chibo4tot.i18n import _, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,9 +69,9 @@ def main_options(
 
 
 def handled(func: F) -> F:
-    """Run a command inside the funnel: user errors → 1/2, crashes → 3 in one line, Ctrl-C → 130,
-    stdout closed by the reader → 141 in silence."""
-    from chibo4tot.cli.output import print_problems
+    """Run a command inside the funnel: user errors → 1/2 (a file the system refuses → 2), crashes
+    → 3 in one line, Ctrl-C → 130, stdout closed by the reader → 141 in silence."""
+    from chibo4tot.cli.output import print_problems, show_path
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -80,6 +82,15 @@ def handled(func: F) -> F:
         except BrokenPipeError:
             _drop_stdout()
             raise typer.Exit(EXIT_BROKEN_PIPE) from None
+        except OSError as exc:  # a folder that cannot be read, say: the system's words are English
+            if State.debug:
+                raise
+            where = show_path(Path(exc.filename)) if isinstance(exc.filename, str) else "chibo4tot"
+            typer.echo(
+                _("lỗi: {path}: {reason}").format(path=where, reason=os_error_reason(exc)),
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         except ChiboError as exc:
             print_problems(exc.problems)
             typer.echo(_("lỗi: {message}").format(message=exc.message), err=True)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from chibo4tot.errors import Problem
+from chibo4tot.fsio import os_error_reason
 from chibo4tot.i18n import _
 from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.inputs.yamlio import YamlErrors, YamlProblem, decode, fast_load, locate, roundtrip_load
@@ -21,7 +22,7 @@ def read_raw(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(path, _("không đọc được tệp: {error}").format(error=exc.strerror or exc)))
+        problems.append(Problem(path, _("không đọc được tệp: {error}").format(error=os_error_reason(exc))))
         return None
     try:
         data = fast_load(decode(raw))
