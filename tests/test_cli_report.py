@@ -75,3 +75,14 @@ def test_broken_record_blocks_the_report_unless_keep_going(example_copy: Path, t
         exit_code=1,
     )
     assert (tmp_path / "b" / NAMES[1]).is_file()
+
+
+def test_a_broken_workspace_file_stops_the_report_even_with_keep_going(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    config = example_copy / "chibo4tot.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "id: [\n", encoding="utf-8")
+    args = ["report", str(example_copy), *ARGS, "--out", str(tmp_path / "a"), "--keep-going"]
+    err = invoke(args, exit_code=1).stderr
+    assert err.splitlines()[-1] == "lỗi: không lập được báo cáo khi chibo4tot.yaml còn lỗi (xem ở trên)"
+    assert not (tmp_path / "a").exists()

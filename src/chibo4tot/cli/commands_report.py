@@ -100,6 +100,8 @@ def report(
     ev = load_and_score(directory, year, None, today=report_date, document=True)
     if not show_input_problems(ev, keep_going):
         raise typer.Exit(int(ExitCode.INPUT))
+    if ev.workspace.config is None:  # every report names the đảng bộ: --keep-going cannot help
+        raise InputError(_("không lập được báo cáo khi chibo4tot.yaml còn lỗi (xem ở trên)"))
     if ev.gaps and not allow_incomplete:
         raise InputError(
             _(
