@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ def test_help_is_vietnamese() -> None:
     out = invoke(["--help"]).stdout
     assert out.startswith("Cách dùng: chibo4tot [TÙY CHỌN] LỆNH [ĐỐI SỐ]...")
     assert "Tùy chọn:" in out and "Lệnh:" in out
-    assert "--help        Hiện hướng dẫn này rồi thoát." in out
+    assert re.search(r"--help +Hiện hướng dẫn này rồi thoát\.", out)  # click sets the column width
     for english in ("Usage:", "Options:", "Commands:", "Show this message"):
         assert english not in out
 
@@ -98,12 +99,9 @@ def test_lang_en_help_is_english() -> None:
 
 def test_unknown_option_is_a_vietnamese_usage_error() -> None:
     err = invoke(["validate", "--nope"], exit_code=2).stderr
-    assert err.splitlines() == [
-        "Cách dùng: chibo4tot validate [TÙY CHỌN] [directory]",
-        "Chạy 'chibo4tot validate --help' để xem hướng dẫn.",
-        "",
-        "lỗi: không có tùy chọn --nope",
-    ]
+    usage, *rest = err.splitlines()
+    assert usage.startswith("Cách dùng: chibo4tot validate [TÙY CHỌN]")  # the rest is typer's metavar
+    assert rest == ["Chạy 'chibo4tot validate --help' để xem hướng dẫn.", "", "lỗi: không có tùy chọn --nope"]
 
 
 def test_missing_argument_and_unknown_command_in_vietnamese() -> None:
