@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import Progress
 
 from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
-from chibo4tot.cli.run import load_and_score, show_input_problems
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import write_bytes_atomic
 from chibo4tot.i18n import _
@@ -100,8 +100,6 @@ def report(
     ev = load_and_score(directory, year, None, today=report_date, document=True)
     if not show_input_problems(ev, keep_going):
         raise typer.Exit(int(ExitCode.INPUT))
-    if ev.workspace.config is None:  # every report names the đảng bộ: --keep-going cannot help
-        raise InputError(_("không lập được báo cáo khi chibo4tot.yaml còn lỗi (xem ở trên)"))
     if ev.gaps and not allow_incomplete:
         raise InputError(
             _(

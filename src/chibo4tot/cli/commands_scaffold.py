@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.evaluation import parse_month
 from chibo4tot.cli.output import show_path
-from chibo4tot.cli.run import parse_month
 from chibo4tot.errors import UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.scaffold import init_workspace, new_record

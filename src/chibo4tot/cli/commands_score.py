@@ -15,8 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.evaluation import MONTH_HELP, load_and_score, show_input_problems
 from chibo4tot.cli.output import print_problems, show_path
-from chibo4tot.cli.run import MONTH_HELP, load_and_score, show_input_problems
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.locate import LineFinder

@@ -88,6 +88,13 @@ def load_and_score(
     if month_year is not None and year is not None and month_year != year:
         raise UsageError(_("--month {month} không thuộc --year {year}").format(month=month, year=year))
     ws = load_workspace(root)  # once: the defaults below and the scoring all read it
+    if ws.config is None:  # which framework, which đảng bộ: nothing can be scored or reported
+        message = (
+            _("không lập được báo cáo khi chibo4tot.yaml còn lỗi (xem ở trên)")
+            if document
+            else _("không chấm điểm được khi chibo4tot.yaml còn lỗi (xem ở trên)")
+        )
+        raise InputError(message, ws.problems.items)
     the_year, by_default = choose_year(ws, year if year is not None else month_year)
     if as_of is None:
         recorded = {
