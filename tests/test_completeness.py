@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.conftest import invoke, mini_workspace, month_record
 
 GAPPY = ["--year", "2024", "--date", "2025-01-15"]

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import MINI_FRAMEWORK, build_tree
 
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.locate import locate_problems
+from tests.conftest import MINI_FRAMEWORK, build_tree
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 IND: tuple[str | int, ...] = ("criteria", 1, "indicators", 0)
