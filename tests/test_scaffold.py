@@ -92,3 +92,11 @@ def test_new_takes_the_month_in_both_forms(make_ws: Callable[..., Path]) -> None
     result = invoke(["new", "chi-bo-1", "--month", "6", "--dir", str(root)], exit_code=2)
     assert f"năm {dt.date.today().year}" in result.stderr
     invoke(["new", "chi-bo-1", "--month", "13", "--dir", str(root)], exit_code=2)
+
+
+def test_init_for_a_year_without_framework_says_which_year_it_set_up(tmp_path: Path) -> None:
+    result = invoke(["init", str(tmp_path / "moi"), "--year", "2031"])
+    assert "chưa có khung tiêu chí có sẵn cho năm 2031; không gian làm việc được đặt cho năm 2024" in (
+        result.stderr
+    )
+    assert "--month 2024-01" in result.stderr  # the next step names a month that works

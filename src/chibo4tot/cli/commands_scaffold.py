@@ -23,9 +23,19 @@ def init(
     year: int = typer.Option(0, "--year", help="Năm đánh giá (mặc định: năm nay)."),
 ) -> None:
     """Tạo một không gian làm việc mới, kiểm tra hợp lệ ngay."""
-    the_year = year or dt.date.today().year
-    for path in init_workspace(directory, year=the_year, name=name):
+    wanted = year or dt.date.today().year
+    written, the_year = init_workspace(directory, year=wanted, name=name)
+    for path in written:
         typer.echo(show_path(path))
+    if the_year != wanted:
+        typer.echo(
+            _(
+                "cảnh báo: chưa có khung tiêu chí có sẵn cho năm {wanted}; không gian làm việc được đặt "
+                "cho năm {year}. Muốn đánh giá năm {wanted}, hãy soạn khung trong criteria/ (có thể "
+                "extends khung có sẵn) và gán cho năm đó trong chibo4tot.yaml."
+            ).format(wanted=wanted, year=the_year),
+            err=True,
+        )
     typer.echo(
         _(
             "Đã tạo không gian làm việc tại {dir}. Tiếp theo: sửa units.yaml rồi chạy "

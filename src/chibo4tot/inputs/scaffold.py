@@ -38,8 +38,12 @@ def pick_framework(frameworks: dict[str, LoadedFramework], year: int) -> Framewo
     return max(covering or shipped, key=lambda fw: (max(fw.years), fw.id))
 
 
-def init_workspace(target: Path, *, year: int, name: str) -> list[Path]:
-    """Create a workspace that validates at once; refuses a folder that already has one."""
+def init_workspace(target: Path, *, year: int, name: str) -> tuple[list[Path], int]:
+    """Create a workspace that validates at once; refuses a folder that already has one.
+
+    Returns the files written and the year the workspace is set up for: ``year`` when a shipped
+    framework covers it, else the latest year one does (the caller must say so).
+    """
     if (target / WORKSPACE_FILE).exists():
         raise UsageError(_("{path} đã là một không gian làm việc").format(path=target / WORKSPACE_FILE))
     problems: list[Problem] = []
@@ -53,7 +57,7 @@ def init_workspace(target: Path, *, year: int, name: str) -> list[Path]:
     ]
     for file_name, text in render_schemas().items():
         written.append(write_text_atomic(target / "schemas" / file_name, text))
-    return written
+    return written, years
 
 
 def _workspace_text(name: str, fw: Framework, year: int) -> str:
