@@ -11,7 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from chibo4tot.cli.app import criteria_app, handled
-from chibo4tot.cli.output import print_count, print_problems, show_path
+from chibo4tot.cli.output import print_count, print_problems, safe_text, show_path
 from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
 from chibo4tot.fsio import write_text_atomic
 from chibo4tot.i18n import _
@@ -61,14 +61,20 @@ def list_(directory: Path = typer.Argument(Path("."), help="Thư mục không gi
         table.add_column(header)
     for fid, lf in sorted(frameworks.items()):
         fw = lf.framework
-        table.add_row(
+        cells = (
             fid,
             fw.title,
             ", ".join(map(str, fw.years)),
             fw.extends or "",
             _("có sẵn") if lf.shipped else show_path(lf.path),
         )
+        table.add_row(*map(safe_text, cells))
     Console(soft_wrap=True, markup=False).print(table)  # titles are the user's text, not markup
+
+
+def _add(node: Tree, label: str) -> Tree:
+    """A branch of ``criteria show``: every label carries the framework's own text."""
+    return node.add(safe_text(label))
 
 
 @criteria_app.command("show")
@@ -79,31 +85,34 @@ def show(
 ) -> None:
     """Hiện toàn bộ một khung tiêu chí (đã gộp phần kế thừa)."""
     fw = _get(_frameworks(directory), framework_id).framework
-    tree = Tree(Text.assemble((fw.title, "bold"), f" ({fw.id}) — {fw.issuer}"))
-    tree.add(_("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents)))
-    tree.add(
+    tree = Tree(Text.assemble((safe_text(fw.title), "bold"), safe_text(f" ({fw.id}) — {fw.issuer}")))
+    _add(tree, _("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents)))
+    _add(
+        tree,
         _("Áp dụng: năm {years}; {kinds}").format(
             years=", ".join(map(str, fw.years)),
             kinds=", ".join(_(UNIT_KIND_LABELS[k]) for k in fw.applies_to),
-        )
+        ),
     )
     for criterion in fw.criteria:
-        branch = tree.add(
+        branch = _add(
+            tree,
             _("Tiêu chí {id}. {name} — tối đa {max}, tối thiểu {min}").format(
                 id=criterion.id,
                 name=criterion.name,
                 max=criterion.max_points,
                 min=criterion.min_points if criterion.min_points is not None else "—",
-            )
+            ),
         )
         for ind in criterion.indicators:
-            branch.add(f"{ind.id}. {ind.name} [{ind.kind}, {ind.period}, {ind.points}]")
+            _add(branch, f"{ind.id}. {ind.name} [{ind.kind}, {ind.period}, {ind.points}]")
     for gate in fw.gates:
-        tree.add(_("Điều kiện loại trừ {id}: {reason}").format(id=gate.id, reason=gate.reason))
-    tree.add(
+        _add(tree, _("Điều kiện loại trừ {id}: {reason}").format(id=gate.id, reason=gate.reason))
+    _add(
+        tree,
         _("Công nhận “{title}”: tổng điểm từ {min} trở lên").format(
             title=fw.recognition.title, min=fw.recognition.min_total
-        )
+        ),
     )
     # Labels wrap at the terminal's width; soft wrap would crop them at 80 columns in a pipe.
     # No markup: "[pass_fail, month, 10]" and the user's names are text, not styles.
@@ -129,9 +138,11 @@ def diff(
             )
         old_id, new_id = child.extends, old_id
     changes = diff_frameworks(_get(frameworks, old_id).framework, _get(frameworks, new_id).framework)
-    typer.echo(_("So sánh {old} → {new}: {n} thay đổi").format(old=old_id, new=new_id, n=len(changes)))
+    typer.echo(
+        safe_text(_("So sánh {old} → {new}: {n} thay đổi").format(old=old_id, new=new_id, n=len(changes)))
+    )
     for change in changes:
-        typer.echo(change.render())
+        typer.echo(safe_text(change.render()))
 
 
 @criteria_app.command("schema")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import MONTH_HELP, load_and_score, show_input_problems
-from chibo4tot.cli.output import print_problems, show_path
+from chibo4tot.cli.output import print_problems, safe_text, show_path
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.locate import LineFinder
@@ -94,8 +94,21 @@ def _csv(ev: Evaluation) -> str:
     writer.writerow([label for _key, label in headers])
     for r in ev.results.units:
         row = unit_row(r)
-        writer.writerow([row.get(key, "") for key, _label in headers])
+        writer.writerow([csv_cell(row.get(key, "")) for key, _label in headers])
     return "\ufeff" + buffer.getvalue()  # the BOM makes Excel read UTF-8
+
+
+def csv_cell(text: str) -> str:
+    """One CSV cell, safe to open in a spreadsheet and to print to a terminal.
+
+    A CSV cell has no type, so the workbook's rule (``runs_as_formula``: "=", "+", "-", "@",
+    TAB or CR at the start, plain numbers excepted) is applied the way spreadsheets themselves
+    mark text: a leading apostrophe. Control characters get the terminal's visible stand-ins,
+    since the CSV goes to standard output.
+    """
+    from chibo4tot.report.xlsx_sheet import runs_as_formula  # openpyxl: loaded only for CSV
+
+    return safe_text("'" + text if runs_as_formula(text) else text)
 
 
 def _table(ev: Evaluation) -> None:
@@ -120,7 +133,7 @@ def _table(ev: Evaluation) -> None:
         table.add_column(label, justify="right" if numeric else "left", overflow="fold")
     demoted: dict[str, str] = {}
     for r in results.units:
-        row: dict[str, str | Text] = dict(unit_row(r))
+        row: dict[str, str | Text] = {key: safe_text(value) for key, value in unit_row(r).items()}
         style = {"recognised": "green", "not_recognised": "red"}.get(r.status, "yellow")
         row["verdict"] = Text(str(row["verdict"]), style=style)
         if r.demoted_by:
@@ -131,16 +144,22 @@ def _table(ev: Evaluation) -> None:
     console = Console(width=None if sys.stdout.isatty() else 140, highlight=False, markup=False)
     console.print(table)
     for reason, mark in demoted.items():
-        console.print(f"{mark} " + _("Xếp loại đã điều chỉnh theo hạn mức: {reason}").format(reason=reason))
+        console.print(
+            f"{mark} " + _("Xếp loại đã điều chỉnh theo hạn mức: {reason}").format(reason=safe_text(reason))
+        )
     for r in results.units:
         if r.reasons or r.needed:
-            console.print(Text.assemble((r.unit.name, "bold"), f" ({r.unit.id}): {status_label(r)}"))
+            console.print(
+                Text.assemble(
+                    (safe_text(r.unit.name), "bold"), safe_text(f" ({r.unit.id}): {status_label(r)}")
+                )
+            )
             for reason in r.reasons:
-                console.print(f"  - {reason}")
+                console.print(f"  - {safe_text(reason)}")
             if r.needed:
-                console.print("  " + _("Cần có: {needed}.").format(needed="; ".join(r.needed)))
+                console.print("  " + safe_text(_("Cần có: {needed}.").format(needed="; ".join(r.needed))))
     for line in summary_lines(results):
-        console.print(line)
+        console.print(safe_text(line))
 
 
 @app.command()
@@ -168,4 +187,4 @@ def explain(
     print_problems(unit_problems)
     finder = LineFinder()
     for line in render_explain(found, where_finder(finder.find, show_path)):
-        typer.echo(line)
+        typer.echo(safe_text(line))

@@ -1,8 +1,15 @@
-"""Printing for the command line: problems in ``path:line:col: lỗi: …`` form, to stderr."""
+"""Printing for the command line: problems in ``path:line:col: lỗi: …`` form, to stderr.
+
+The one place where text from the user's files is made safe to show in a terminal: every line
+that carries such text (problem lines, score cells, explain lines, criteria list/show/diff) goes
+through :func:`safe_text`, and every rich console that prints it has ``markup=False``, so that
+"[red]" in a name is shown as typed, never taken as a style.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,6 +17,27 @@ import typer
 
 from chibo4tot.errors import Problem, Severity, render_loc
 from chibo4tot.i18n import _
+
+# What a terminal would act on instead of showing: C0 controls other than newline and tab (ESC
+# starts colour, cursor and title sequences; CR overwrites the line), DEL, the C1 controls
+# (U+009B is a one-character ESC[) and the bidirectional controls that reorder the rest of the
+# line ("\u202e" shows a name backwards). Each is replaced by a visible stand-in, not dropped,
+# so the user can still find it in the file.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode's control pictures: ESC → ␛, CR → ␍
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def safe_text(text: str) -> str:
+    """Text from a file as a terminal may show it: controls replaced by visible stand-ins."""
+    return _TERMINAL_UNSAFE.sub(_stand_in, text)
 
 
 def show_path(path: Path | None) -> str:
@@ -38,7 +66,7 @@ def print_problems(problems: Iterable[Problem]) -> tuple[int, int, int]:
     errors = warnings = 0
     files: set[str] = set()
     for problem in sorted(set(problems), key=Problem.sort_key):  # one rule seen twice: once
-        typer.echo(format_problem(problem), err=True)
+        typer.echo(safe_text(format_problem(problem)), err=True)
         files.add(str(problem.path))
         if problem.severity is Severity.ERROR:
             errors += 1

@@ -42,6 +42,19 @@ AMBER = ("FFEB9C", "9C5700")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Strings openpyxl would not store as text: formulas ("=…") and error codes ("#N/A").
 _NOT_TEXT_START = ("=", "#")
+# The cell-guard rule, shared by every spreadsheet we write (this workbook and
+# ``score --format csv``): a text cell that starts like a formula is kept as text. Excel and
+# LibreOffice take "+", "-" and "@" as a formula's start as well as "=", and some importers drop
+# a leading TAB or CR before they look. A plain number ("-1,50", "+3", "12%") is not a formula:
+# it stays a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,]*%?")
+
+
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would take this text cell as a formula rather than show it."""
+    return text.startswith(FORMULA_START) and _PLAIN_NUMBER.fullmatch(text) is None
+
 
 Value = str | int | Decimal | None
 
@@ -136,7 +149,7 @@ class Sheet:
             if isinstance(value, str):
                 value = clean_text(value) or None
             style = styles[c] if styles else None
-            text = isinstance(value, str) and value.startswith(_NOT_TEXT_START)
+            text = isinstance(value, str) and (value.startswith(_NOT_TEXT_START) or runs_as_formula(value))
             if style is None and font is None and not text:
                 row.append(value)
                 continue
