@@ -358,3 +358,10 @@ def test_an_error_in_an_included_template_points_into_that_file(
     problem = caught.value.problems[0]
     assert (problem.path, problem.line) == (folder / "phu-luc.md.j2", 2)
     assert problem.message.endswith("dòng 2: {{ khong_co }}")
+
+
+def test_md_escape_shows_control_characters() -> None:
+    assert md_escape("Chi bộ \x01A\x1b[31m") == "Chi bộ ␁A␛\\[31m"
+    assert md_escape("\u202eabc\x7f") == "\\\\u202eabc␡"
+    text = render_markdown(synthetic([unit_result("a", name="Chi bộ \x01A\u202e", recognised=False)]))
+    assert "Chi bộ ␁A\\\\u202e" in text and "\x01" not in text and "\u202e" not in text

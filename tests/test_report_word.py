@@ -409,3 +409,19 @@ def test_libreoffice_sets_the_header_names_on_the_chosen_lines(long_name_pdfs: d
         assert not [
             line for line in first_page if line.endswith(("THANH", "XUÂN")) or line.startswith("XUÂN")
         ]
+
+
+def test_control_characters_in_names_are_shown_not_fatal() -> None:
+    # U+0001 in a unit name used to stop the whole report: lxml refuses XML-illegal characters.
+    ctx = synthetic(
+        [
+            unit_result("a", name="Chi bộ \x01A\x1b"),
+            unit_result("b", name="Chi bộ \x02B\ufffe", recognised=False),
+        ]
+    )
+    for data in (render_docx(ctx), render_recognition_list_docx(ctx)):
+        doc = Document(io.BytesIO(data))
+        body = "\n".join(texts(doc)) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+        assert "Chi bộ ␁A␛" in body
+        assert "\x01" not in body and "\x1b" not in body
+    assert "Chi bộ ␂B\ufffd" in "\n".join(texts(Document(io.BytesIO(render_docx(ctx)))))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -46,6 +47,24 @@ CELL_PADDING_CM = 2 * 0.19  # Word's default cell margins, left and right
 AUTHOR = "chibo4tot"
 
 Doc = Any  # python-docx ships no type hints
+
+# The Word writer's text rule. XML 1.0 cannot hold the C0 controls other than TAB, LF and CR,
+# lone surrogates, U+FFFE or U+FFFF: lxml refuses them and the whole report would fail to write
+# because of one character in a unit name. Each is replaced by a visible stand-in (U+0001 → "␁",
+# the rest → "�"), not dropped, so that the reader sees the source file has something to fix.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
+
+
+def docx_text(text: str) -> str:
+    """Text as a Word document can hold it; every run and property goes through here."""
+    return _NOT_XML.sub(_stand_in, text)
+
+
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
@@ -138,7 +157,7 @@ def _new_document(ctx: ReportContext, title: str) -> Doc:
     props.author = props.last_modified_by = AUTHOR
     props.created = props.modified = when
     props.revision = 1
-    props.title = title
+    props.title = docx_text(title)
     props.language = "vi-VN"
     return doc
 
@@ -201,7 +220,7 @@ def _style(
     if after is not None:
         p.paragraph_format.space_after = Pt(after)
     if text:
-        run = p.add_run(text)
+        run = p.add_run(docx_text(text))
         run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
         if size is not None:
             run.font.size = Pt(size)
@@ -422,8 +441,8 @@ def render_docx(ctx: ReportContext) -> bytes:
     _heading(doc, f"IV. {r.not_recognised_heading}")
     for i, item in enumerate(r.not_recognised, start=1):
         p = _keep_with_next(_para(doc, f"{i}. ", indent=1.0))
-        p.add_run(item.name).bold = True
-        p.add_run(f" ({item.summary}):")
+        p.add_run(docx_text(item.name)).bold = True
+        p.add_run(docx_text(f" ({item.summary}):"))
         _lines(doc, item.reasons, dash=True)
     if not r.not_recognised:
         _lines(doc, [r.not_recognised_empty])
