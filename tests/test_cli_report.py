@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import invoke
 
 ARGS = ["--year", "2024", "--date", "2025-01-15", "--allow-incomplete"]  # Lũng Lầu lacks 3 months
@@ -49,6 +51,14 @@ def test_same_date_gives_the_same_markdown(example_copy: Path, tmp_path: Path) -
 def test_bad_options_are_usage_errors(example_copy: Path) -> None:
     invoke(["report", str(example_copy), "--year", "2024", "--date", "32/13/2025"], exit_code=2)
     invoke(["report", str(example_copy), "--year", "2024", "--format", "pdf"], exit_code=2)
+
+
+@pytest.mark.parametrize("date", ["1970-01-01", "31/12/1999", "2200-01-01"])
+def test_report_date_out_of_range_is_a_usage_error(example_copy: Path, tmp_path: Path, date: str) -> None:
+    out = tmp_path / "out"
+    result = invoke(["report", str(example_copy), *ARGS[:2], "--date", date, "--out", str(out)], exit_code=2)
+    assert "nằm ngoài khoảng cho phép: từ năm 2000 đến năm 2100" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_workspace_template_override_and_its_errors(example_copy: Path, tmp_path: Path) -> None:

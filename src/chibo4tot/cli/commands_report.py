@@ -23,13 +23,24 @@ PROGRESS_FROM = 200  # units: below this the run is too quick for a progress bar
 
 
 def parse_date(text: str | None, today: dt.date) -> dt.date:
+    # The accepted report dates: a year-end report is dated in the years this tool can score, and
+    # xlsx and docx are zip files whose entry timestamps only hold 1980–2107 (1970 and 2200 used
+    # to crash the writers). 2000–2100 covers every real report with room to spare.
+    first, last = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
     if not text:
         return today
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text.strip(), pattern).date()
+            day = dt.datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
+        if not first <= day <= last:
+            raise UsageError(
+                _("--date “{value}” nằm ngoài khoảng cho phép: từ năm {first} đến năm {last}").format(
+                    value=text, first=first.year, last=last.year
+                )
+            )
+        return day
     raise UsageError(
         _("--date “{value}” không phải là ngày (ví dụ: 2025-01-15 hoặc 15/01/2025)").format(value=text)
     )
