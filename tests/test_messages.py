@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from chibo4tot.inputs.messages import message_for
+from chibo4tot.inputs.messages import message_for, problems_from_validation
 from chibo4tot.inputs.yamlio import fast_load
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
@@ -82,3 +82,23 @@ def test_a_known_type_whose_context_changed_still_gets_a_vietnamese_message() ->
 def test_literal_choices_do_not_carry_pydantics_conjunction(expected: str) -> None:
     error = {"type": "literal_error", "loc": ("m",), "msg": "…", "input": "x", "ctx": {"expected": expected}}
     assert message_for(error) == "“x” không hợp lệ; chọn một trong: zero, exclude"
+
+
+@pytest.mark.parametrize(("value", "got"), [([1], "một danh sách"), ({"a": 1}, "một bảng khóa: giá trị")])
+def test_a_value_no_union_branch_accepts_gives_one_message_at_its_key(value: Any, got: str) -> None:
+    data = fast_load(EXAMPLE.joinpath("records/2024/pa-vi/2024-03.yaml").read_text(encoding="utf-8"))
+    indicator = next(iter(data["assessment"]))
+    cases: list[tuple[Any, tuple[str, ...]]] = [({"value": value}, ("assessment", indicator, "value"))]
+    if isinstance(value, list):  # the "1.1: Đạt" short form; a mapping there is the long form
+        cases.append((value, ("assessment", indicator)))
+    for entry, loc in cases:
+        data["assessment"][indicator] = entry
+        with pytest.raises(ValidationError) as caught:
+            MonthRecord.model_validate(data)
+        assert problems_from_validation(caught.value, MonthRecord, data) == [
+            (
+                loc,
+                "phải là văn bản, một số, một ngày (ví dụ 2024-03-12) hoặc true/false (có/không), "
+                f"không phải {got}",
+            )
+        ]

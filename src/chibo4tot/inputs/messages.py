@@ -177,18 +177,90 @@ def clean_loc(data: Any, loc: Loc) -> Loc:
 _ABSENT = object()
 
 
+# What each branch of a union of plain types expects, in the order the collapsed message names
+# them: "phải là văn bản, một số, một ngày (ví dụ 2024-03-12) hoặc true/false, không phải …".
+_EXPECTED_KIND: dict[str, str] = {
+    "string_type": N_("văn bản"),
+    "float_type": N_("một số"),
+    "decimal_type": N_("một số"),
+    "int_type": N_("một số nguyên"),
+    "date_type": N_("một ngày (ví dụ 2024-03-12)"),
+    "bool_type": N_("true/false (có/không)"),
+    "list_type": N_("một danh sách"),
+    "dict_type": N_("một bảng khóa: giá trị"),
+    "model_type": N_("một bảng khóa: giá trị"),
+}
+_ONE_OF = N_("phải là {kinds}, không phải {got}")
+_OR = N_("{first} hoặc {last}")
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            node = next((node[k] for k in node if k == part or str(k) == str(part)), _ABSENT)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return _ABSENT
+    return node
+
+
+def _union_branch(data: Any, loc: Loc, error: Any) -> bool:
+    """Whether the last part of a cleaned loc is a union branch's tag ("date", "int", "str"…)
+    rather than a key of the data: pydantic tries every branch and reports each one at
+    ``value.<branch>``, a key the user never wrote."""
+    if not loc or error["type"] == "missing" or loc[-1] == "[key]":
+        return False
+    return _at(data, loc[:-1]) is not _ABSENT and _at(data, loc) is _ABSENT
+
+
+def _one_of(errors: list[Any]) -> str:
+    """One message for a value that no branch of a union of plain types accepted."""
+    kinds = list(dict.fromkeys(_EXPECTED_KIND[e["type"]] for e in errors))
+    if _EXPECTED_KIND["float_type"] in kinds and _EXPECTED_KIND["int_type"] in kinds:
+        kinds.remove(_EXPECTED_KIND["int_type"])  # "a number" already takes whole numbers
+    order = list(dict.fromkeys(_EXPECTED_KIND.values()))
+    words = [_(k) for k in sorted(kinds, key=order.index)]
+    text = words[0] if len(words) == 1 else _(_OR).format(first=", ".join(words[:-1]), last=words[-1])
+    return _(_ONE_OF).format(kinds=text, got=describe_value(errors[0].get("input")))
+
+
 def problems_from_validation(
     exc: ValidationError, model: type[BaseModel] | None = None, data: Any = None
 ) -> list[tuple[Loc, str]]:
-    """(loc, message) for every error, without duplicates; loc cleaned against ``data``."""
-    out: list[tuple[Loc, str]] = []
-    seen: set[tuple[Loc, str]] = set()
-    for error in exc.errors(include_url=False):
+    """(loc, message) for every error, without duplicates; loc cleaned against ``data``.
+
+    One wrong value gives one message: the errors of a union's branches are grouped at the
+    value's real key. If some branch accepted the type but not the value (a number out of
+    range), its message is the one shown; if none accepted the type, one sentence lists what
+    the value may be.
+    """
+    errors = exc.errors(include_url=False)
+    located: list[tuple[Loc, Any]] = []
+    branches: dict[Loc, list[Any]] = {}
+    for error in errors:
         loc: Loc = tuple(error["loc"])
         if data is not None:
             loc = clean_loc(data, loc)
-        item = (loc, message_for(error, model))
-        if item not in seen:
-            seen.add(item)
-            out.append(item)
+            if _union_branch(data, loc, error):
+                branches.setdefault(loc[:-1], []).append(error)
+        located.append((loc, error))
+    out: list[tuple[Loc, str]] = []
+    seen: set[tuple[Loc, str]] = set()
+    for loc, error in located:
+        group = branches.get(loc[:-1]) if loc else None
+        if group is not None and len(group) > 1 and any(error is e for e in group):
+            if error is not group[0]:
+                continue  # the group is reported once, at its first error
+            loc = loc[:-1]
+            wrong_value = [e for e in group if e["type"] not in _EXPECTED_KIND]
+            messages = [message_for(e, model) for e in wrong_value] or [_one_of(group)]
+        else:
+            messages = [message_for(error, model)]
+        for message in messages:
+            item = (loc, message)
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
     return out
