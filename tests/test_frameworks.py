@@ -100,6 +100,14 @@ def test_error_in_child_points_into_the_child_file(tmp_path: Path) -> None:
     assert problems[0].line is not None and problems[0].line > 1
 
 
+def test_a_child_without_id_reports_its_id_not_the_inherited_keys(tmp_path: Path) -> None:
+    child = {k: v for k, v in copy.deepcopy(CHILD).items() if k != "id"}
+    _frameworks, problems = load(tmp_path, {"mini.yaml": MINI_FRAMEWORK, "tinh.yaml": child})
+    assert [(p.path.name if p.path else "", p.loc, p.message) for p in problems] == [
+        ("tinh.yaml", ("id",), "thiếu khóa bắt buộc “id”")
+    ]
+
+
 def test_extends_cycle_and_unknown_parent(tmp_path: Path) -> None:
     a = {**CHILD, "id": "a", "extends": "b"}
     b = {**CHILD, "id": "b", "extends": "a"}

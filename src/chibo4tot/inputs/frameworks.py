@@ -97,10 +97,16 @@ def discover(dirs: Iterable[tuple[Path, bool]], problems: list[Problem]) -> dict
 
 
 def _validate_alone(raw: RawFramework, problems: list[Problem]) -> None:
+    """A framework without a usable id, checked on its own so that its problems are shown."""
     try:
         Framework.model_validate(raw.data)
     except ValidationError as exc:
-        for loc, message in problems_from_validation(exc, Framework, raw.data):
+        found = problems_from_validation(exc, Framework, raw.data)
+        if "extends" in raw.data:
+            # A child is whole only once merged with its parent, and merging needs its own id:
+            # alone, every key it inherits would be reported missing. Its problem is the id.
+            found = [(loc, message) for loc, message in found if loc[:1] == ("id",)]
+        for loc, message in found:
             problems.append(Problem(raw.path, message, loc))
 
 
