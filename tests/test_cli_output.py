@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import MINI_FRAMEWORK, invoke, mini_workspace
 
-HOSTILE = "Chi bộ \x1b[31mđỏ\x1b[0m \u202eabc [red]x[/red] \x1b[2J\x07"
+HOSTILE = "Chi bộ \x1b[31mđỏ\x1b[0m \u202eabc [red]x[/red] :smile: \x1b[2J\x07"
 # What no line shown in a terminal may carry: ESC, BEL, CSI (C1) and the right-to-left override.
 RAW = ("\x1b", "\x07", "\x9b", "\u202e")
 
@@ -44,7 +44,7 @@ def test_score_table_and_explain_show_escapes_as_text(make_ws: Callable[..., Pat
     root = make_ws(_hostile_workspace())
     out = invoke(["score", str(root), "--year", "2024"]).stdout
     _clean(out)
-    assert "␛[31mđỏ" in out and "\\u202eabc" in out and "[red]x[/red]" in out
+    assert "␛[31mđỏ" in out and "\\u202eabc" in out and "[red]x[/red]" in out and ":smile:" in out
     explained = invoke(["explain", "chi-bo-1", "--dir", str(root), "--year", "2024"]).stdout
     _clean(explained)
 
@@ -66,8 +66,9 @@ def test_criteria_commands_show_escapes_as_text(make_ws: Callable[..., Path]) ->
     for args in (["criteria", "list", str(root)], ["criteria", "show", "mini-2024", "--dir", str(root)]):
         out = invoke(args).stdout
         _clean(out)
-        assert "[red]x[/red]" in out
+        assert "[red]x[/red]" in out and ":smile:" in out
     shown = invoke(["criteria", "show", "mini-2024", "--dir", str(root)]).stdout
+    shown = " ".join(shown.split())  # the tree wraps long labels at the console's width
     assert "Ban [bold]␛[2J" in shown and "Lý do ␛[5m[/red]" in shown
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from chibo4tot.cli.app import criteria_app, handled
-from chibo4tot.cli.output import print_count, print_problems, safe_text, show_path
+from chibo4tot.cli.output import print_count, print_problems, safe_text, show_path, text_console
 from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
 from chibo4tot.fsio import write_text_atomic
 from chibo4tot.i18n import _
@@ -69,7 +68,7 @@ def list_(directory: Path = typer.Argument(Path("."), help="Thư mục không gi
             _("có sẵn") if lf.shipped else show_path(lf.path),
         )
         table.add_row(*map(safe_text, cells))
-    Console(soft_wrap=True, markup=False).print(table)  # titles are the user's text, not markup
+    text_console(soft_wrap=True).print(table)  # titles are the user's text, not markup
 
 
 def _add(node: Tree, label: str) -> Tree:
@@ -116,7 +115,7 @@ def show(
     )
     # Labels wrap at the terminal's width; soft wrap would crop them at 80 columns in a pipe.
     # No markup: "[pass_fail, month, 10]" and the user's names are text, not styles.
-    Console(highlight=False, markup=False).print(tree)
+    text_console(highlight=False).print(tree)
 
 
 @criteria_app.command("diff")

@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import MONTH_HELP, load_and_score, show_input_problems
-from chibo4tot.cli.output import print_problems, safe_text, show_path
+from chibo4tot.cli.output import print_problems, safe_text, show_path, text_console
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.locate import LineFinder
@@ -140,8 +139,8 @@ def _table(ev: Evaluation) -> None:
             demoted.setdefault(r.demoted_by, "*" * (len(demoted) + 1))
             row["rating"] = f"{row['rating']}{demoted[r.demoted_by]}"
         table.add_row(*(row.get(key, "") for key, _label in headers))
-    # No markup: names and reasons are the user's text, and "[…]" in them is not a style to rich.
-    console = Console(width=None if sys.stdout.isatty() else 140, highlight=False, markup=False)
+    # No markup, no emoji codes: names and reasons are the user's text, not styles for rich.
+    console = text_console(width=None if sys.stdout.isatty() else 140, highlight=False)
     console.print(table)
     for reason, mark in demoted.items():
         console.print(

@@ -2,8 +2,8 @@
 
 The one place where text from the user's files is made safe to show in a terminal: every line
 that carries such text (problem lines, score cells, explain lines, criteria list/show/diff) goes
-through :func:`safe_text`, and every rich console that prints it has ``markup=False``, so that
-"[red]" in a name is shown as typed, never taken as a style.
+through :func:`safe_text`, and every rich console that prints it comes from :func:`text_console`,
+so that "[red]" or ":smile:" in a name is shown as typed, never taken as a style or an emoji.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import typer
+from rich.console import Console
 
 from chibo4tot.errors import Problem, Severity, render_loc
 from chibo4tot.i18n import _
@@ -38,6 +40,11 @@ def _stand_in(match: re.Match[str]) -> str:
 def safe_text(text: str) -> str:
     """Text from a file as a terminal may show it: controls replaced by visible stand-ins."""
     return _TERMINAL_UNSAFE.sub(_stand_in, text)
+
+
+def text_console(**options: Any) -> Console:
+    """A rich console for the user's text: no markup ("[red]"), no emoji codes (":smile:")."""
+    return Console(markup=False, emoji=False, **options)
 
 
 def show_path(path: Path | None) -> str:
