@@ -72,6 +72,19 @@ def test_criteria_commands_show_escapes_as_text(make_ws: Callable[..., Path]) ->
     assert "Ban [bold]␛[2J" in shown and "Lý do ␛[5m[/red]" in shown
 
 
+def test_criteria_diff_shows_escapes_as_text(make_ws: Callable[..., Path]) -> None:
+    tree = mini_workspace(units=1)
+    tree["criteria/con-2024.yaml"] = {
+        "id": "con-2024",
+        "extends": "mini-2024",
+        "title": "Khung con",
+        "criteria": [{"id": "1", "name": "Lãnh đạo \x1b[31mđỏ\u202e [red]x[/red]"}],
+    }
+    out = invoke(["criteria", "diff", "con-2024", "--dir", str(make_ws(tree))]).stdout
+    _clean(out)
+    assert "␛[31mđỏ\\u202e [red]x[/red]" in out
+
+
 FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(1;2)", '=HYPERLINK("http://x";"y")']
 
 
