@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -47,6 +48,16 @@ def test_score_table_and_explain_show_escapes_as_text(make_ws: Callable[..., Pat
     assert "␛[31mđỏ" in out and "\\u202eabc" in out and "[red]x[/red]" in out and ":smile:" in out
     explained = invoke(["explain", "chi-bo-1", "--dir", str(root), "--year", "2024"]).stdout
     _clean(explained)
+
+
+def test_score_json_escapes_controls_and_keeps_the_name(make_ws: Callable[..., Path]) -> None:
+    tree = _hostile_workspace()
+    tree["units.yaml"]["units"][1]["name"] = "Chi bộ \u202eB\u2066"
+    out = invoke(["score", str(make_ws(tree)), "--year", "2024", "--format", "json"]).stdout
+    _clean(out)
+    assert "\u2066" not in out and "\\u202e" in out
+    names = [u["name"] for u in json.loads(out)["units"]]
+    assert names == [HOSTILE, "Chi bộ \u202eB\u2066"]  # the data itself is unchanged
 
 
 def test_problem_lines_quote_user_values_safely(make_ws: Callable[..., Path]) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import MONTH_HELP, load_and_score, show_input_problems
-from chibo4tot.cli.output import print_problems, safe_text, show_path, text_console
+from chibo4tot.cli.output import print_problems, safe_json, safe_text, show_path, text_console
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.locate import LineFinder
@@ -60,7 +60,7 @@ def score(
         if fmt == "json":
             not_scored = [dataclasses.asdict(n) for n in ev.not_scored()]
             data = results_json(results, ev.problems.sorted(), root_id, not_scored, ev.workspace.root)
-            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            typer.echo(safe_json(json.dumps(data, ensure_ascii=False, indent=2)))
         elif fmt == "csv":
             typer.echo(_csv(ev), nl=False)
         else:

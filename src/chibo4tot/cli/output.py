@@ -42,6 +42,12 @@ def safe_text(text: str) -> str:
     return _TERMINAL_UNSAFE.sub(_stand_in, text)
 
 
+def safe_json(text: str) -> str:
+    """JSON for a terminal: what ``json.dumps`` leaves raw (DEL, C1 and bidi controls) written as
+    ``\\uXXXX`` escapes, which any JSON reader turns back into the same characters."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def text_console(**options: Any) -> Console:
     """A rich console for the user's text: no markup ("[red]"), no emoji codes (":smile:")."""
     return Console(markup=False, emoji=False, **options)
