@@ -71,7 +71,7 @@ def main_options(
 def handled(func: F) -> F:
     """Run a command inside the funnel: user errors → 1/2 (a file the system refuses → 2), crashes
     → 3 in one line, Ctrl-C → 130, stdout closed by the reader → 141 in silence."""
-    from chibo4tot.cli.output import print_problems, show_path
+    from chibo4tot.cli.output import print_problems, safe_text, show_path
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -93,7 +93,7 @@ def handled(func: F) -> F:
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except ChiboError as exc:
             print_problems(exc.problems)
-            typer.echo(_("lỗi: {message}").format(message=exc.message), err=True)
+            typer.echo(_("lỗi: {message}").format(message=safe_text(exc.message)), err=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             typer.echo(_("Đã dừng theo yêu cầu."), err=True)
