@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -71,3 +72,102 @@ def _write(path: Path, data: bytes, *, overwrite: bool) -> Path:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+# --- reading ----------------------------------------------------------------------------------
+# A path named in a workspace may be a FIFO (open() waits forever for a writer), a device
+# (/dev/zero never ends) or a socket. Only regular files are read, their size is checked from
+# os.stat before a byte is read, and the open itself never blocks.
+
+
+class ReadRefused(Exception):
+    """A file that is not read; ``message`` says why, in Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return _("không đọc được tệp: {error}").format(error=_("đây là một thư mục, không phải tệp"))
+    if stat.S_ISFIFO(mode):
+        return _("đây là một ống dẫn (FIFO), không phải tệp thường; tệp bị bỏ qua")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return _("đây là một thiết bị, không phải tệp thường; tệp bị bỏ qua")
+    if stat.S_ISSOCK(mode):
+        return _("đây là một socket, không phải tệp thường; tệp bị bỏ qua")
+    return _("đây không phải tệp thường; tệp bị bỏ qua")
+
+
+def _vn_int(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _check_regular(st: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadRefused(_kind(st.st_mode))
+    if st.st_size > limit:
+        raise ReadRefused(
+            _("tệp quá lớn ({size} byte, tối đa {limit} byte)").format(
+                size=_vn_int(st.st_size), limit=_vn_int(limit)
+            )
+        )
+
+
+def _loop_or_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return _("liên kết tượng trưng (symlink) tạo thành vòng lặp, không trỏ tới tệp nào")
+    return _("không đọc được tệp: {error}").format(error=os_error_reason(exc))
+
+
+def read_regular_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ReadRefused for anything else."""
+    try:
+        _check_regular(os.stat(path), limit)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ReadRefused(_loop_or_reason(exc)) from None
+    try:
+        # The path may have been swapped between stat and open: judge what was opened.
+        _check_regular(os.fstat(fd), limit)
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise ReadRefused(_loop_or_reason(exc)) from None
+    finally:
+        os.close(fd)
+    if total > limit:  # it grew while being read
+        raise ReadRefused(
+            _("tệp quá lớn ({size} byte, tối đa {limit} byte)").format(
+                size=_vn_int(total), limit=_vn_int(limit)
+            )
+        )
+    return b"".join(chunks)
+
+
+def outside_reason(path: Path, folder: Path) -> str | None:
+    """Why ``path`` must not be read as part of ``folder``: a symlink loop, a dangling link, or a
+    real path outside the folder (a link to /etc/passwd or to another person's files). None: fine."""
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+        base = Path(os.path.realpath(folder))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _("liên kết tượng trưng (symlink) tạo thành vòng lặp, không trỏ tới tệp nào")
+        if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+            return _("liên kết tượng trưng (symlink) trỏ tới tệp không có")
+        return _("không đọc được tệp: {error}").format(error=os_error_reason(exc))
+    if real != base and base not in real.parents:
+        return _(
+            "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục “{folder}” (tới {target}); "
+            "liên kết này bị bỏ qua"
+        ).format(folder=folder, target=real)
+    return None

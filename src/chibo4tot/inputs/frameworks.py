@@ -14,7 +14,7 @@ from chibo4tot.errors import Loc, Problem, render_loc
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks_framework import check_framework
 from chibo4tot.inputs.framework_ranges import check_ranges
-from chibo4tot.inputs.locate import read_raw
+from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, read_raw
 from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.models.framework import Framework
 
@@ -69,10 +69,16 @@ def discover(dirs: Iterable[tuple[Path, bool]], problems: list[Problem]) -> dict
     """Read every framework file; local ones shadow shipped ones with the same id."""
     found: dict[str, RawFramework] = {}
     for directory, shipped in dirs:
+        # A workspace's criteria/ lies in the workspace, and its files (links included) must too;
+        # the shipped folder is the tool's own.
+        within = None if shipped else directory.parent
+        if within is not None and (reason := folder_refusal(directory, within)) is not None:
+            problems.append(Problem(directory, reason, code=FILE_REFUSED))
+            continue
         if not directory.is_dir():
             continue
         for path in sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES):
-            data = read_raw(path, problems)
+            data = read_raw(path, problems, within=within)
             if data is None:
                 continue
             raw = RawFramework(path, data, shipped)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
+from chibo4tot.fsio import os_error_reason, outside_reason
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import MONTH_STEM, RecordFile, check_config, check_records, check_units
 from chibo4tot.inputs.completeness import (
@@ -18,7 +20,7 @@ from chibo4tot.inputs.completeness import (
     scored_units,
 )
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
-from chibo4tot.inputs.locate import locate_problems, parse_model
+from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
@@ -73,14 +75,47 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _walk(folder: Path, root: Path, seen: set[str], problems: list[Problem]) -> Iterator[Path]:
+    """Every non-folder entry below ``folder``. Symlinks are followed only while their real path
+    stays inside the workspace, and a folder reached twice (a link to an ancestor) is a loop."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        problems.append(
+            Problem(folder, _("không đọc được thư mục: {error}").format(error=os_error_reason(exc)))
+        )
+        return
+    for entry in entries:
+        if entry.is_symlink() and (reason := outside_reason(entry, root)) is not None:
+            problems.append(Problem(entry, reason, code=FILE_REFUSED))
+            continue
+        if not entry.is_dir():
+            yield entry
+            continue
+        real = os.path.realpath(entry)
+        if real in seen:
+            problems.append(
+                Problem(
+                    entry,
+                    _("liên kết tượng trưng (symlink) trỏ về một thư mục cha, tạo thành vòng lặp; bị bỏ qua"),
+                    code=FILE_REFUSED,
+                )
+            )
+            continue
+        yield from _walk(entry, root, seen | {real}, problems)
+
+
 def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | None, str]]:
     """records/<year>/<unit>/<file>.yaml, with the year and unit their folders name."""
     base = root / "records"
     found: list[tuple[Path, int | None, str]] = []
+    if (reason := folder_refusal(base, root)) is not None:
+        problems.append(Problem(base, reason, code=FILE_REFUSED))
+        return found
     if not base.is_dir():
         return found
-    for path in sorted(base.rglob("*")):
-        if path.is_dir() or path.suffix not in (".yaml", ".yml"):
+    for path in _walk(base, root, {os.path.realpath(base)}, problems):
+        if path.suffix not in (".yaml", ".yml"):
             continue
         parts = path.relative_to(base).parts
         if len(parts) != 3:
@@ -106,7 +141,7 @@ def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | 
 
 
 def parse_record(
-    path: Path, folder_year: int | None, folder_unit: str, problems: list[Problem]
+    path: Path, folder_year: int | None, folder_unit: str, problems: list[Problem], root: Path
 ) -> RecordFile | None:
     """One record file → RecordFile (a month, or year.yaml)."""
     stem = path.stem
@@ -123,7 +158,7 @@ def parse_record(
                     severity=Severity.WARNING,
                 )
             )
-    record = parse_model(path, model, problems)
+    record = parse_model(path, model, problems, within=root)
     if record is None:
         return None
     return RecordFile(path, folder_year, folder_unit, stem, record)
@@ -155,10 +190,10 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
     """Read and check a whole workspace; never raises for bad input, collects problems."""
     ws = Workspace(root)
     problems: list[Problem] = []
-    ws.config = parse_model(root / WORKSPACE_FILE, WorkspaceConfig, problems)
+    ws.config = parse_model(root / WORKSPACE_FILE, WorkspaceConfig, problems, within=root)
     units_path = root / UNITS_FILE
     if units_path.is_file():
-        units_file = parse_model(units_path, UnitsFile, problems)
+        units_file = parse_model(units_path, UnitsFile, problems, within=root)
         if units_file is not None:
             ws.units = list(units_file.units)
             problems.extend(check_units(units_path, units_file))
@@ -175,7 +210,7 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
         for path, folder_year, folder_unit in record_paths(root, problems):
             if year is not None and folder_year is not None and folder_year != year:
                 continue
-            rf = parse_record(path, folder_year, folder_unit, problems)
+            rf = parse_record(path, folder_year, folder_unit, problems, root)
             if rf is not None:
                 ws.records.append(rf)
     units_ok = units_path.is_file() and not any(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,20 +10,52 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from chibo4tot.errors import Problem
-from chibo4tot.fsio import os_error_reason
+from chibo4tot.fsio import ReadRefused, outside_reason, read_regular_bytes
 from chibo4tot.i18n import _
 from chibo4tot.inputs.messages import problems_from_validation
-from chibo4tot.inputs.yamlio import YamlErrors, YamlProblem, decode, fast_load, locate, roundtrip_load
+from chibo4tot.inputs.yamlio import (
+    MAX_FILE_BYTES,
+    YamlErrors,
+    YamlProblem,
+    decode,
+    fast_load,
+    locate,
+    roundtrip_load,
+)
 
 M = TypeVar("M", bound=BaseModel)
+# A file that was not read (not a regular file, too large, a link out of the workspace): it is
+# about the whole file, and re-reading it to find a line would read what was refused.
+FILE_REFUSED = "file"
 
 
-def read_raw(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+def read_bytes(path: Path, within: Path | None = None) -> bytes:
+    """The bytes of one input file: a regular file within the size cap and, when ``within`` is
+    given, whose real path stays inside that folder (the workspace). ReadRefused otherwise."""
+    if within is not None and (reason := outside_reason(path, within)) is not None:
+        raise ReadRefused(reason)
+    return read_regular_bytes(path, MAX_FILE_BYTES)
+
+
+def folder_refusal(folder: Path, root: Path) -> str | None:
+    """Why an input folder of the workspace (records/, criteria/) cannot be walked: a symlink loop,
+    a dangling link, a link out of the workspace, or not a folder at all. None: walk it (or it is
+    simply absent)."""
+    if not os.path.lexists(folder):
+        return None
+    if folder.is_symlink() and (reason := outside_reason(folder, root)) is not None:
+        return reason
+    if not folder.is_dir():
+        return _("“{name}” phải là một thư mục").format(name=folder.name)
+    return None
+
+
+def read_raw(path: Path, problems: list[Problem], *, within: Path | None = None) -> dict[str, Any] | None:
     """Read and parse one file; YAML-level problems are appended, already located."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path, _("không đọc được tệp: {error}").format(error=os_error_reason(exc))))
+        raw = read_bytes(path, within)
+    except ReadRefused as exc:
+        problems.append(Problem(path, exc.message, code=FILE_REFUSED))
         return None
     try:
         data = fast_load(decode(raw))
@@ -46,9 +79,11 @@ def read_raw(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     return data
 
 
-def parse_model(path: Path, model: type[M], problems: list[Problem]) -> M | None:
+def parse_model(
+    path: Path, model: type[M], problems: list[Problem], *, within: Path | None = None
+) -> M | None:
     """Read one file and validate it as ``model``; schema problems carry their ``loc``."""
-    data = read_raw(path, problems)
+    data = read_raw(path, problems, within=within)
     if data is None:
         return None
     return validate_data(path, data, model, problems)
@@ -68,13 +103,13 @@ def locate_problems(problems: list[Problem]) -> list[Problem]:
     """Fill line:col from ``loc``, re-reading each affected file once in round-trip mode."""
     pending: dict[Path, list[int]] = defaultdict(list)
     for i, problem in enumerate(problems):
-        if problem.line is None and problem.path is not None:
+        if problem.line is None and problem.path is not None and problem.code != FILE_REFUSED:
             pending[problem.path].append(i)
     out = list(problems)
     for path, indexes in pending.items():
         try:
-            tree = roundtrip_load(decode(path.read_bytes()))
-        except (OSError, YamlProblem):
+            tree = roundtrip_load(decode(read_bytes(path)))
+        except (ReadRefused, YamlProblem):
             tree = None
         for i in indexes:
             problem = out[i]
@@ -97,8 +132,8 @@ class LineFinder:
             return None, None
         if path not in self._trees:
             try:
-                self._trees[path] = roundtrip_load(decode(path.read_bytes()))
-            except (OSError, YamlProblem):
+                self._trees[path] = roundtrip_load(decode(read_bytes(path)))
+            except (ReadRefused, YamlProblem):
                 self._trees[path] = None
         tree = self._trees[path]
         if tree is None:
