@@ -153,3 +153,23 @@ def test_a_dangling_record_link_is_reported(make_ws: Callable[..., Path]) -> Non
     root = make_ws()
     (root / REC).symlink_to(root / "khong-co.yaml")
     _refused(root, REC, "trỏ tới tệp không có")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_utf16_not_binary(make_ws: Callable[..., Path], codec: str) -> None:
+    root = make_ws()
+    text = dump_yaml(month_record("chi-bo-1", "2024-04", note="Chi bộ họp đúng kỳ, đủ nội dung"))
+    (root / REC).write_bytes(text.encode(codec))  # "utf-16" writes a byte-order mark
+    result = invoke(["validate", str(root)], exit_code=1)
+    errors = [line for line in _errors(result.stderr) if line.startswith(f"{root / REC}:1:1:")]
+    assert len(errors) == 1, result.stderr
+    assert "bảng mã UTF-16" in errors[0] and "lưu lại với bảng mã UTF-8" in errors[0]
+    assert "nhị phân" not in errors[0]
+
+
+def test_legacy_vietnamese_encodings_are_still_named() -> None:
+    from tests.test_cli_validate import to_cp1258
+
+    with pytest.raises(yamlio.YamlProblem, match="Windows-1258"):
+        yamlio.decode(b"ghi_chu: " + to_cp1258("Chi bộ thôn Việt Nam họp đúng kỳ hằng tháng") + b"\n")
+    assert yamlio.utf16_variant(b"unit: chi-bo-1\nmonth: 2024-04\n") is None

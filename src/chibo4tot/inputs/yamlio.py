@@ -41,6 +41,15 @@ def decode(raw: bytes) -> str:
         )
     if not raw.strip():
         raise YamlProblem(_("tệp rỗng: chưa có nội dung nào"), 1, 1)
+    if (variant := utf16_variant(raw)) is not None:
+        raise YamlProblem(
+            _(
+                "tệp được lưu bằng bảng mã UTF-16 ({variant}), không phải UTF-8; hãy mở tệp và lưu lại "
+                "với bảng mã UTF-8 (ví dụ trong Notepad: chọn “Lưu thành”, mục “Mã hóa” chọn UTF-8)"
+            ).format(variant=variant),
+            1,
+            1,
+        )
     if b"\x00" in raw[:8192] or _control_ratio(raw[:8192]) > 0.1:
         raise YamlProblem(_("tệp nhị phân, không phải tệp văn bản YAML"), 1, 1)
     try:
@@ -56,6 +65,41 @@ def decode(raw: bytes) -> str:
             col,
         ) from None
     return text
+
+
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def utf16_variant(raw: bytes) -> str | None:
+    """ "UTF-16 LE"/"UTF-16 BE" if the bytes are UTF-16 text (Notepad's "Unicode"), else None.
+
+    With a byte-order mark it is certain. Without one, UTF-16 text of YAML (ASCII keys, spaces,
+    line ends) has a zero byte in one half of many character pairs and almost never in the other;
+    the guess is kept only if the bytes then decode to text without control characters.
+    """
+    if raw.startswith(b"\xff\xfe"):
+        return "UTF-16 LE"
+    if raw.startswith(b"\xfe\xff"):
+        return "UTF-16 BE"
+    sample = raw[:8192]
+    sample = sample[: len(sample) - len(sample) % 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_zeros = sample[0::2].count(0) / pairs
+    odd_zeros = sample[1::2].count(0) / pairs
+    for zeros, other, codec, name in (
+        (odd_zeros, even_zeros, "utf-16-le", "UTF-16 LE"),
+        (even_zeros, odd_zeros, "utf-16-be", "UTF-16 BE"),
+    ):
+        if zeros > 0.2 and other < 0.02:
+            try:
+                text = sample.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if not _NOT_TEXT.search(text):
+                return name
+    return None
 
 
 def _control_ratio(raw: bytes) -> float:
