@@ -365,3 +365,92 @@ def test_md_escape_shows_control_characters() -> None:
     assert md_escape("\u202eabc\x7f") == "\\\\u202eabc␡"
     text = render_markdown(synthetic([unit_result("a", name="Chi bộ \x01A\u202e", recognised=False)]))
     assert "Chi bộ ␁A\\\\u202e" in text and "\x01" not in text and "\u202e" not in text
+
+
+# ── templates under limits: folder, time, size ─────────────────────────────────────────────────
+
+
+def test_a_template_linked_out_of_the_folder_is_not_read(example: ReportContext, tmp_path: Path) -> None:
+    secret = tmp_path / "bi-mat.txt"
+    secret.write_text("mật khẩu: 123456\n", encoding="utf-8")
+    folder = _templates(tmp_path, 'Phụ lục:\n{% include "phu-luc.md.j2" %}\n')
+    (folder / "phu-luc.md.j2").symlink_to(secret)
+    with pytest.raises(TemplateProblem) as caught:
+        render_markdown(example, folder)
+    assert "123456" not in caught.value.message
+    assert caught.value.message.startswith(f"Không dùng được mẫu báo cáo {folder / 'phu-luc.md.j2'}: ")
+    assert "trỏ ra ngoài thư mục" in caught.value.message
+    assert caught.value.problems[0].path == folder / "phu-luc.md.j2"
+
+
+def test_a_template_linked_inside_the_folder_is_read(example: ReportContext, tmp_path: Path) -> None:
+    folder = _templates(tmp_path, '{% include "phu-luc.md.j2" %}')
+    (folder / "goc.md.j2").write_text("Phụ lục riêng\n", encoding="utf-8")
+    (folder / "phu-luc.md.j2").symlink_to(folder / "goc.md.j2")
+    assert render_markdown(example, folder) == "Phụ lục riêng\n"
+
+
+def _render_in_thread(example: ReportContext, folder: Path) -> BaseException | None:
+    """render_markdown with a safety net: the test fails (instead of hanging) if it never returns."""
+    import threading
+
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            render_markdown(example, folder)
+        except BaseException as exc:
+            caught.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(15)
+    assert not worker.is_alive(), "the template was not stopped"
+    return caught[0] if caught else None
+
+
+def test_a_runaway_template_is_stopped_at_its_line(
+    example: ReportContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chibo4tot.report import markdown
+
+    monkeypatch.setattr(markdown, "RENDER_SECONDS", 0.3)
+    folder = _templates(
+        tmp_path,
+        "Mở đầu\n{% for i in range(99999) %}\n{% for j in range(99999) %}{% endfor %}\n{% endfor %}\n",
+    )
+    exc = _render_in_thread(example, folder)
+    assert isinstance(exc, TemplateProblem)
+    problem = exc.problems[0]
+    assert (problem.path, problem.line) == (folder / "bao-cao.md.j2", 3)
+    assert exc.message == (
+        f"Mẫu báo cáo {folder / 'bao-cao.md.j2'} chạy quá 0,3 giây nên đã bị dừng (vòng lặp quá lớn?): "
+        "dòng 3: {% for j in range(99999) %}{% endfor %}"
+    )
+
+
+def test_a_template_output_is_capped(
+    example: ReportContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chibo4tot.report import markdown
+
+    monkeypatch.setattr(markdown, "MAX_OUTPUT_CHARS", 1000)
+    folder = _templates(tmp_path, "Mở đầu\n{% for i in range(99999) %}\n{{ config.name }}\n{% endfor %}\n")
+    exc = _render_in_thread(example, folder)
+    assert isinstance(exc, TemplateProblem)
+    assert (exc.problems[0].path, exc.problems[0].line) == (folder / "bao-cao.md.j2", 3)
+    assert exc.message.startswith(
+        f"Mẫu báo cáo {folder / 'bao-cao.md.j2'} tạo ra quá 1.000 ký tự nên đã bị dừng"
+    )
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_template_is_refused(example: ReportContext, tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    os.mkfifo(folder / "bao-cao.md.j2")
+    exc = _render_in_thread(example, folder)
+    assert isinstance(exc, TemplateProblem)
+    assert "ống dẫn (FIFO)" in exc.message

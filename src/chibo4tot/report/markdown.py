@@ -2,36 +2,83 @@
 
 from __future__ import annotations
 
+import contextvars
+import ctypes
+import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Generator, Iterable
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
-    FileSystemLoader,
+    Environment,
     PackageLoader,
     PrefixLoader,
     StrictUndefined,
     TemplateNotFound,
 )
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from chibo4tot.errors import ChiboError, Problem
 from chibo4tot.formatting import rate, vn_number, vn_percent
+from chibo4tot.fsio import ReadRefused, outside_reason, read_regular_bytes
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
-from chibo4tot.report.template_errors import describe_failure
+from chibo4tot.report.template_errors import TemplateOvertime, TemplateTooLong, describe_failure
 from chibo4tot.report.text import Table, build_report_text
 
 TEMPLATE = "bao-cao.md.j2"
 PACKAGED_PREFIX = "chibo4tot"  # a workspace template may {% extends "chibo4tot/bao-cao.md.j2" %}
+# A workspace template is user code: it gets a time budget and an output cap, so a runaway loop
+# ends with a message instead of hanging the command or filling the disk.
+RENDER_SECONDS = 20.0
+MAX_OUTPUT_CHARS = 5_000_000
+MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
 class TemplateProblem(ChiboError):
     """A report template that cannot be rendered; the message is Vietnamese and names the file."""
+
+
+class TemplateRefused(Exception):
+    """A workspace template file that is not read (a link out of the folder, not a regular file)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
+class _FolderLoader(BaseLoader):
+    """Templates of one folder only. Jinja's FileSystemLoader follows symlinks anywhere (a
+    ``templates/`` entry linked to /etc/passwd would be copied into the report) and opens FIFOs
+    and devices; here a file is read only if its real path is inside the folder and it is a
+    regular file of bounded size."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))  # refuses ".." itself
+        if not os.path.lexists(path):
+            raise TemplateNotFound(template)
+        if (reason := outside_reason(path, self.folder)) is not None:
+            raise TemplateRefused(path, reason)
+        try:
+            source = read_regular_bytes(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+        except ReadRefused as exc:
+            raise TemplateRefused(path, exc.message) from None
+        except UnicodeDecodeError:
+            raise TemplateRefused(
+                path, _("tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8")
+            ) from None
+        return source, str(path), lambda: False
 
 
 class MdText(str):
@@ -130,7 +177,7 @@ def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
     packaged = PackageLoader("chibo4tot.report", "templates")
     loaders: list[Any] = []
     if templates_dir is not None:
-        loaders.append(FileSystemLoader(templates_dir, encoding="utf-8"))
+        loaders.append(_FolderLoader(templates_dir))
     loaders += [PrefixLoader({PACKAGED_PREFIX: packaged}), packaged]
     env = _Sandbox(
         loader=ChoiceLoader(loaders),
@@ -173,16 +220,84 @@ def render_markdown(ctx: ReportContext, templates_dir: Path | None = None) -> st
         "as_of": ctx.results.as_of,
         "date": ctx.date,
     }
+    # The folder itself may be a link; it must stay inside the workspace that holds it.
+    if (
+        templates_dir is not None
+        and templates_dir.is_symlink()
+        and (reason := outside_reason(templates_dir, templates_dir.parent)) is not None
+    ):
+        message = _("Không dùng được mẫu báo cáo trong {path}: {reason}").format(
+            path=templates_dir, reason=reason
+        )
+        raise _problem(message, templates_dir)
     try:
-        text = _environment(templates_dir).get_template(TEMPLATE).render(data)
+        text = _run_limited(lambda: _render(templates_dir, data), RENDER_SECONDS)
     except TemplateNotFound as exc:
         raise _problem(_("Không tìm thấy mẫu báo cáo {name}.").format(name=exc.name), own) from exc
+    except TemplateRefused as exc:
+        message = _("Không dùng được mẫu báo cáo {path}: {reason}").format(path=exc.path, reason=exc.reason)
+        raise _problem(message, exc.path) from exc
     except Exception as exc:
-        if own is None:
+        if own is None and not isinstance(exc, TemplateOvertime | TemplateTooLong):
             raise  # a bug in the packaged template, not the user's doing
-        message, path, line = describe_failure(exc, own)
+        message, path, line = describe_failure(
+            exc, own or Path(TEMPLATE), seconds=RENDER_SECONDS, max_chars=MAX_OUTPUT_CHARS
+        )
         raise _problem(message, path, line) from exc
     return text.rstrip("\n") + "\n"
+
+
+def _render(templates_dir: Path | None, data: dict[str, Any]) -> str:
+    """Render piece by piece, so that the output cap stops a template while it still runs: the
+    exception is thrown in at the template's current line, and Jinja reports that line."""
+    pieces = cast(
+        Generator[str, None, None], _environment(templates_dir).get_template(TEMPLATE).generate(data)
+    )
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        out.append(piece)
+        if size > MAX_OUTPUT_CHARS:
+            pieces.throw(TemplateTooLong())
+    return "".join(out)
+
+
+def _run_limited(job: Callable[[], str], seconds: float) -> str:
+    """``job()`` in a worker thread, stopped by an asynchronous TemplateOvertime after ``seconds``.
+
+    Jinja has no hook on every loop step (an empty nested ``{% for %}`` runs no callback at all),
+    so the budget is enforced from outside: CPython raises the exception in the worker at its
+    next bytecode, inside the template's frame, and Jinja reports the line as for any error.
+    """
+    result: list[str] = []
+    failure: list[BaseException] = []
+    context = contextvars.copy_context()
+
+    def work() -> None:
+        try:
+            try:
+                result.append(context.run(job))
+            except BaseException as exc:  # handed to the caller's thread as is
+                failure.append(exc)
+        except TemplateOvertime:  # it arrived just after the job had finished
+            pass
+
+    worker = threading.Thread(target=work, name="chibo4tot-template", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(worker.ident or 0), ctypes.py_object(TemplateOvertime)
+        )
+        worker.join(5.0)
+        if worker.is_alive():  # stuck inside one C call: leave the daemon thread, report anyway
+            raise TemplateOvertime
+    if failure:
+        raise failure[0]
+    if not result:
+        raise TemplateOvertime
+    return result[0]
 
 
 def _problem(message: str, path: Path | None, line: int | None = None) -> TemplateProblem:

@@ -18,6 +18,14 @@ from chibo4tot.i18n import _
 EXCERPT = 80
 
 
+class TemplateOvertime(Exception):
+    """Raised inside the rendering thread when a template runs past its time budget."""
+
+
+class TemplateTooLong(Exception):
+    """Thrown into a template's generator when its output passes the size cap."""
+
+
 def _user_frame(exc: BaseException, folder: Path) -> tuple[Path, int] | None:
     """The innermost frame of the traceback that is a line of one of the workspace's templates."""
     found: tuple[Path, int] | None = None
@@ -39,8 +47,11 @@ def _excerpt(path: Path, line: int, source: str | None = None) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
 
-def describe_failure(exc: Exception, own: Path) -> tuple[str, Path, int | None]:
-    """(message, file, line) for a failure of the workspace template ``own`` or one it includes."""
+def describe_failure(
+    exc: Exception, own: Path, *, seconds: float = 0.0, max_chars: int = 0
+) -> tuple[str, Path, int | None]:
+    """(message, file, line) for a failure of the workspace template ``own`` or one it includes;
+    ``seconds`` and ``max_chars`` are the limits a TemplateOvertime or TemplateTooLong passed."""
     if isinstance(exc, TemplateSyntaxError):
         path = Path(exc.filename) if exc.filename else own
         detail = _excerpt(path, exc.lineno, exc.source)
@@ -54,7 +65,15 @@ def describe_failure(exc: Exception, own: Path) -> tuple[str, Path, int | None]:
         detail = _("không rõ dòng nào")
     else:
         detail = _("dòng {line}: {source}").format(line=line, source=_excerpt(path, line))
-    if isinstance(exc, SecurityError):
+    if isinstance(exc, TemplateOvertime):
+        message = _(
+            "Mẫu báo cáo {path} chạy quá {seconds} giây nên đã bị dừng (vòng lặp quá lớn?): {detail}"
+        ).format(path="{path}", seconds=f"{seconds:g}".replace(".", ","), detail="{detail}")
+    elif isinstance(exc, TemplateTooLong):
+        message = _(
+            "Mẫu báo cáo {path} tạo ra quá {limit} ký tự nên đã bị dừng (vòng lặp quá lớn?): {detail}"
+        ).format(path="{path}", limit=f"{max_chars:,}".replace(",", "."), detail="{detail}")
+    elif isinstance(exc, SecurityError):
         message = _("Mẫu báo cáo {path} dùng thao tác không được phép: {detail}")
     elif isinstance(exc, UndefinedError):
         message = _("Mẫu báo cáo {path} dùng tên không có trong dữ liệu báo cáo: {detail}")
