@@ -171,3 +171,56 @@ def outside_reason(path: Path, folder: Path) -> str | None:
             "liên kết này bị bỏ qua"
         ).format(folder=folder, target=real)
     return None
+
+
+# --- write targets ----------------------------------------------------------------------------
+# Rendering a report takes a while; a target that cannot be written must stop the command
+# before that, with a usage error, not after it (or as an internal error).
+
+
+def check_write_targets(folder: Path, names: list[str]) -> None:
+    """UsageError unless files ``names`` can be written into ``folder`` (created if missing)."""
+    existing = folder
+    while not existing.exists():
+        if existing.is_symlink():
+            raise UsageError(
+                _("không ghi được vào {path}: {link} là liên kết tượng trưng trỏ tới chỗ không có").format(
+                    path=folder, link=existing
+                )
+            )
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        if existing == folder:
+            raise UsageError(
+                _("không ghi được vào {path}: đây là một tệp, không phải thư mục").format(path=folder)
+            )
+        raise UsageError(
+            _("không ghi được vào {path}: {file} là một tệp, không phải thư mục").format(
+                path=folder, file=existing
+            )
+        )
+    if not _can_create_in(existing):
+        raise UsageError(_("không ghi được vào thư mục {path}: không có quyền ghi").format(path=existing))
+    for name in names:
+        target = folder / name
+        if target.is_dir():
+            raise UsageError(
+                _("không ghi được tệp {path}: đây là một thư mục, không phải tệp").format(path=target)
+            )
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``: os.access answers yes for root even in an
+    immutable folder or on a read-only mount, so a probe file is created and removed."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        fd, name = tempfile.mkstemp(prefix=".chibo4tot-", suffix=".probe", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+    return True

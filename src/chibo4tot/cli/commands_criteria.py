@@ -12,7 +12,7 @@ from rich.tree import Tree
 from chibo4tot.cli.app import criteria_app, handled
 from chibo4tot.cli.output import print_count, print_problems, safe_text, show_path, text_console
 from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
-from chibo4tot.fsio import write_text_atomic
+from chibo4tot.fsio import check_write_targets, write_text_atomic
 from chibo4tot.i18n import _
 from chibo4tot.inputs.frameworks import LoadedFramework
 from chibo4tot.inputs.fwdiff import diff_frameworks
@@ -152,7 +152,10 @@ def schema(
 ) -> None:
     """Xuất JSON Schema sinh từ mô hình, để trình soạn thảo gợi ý và kiểm tra."""
     stale = []
-    for name, text in render_schemas().items():
+    schemas = render_schemas()
+    if not check:
+        check_write_targets(out, list(schemas))
+    for name, text in schemas.items():
         target = out / name
         if check:
             if not target.is_file() or target.read_text(encoding="utf-8") != text:

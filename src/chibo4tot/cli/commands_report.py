@@ -14,7 +14,7 @@ from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
 from chibo4tot.errors import ExitCode, InputError, UsageError
-from chibo4tot.fsio import write_bytes_atomic
+from chibo4tot.fsio import check_write_targets, write_bytes_atomic
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext, build_context
 
@@ -121,6 +121,7 @@ def report(
     ctx = build_context(ev, report_date)
     target = out if out is not None else ev.workspace.root / "bao-cao"
     jobs = _renderers(ctx, formats, ev.workspace.root / "templates")
+    check_write_targets(target, [name for name, _render in jobs])  # before the slow rendering
     existing = [target / name for name, _render in jobs if (target / name).exists()]
     if existing and not force:
         names = ", ".join(show_path(p) for p in existing)

@@ -11,6 +11,7 @@ from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import parse_month
 from chibo4tot.cli.output import show_path
 from chibo4tot.errors import UsageError
+from chibo4tot.fsio import check_write_targets
 from chibo4tot.i18n import _
 from chibo4tot.inputs.scaffold import init_workspace, new_record
 
@@ -24,6 +25,10 @@ def init(
 ) -> None:
     """Tạo một không gian làm việc mới, kiểm tra hợp lệ ngay."""
     wanted = year or dt.date.today().year
+    # A file where a folder goes fails half-way otherwise, after chibo4tot.yaml is written.
+    check_write_targets(directory, ["chibo4tot.yaml", "units.yaml"])
+    for sub in ("criteria", "records", "schemas"):
+        check_write_targets(directory / sub, [])
     written, the_year = init_workspace(directory, year=wanted, name=name)
     for path in written:
         typer.echo(show_path(path))
