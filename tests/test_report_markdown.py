@@ -454,3 +454,18 @@ def test_a_fifo_template_is_refused(example: ReportContext, tmp_path: Path) -> N
     exc = _render_in_thread(example, folder)
     assert isinstance(exc, TemplateProblem)
     assert "ống dẫn (FIFO)" in exc.message
+
+
+def test_a_templates_folder_linked_out_of_the_workspace_is_not_used(
+    example: ReportContext, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "noi-khac"
+    elsewhere.mkdir()
+    (elsewhere / "bao-cao.md.j2").write_text("Mẫu của người khác\n", encoding="utf-8")
+    workspace = tmp_path / "dang-bo"
+    workspace.mkdir()
+    (workspace / "templates").symlink_to(elsewhere)
+    with pytest.raises(TemplateProblem) as caught:
+        render_markdown(example, workspace / "templates")
+    assert caught.value.message.startswith(f"Không dùng được mẫu báo cáo trong {workspace / 'templates'}: ")
+    assert "trỏ ra ngoài thư mục" in caught.value.message
