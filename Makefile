@@ -6,9 +6,10 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 EXAMPLE := examples/dang-bo-xa-thuong-phung
+FUZZ_EXAMPLES ?= 10000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint format schema i18n golden bench lock clean
+.PHONY: help venv demo test lint format schema i18n golden bench fuzz lock clean
 
 help: ## Liệt kê các lệnh
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -59,6 +60,10 @@ golden: $(STAMP) ## Cập nhật các tệp golden
 
 bench: $(STAMP) ## Đo thời gian chấm điểm và lập bảng tính cho 5.000 chi bộ (chỉ in số đo)
 	$(BIN)/python tools/bench.py 5000
+
+fuzz: $(STAMP) ## Thử ngẫu nhiên dài trên hồ sơ mẫu bị làm hỏng (FUZZ_EXAMPLES=10000 mẫu; in số mẫu và thời gian)
+	CHIBO4TOT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -x \
+		-p no:cacheprovider --hypothesis-show-statistics --durations=3
 
 lock: ## Làm mới requirements.lock lên phiên bản mới nhất trong khoảng cho phép (cố ý, rồi chạy make test)
 	$(PYTHON) -m venv $(VENV)-lock
