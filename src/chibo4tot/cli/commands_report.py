@@ -14,7 +14,7 @@ from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
 from chibo4tot.errors import ExitCode, InputError, UsageError
-from chibo4tot.fsio import check_write_targets, write_bytes_atomic
+from chibo4tot.fsio import ExistingFiles, WrittenThenInterrupted, check_write_targets, write_set_atomic
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext, build_context
 
@@ -126,18 +126,47 @@ def report(
     if existing and not force:
         names = ", ".join(show_path(p) for p in existing)
         raise UsageError(_("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=names))
-    rendered: list[tuple[Path, bytes]] = []
+    rendered: list[tuple[str, bytes]] = []
     quiet = len(ctx.results.units) < PROGRESS_FROM
-    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as progress:
-        task = progress.add_task(_("Đang lập báo cáo"), total=len(jobs))
-        for name, render in jobs:
-            rendered.append((target / name, _render_one(render)))
-            progress.advance(task)
-    for path, data in rendered:  # all rendered before any is written: no half set on a failure
-        write_bytes_atomic(path, data, overwrite=True)
-        typer.echo(show_path(path))
+    written: list[Path] = []
+    try:
+        with Progress(console=Console(stderr=True), transient=True, disable=quiet) as progress:
+            task = progress.add_task(_("Đang lập báo cáo"), total=len(jobs))
+            for name, render in jobs:
+                rendered.append((name, _render_one(render)))
+                progress.advance(task)
+        # All rendered before any is written, and written as one set: a failure or Ctrl-C leaves
+        # the folder as it was, never a new workbook beside last run's Word files.
+        try:
+            written = write_set_atomic(target, rendered, overwrite=force)
+        except ExistingFiles as exc:  # another run wrote them after our check above
+            names = ", ".join(show_path(p) for p in exc.paths)
+            raise UsageError(
+                _("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=names)
+            ) from None
+        for path in written:
+            typer.echo(show_path(path))
+    except WrittenThenInterrupted as exc:
+        _say_what_was_written(target, exc.paths)
+        raise
+    except KeyboardInterrupt:
+        _say_what_was_written(target, written)
+        raise
     if ev.problems.errors:
         raise typer.Exit(int(ExitCode.INPUT))
+
+
+def _say_what_was_written(target: Path, written: list[Path]) -> None:
+    """Ctrl-C: the set is written whole or not at all, so say which, before the funnel's "stopped"."""
+    if written:
+        typer.echo(_("báo cáo đã được ghi đủ {n} tệp trước khi dừng:").format(n=len(written)), err=True)
+        for path in written:
+            typer.echo(f"  {show_path(path)}", err=True)
+    else:
+        typer.echo(
+            _("chưa ghi tệp báo cáo nào; {folder} vẫn giữ nguyên như trước").format(folder=show_path(target)),
+            err=True,
+        )
 
 
 def _render_one(render: Callable[[], bytes]) -> bytes:
