@@ -289,6 +289,8 @@ def write_set_atomic(target: Path, files: list[tuple[str, bytes]], *, overwrite:
         where = Path(exc.filename) if isinstance(exc.filename, str) else target
         if where.parent.name.startswith(_STAGE_PREFIX):
             where = target / where.name
+        elif where.name == LOCK_NAME:  # our own bookkeeping: the folder is what was refused
+            where = target
         raise UsageError(
             _("không ghi được tệp {path}: {reason}").format(path=where, reason=os_error_reason(exc))
         ) from None
@@ -311,7 +313,7 @@ def _move(source: Path, destination: Path) -> None:
 def _commit(target: Path, stage: Path, names: list[str]) -> None:
     _fsync_dir(stage)  # the journal must be on disk before the first file is moved
     for name in names:  # park every previous file first: a rollback then only moves files back
-        if (target / name).exists():
+        if os.path.lexists(target / name):  # a dangling symlink is parked and restored too
             _move(target / name, stage / _PARKED / name)
     for name in names:
         _move(stage / name, target / name)
@@ -323,7 +325,7 @@ def _rollback(target: Path, stage: Path) -> None:
     if (stage / _JOURNAL).exists():
         for name in (stage / _JOURNAL).read_text(encoding="utf-8").splitlines():
             parked = stage / _PARKED / name
-            if parked.exists():
+            if os.path.lexists(parked):
                 os.replace(parked, target / name)
             elif not (stage / name).exists():  # moved in, and nothing was there before it
                 with contextlib.suppress(FileNotFoundError):
