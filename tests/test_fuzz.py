@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -56,6 +56,7 @@ ODD_VALUES = [
     "|", ">-", "- 1", "? x", "!!python/object:os.system x",
 ]  # fmt: skip
 
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but TAB and LF, DEL, C1
 _LOCATED = re.compile(r"^(?P<path>.+?)(?::\d+:\d+)?: (?:lỗi|error): ")
 
 
@@ -135,7 +136,7 @@ def _digest(root: Path) -> dict[str, str]:
     }
 
 
-def check_workspace(files: dict[str, bytes]) -> None:
+def check_workspace(files: dict[str, bytes], *, tolerate_known: bool = False) -> None:
     """Run the three reading commands on the example with ``files`` replaced; assert the contract."""
     with tempfile.TemporaryDirectory(prefix="chibo4tot-fuzz-") as tmp:
         workspace = Path(tmp) / "ws"
@@ -151,19 +152,40 @@ def check_workspace(files: dict[str, bytes]) -> None:
             # --keep-going: the writers see hostile names even when another mutated file is broken
             ["report", str(workspace), *report, "--force", "--keep-going"],
         ):
-            _check_run(args, files)
+            _check_run(args, files, tolerate_known=tolerate_known)
         assert _digest(workspace) == before, f"inputs modified by a reading command; mutated: {list(files)}"
 
 
-def _check_run(args: list[str], files: dict[str, bytes]) -> None:
+class KnownOpen(Exception):
+    """A failure of a kind already filed and being fixed elsewhere (see KNOWN_OPEN)."""
+
+
+# Failures already found, filed in issue 10 and kept as open-… cases in the corpus, which other
+# work is fixing (writers' and terminal sanitising). The random search notes them as events and
+# goes on looking for new kinds; delete an entry once its open-… cases pass.
+KNOWN_OPEN = {
+    "word-writer-control-character": "All strings must be XML compatible",
+}
+
+
+def _check_run(args: list[str], files: dict[str, bytes], *, tolerate_known: bool = False) -> None:
     result = CliRunner().invoke(app, args, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # a crash past the funnel: the fuzzer's best find
     context = f"\ncommand: {args[0]}\nmutated: {list(files)}\nstderr:\n{result.stderr}"
+    if tolerate_known:
+        for name, signature in KNOWN_OPEN.items():
+            if result.exit_code == 3 and signature in result.stderr:
+                raise KnownOpen(name)
+        if _TERMINAL_CONTROL.search(result.stdout + result.stderr):
+            raise KnownOpen("terminal-control-character")
     assert result.exit_code in (0, 1), f"exit {result.exit_code}{context}"
     for text in (result.stdout, result.stderr):
         assert "lỗi nội bộ" not in text, context
         assert "Traceback" not in text, context
+        # An ESC from a file would drive the terminal (colours, titles, links): shown escaped or not at all.
+        raw = _TERMINAL_CONTROL.search(text)
+        assert raw is None, f"a raw control character {raw and raw.group()!r} reaches the terminal{context}"
     located = False
     for line in result.stderr.splitlines():
         if line.startswith("lỗi: "):  # the closing summary after the located problems
@@ -184,7 +206,10 @@ def _check_run(args: list[str], files: dict[str, bytes]) -> None:
 )
 @given(_mutated_files())
 def test_mutated_workspace_is_handled(files: dict[str, bytes]) -> None:
-    check_workspace(files)
+    try:
+        check_workspace(files, tolerate_known=True)
+    except KnownOpen as known:
+        event(f"known open failure: {known}")  # counted in --hypothesis-show-statistics
 
 
 def _corpus() -> list[Path]:
