@@ -8,8 +8,8 @@ traceback, every error line located, and the records left byte for byte as they 
 
 ``make test`` runs a small derandomised batch; ``make fuzz`` sets CHIBO4TOT_FUZZ_EXAMPLES for a
 long run. Inputs that once broke the tool live in tests/fuzz_corpus/ and are replayed every run:
-each file's first line ``# fuzz-target: <path in the workspace>`` names the file it replaces;
-a file named ``open-…`` is a crash found and not yet fixed (expected to fail until it is).
+each file's first line ``# fuzz-target: <path in the workspace>`` names the file it replaces.
+A new crash found by the random run is fixed and added here; nothing is marked as expected to fail.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -136,7 +136,7 @@ def _digest(root: Path) -> dict[str, str]:
     }
 
 
-def check_workspace(files: dict[str, bytes], *, tolerate_known: bool = False) -> None:
+def check_workspace(files: dict[str, bytes]) -> None:
     """Run the three reading commands on the example with ``files`` replaced; assert the contract."""
     with tempfile.TemporaryDirectory(prefix="chibo4tot-fuzz-") as tmp:
         workspace = Path(tmp) / "ws"
@@ -152,33 +152,15 @@ def check_workspace(files: dict[str, bytes], *, tolerate_known: bool = False) ->
             # --keep-going: the writers see hostile names even when another mutated file is broken
             ["report", str(workspace), *report, "--force", "--keep-going"],
         ):
-            _check_run(args, files, tolerate_known=tolerate_known)
+            _check_run(args, files)
         assert _digest(workspace) == before, f"inputs modified by a reading command; mutated: {list(files)}"
 
 
-class KnownOpen(Exception):
-    """A failure of a kind already filed and being fixed elsewhere (see KNOWN_OPEN)."""
-
-
-# Failures already found, filed in issue 10 and kept as open-… cases in the corpus, which other
-# work is fixing (writers' and terminal sanitising). The random search notes them as events and
-# goes on looking for new kinds; delete an entry once its open-… cases pass.
-KNOWN_OPEN = {
-    "word-writer-control-character": "All strings must be XML compatible",
-}
-
-
-def _check_run(args: list[str], files: dict[str, bytes], *, tolerate_known: bool = False) -> None:
+def _check_run(args: list[str], files: dict[str, bytes]) -> None:
     result = CliRunner().invoke(app, args, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # a crash past the funnel: the fuzzer's best find
     context = f"\ncommand: {args[0]}\nmutated: {list(files)}\nstderr:\n{result.stderr}"
-    if tolerate_known:
-        for name, signature in KNOWN_OPEN.items():
-            if result.exit_code == 3 and signature in result.stderr:
-                raise KnownOpen(name)
-        if _TERMINAL_CONTROL.search(result.stdout + result.stderr):
-            raise KnownOpen("terminal-control-character")
     assert result.exit_code in (0, 1), f"exit {result.exit_code}{context}"
     for text in (result.stdout, result.stderr):
         assert "lỗi nội bộ" not in text, context
@@ -206,25 +188,14 @@ def _check_run(args: list[str], files: dict[str, bytes], *, tolerate_known: bool
 )
 @given(_mutated_files())
 def test_mutated_workspace_is_handled(files: dict[str, bytes]) -> None:
-    try:
-        check_workspace(files, tolerate_known=True)
-    except KnownOpen as known:
-        event(f"known open failure: {known}")  # counted in --hypothesis-show-statistics
+    check_workspace(files)
 
 
 def _corpus() -> list[Path]:
     return sorted(CORPUS.glob("*.yaml"))
 
 
-def _corpus_case(path: Path) -> object:
-    # "open-…" cases still fail in a module someone else is fixing; they run, and start passing
-    # (XPASS) when it is fixed; then drop the prefix so they guard it for good.
-    if path.name.startswith("open-"):
-        return pytest.param(path, id=path.stem, marks=pytest.mark.xfail(reason="known, not yet fixed"))
-    return pytest.param(path, id=path.stem)
-
-
-@pytest.mark.parametrize("case", [_corpus_case(p) for p in _corpus()])
+@pytest.mark.parametrize("case", _corpus(), ids=lambda p: p.stem)
 def test_known_bad_input_is_handled(case: Path) -> None:
     data = case.read_bytes()
     first = data.split(b"\n", 1)[0].decode("utf-8")

@@ -226,6 +226,8 @@ def _can_create_in(folder: Path) -> bool:
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(name)
+    return True
+
 
 # A set of files (one report: workbook, Markdown, two Word files) must never be seen half old,
 # half new. POSIX has no rename of several files at once, so the set is staged in a hidden folder

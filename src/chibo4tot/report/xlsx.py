@@ -16,7 +16,7 @@ from openpyxl.writer.excel import ExcelWriter
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.xlsx_records import completeness_sheet, problems_sheet
-from chibo4tot.report.xlsx_sheet import BASE_FONT
+from chibo4tot.report.xlsx_sheet import BASE_FONT, clean_text
 from chibo4tot.report.xlsx_summary import chart_sheet, summary_sheet
 from chibo4tot.report.xlsx_units import detail_sheet, monthly_sheet, recognition_sheet
 
@@ -46,8 +46,8 @@ def _new_workbook(ctx: ReportContext) -> Any:
     props = wb.properties
     props.creator = props.lastModifiedBy = CREATOR
     props.created = props.modified = stamp  # the report date, never the clock: same inputs, same file
-    props.title = _("Kết quả đánh giá “Chi bộ 4 tốt” năm {year} — {org}").format(
-        year=ctx.year, org=ctx.config.name
+    props.title = clean_text(  # the document title is XML too: a control character would crash it
+        _("Kết quả đánh giá “Chi bộ 4 tốt” năm {year} — {org}").format(year=ctx.year, org=ctx.config.name)
     )
     props.language = "vi-VN"
     return wb
