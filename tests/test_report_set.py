@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from chibo4tot import fsio
+from chibo4tot import fsio_set as fsio
 from chibo4tot.cli import commands_report
 from tests.conftest import invoke
 

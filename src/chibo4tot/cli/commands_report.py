@@ -14,7 +14,8 @@ from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
 from chibo4tot.errors import ExitCode, InputError, UsageError
-from chibo4tot.fsio import ExistingFiles, WrittenThenInterrupted, check_write_targets, write_set_atomic
+from chibo4tot.fsio import check_write_targets
+from chibo4tot.fsio_set import ExistingFiles, WrittenThenInterrupted, write_set_atomic
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext, build_context
 
