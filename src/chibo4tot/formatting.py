@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -53,3 +54,8 @@ def vn_date_line(place: str, day: dt.date) -> str:
     """
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def months_text(months: Iterable[int]) -> str:
+    """``[6, 7, 8]`` → ``"6, 7, 8"``: months as a secretary writes them."""
+    return ", ".join(str(m) for m in months)

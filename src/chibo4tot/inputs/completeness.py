@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from chibo4tot.errors import Loc, Problem, Severity
+from chibo4tot.formatting import months_text
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import RecordFile, framework_for
 from chibo4tot.models.framework import Framework
@@ -25,11 +26,6 @@ PLACEHOLDERS = ("…", "...")
 
 def gap(path: Path | None, message: str, loc: Loc = ()) -> Problem:
     return Problem(path, message, loc, severity=Severity.WARNING, code=GAP)
-
-
-def months_text(months: Iterable[int]) -> str:
-    """``[7, 8]`` → ``"7, 8"``: the months as a secretary writes them."""
-    return ", ".join(str(m) for m in months)
 
 
 def scored_units(

@@ -71,8 +71,3 @@ def generic_reason(template: str) -> str:
     """The reason shared by many units (a report's shortcomings): particulars left as "…"."""
     names = [n for _t, n, _s, _c in string.Formatter().parse(template) if n is not None]
     return template.format_map(dict.fromkeys(names, "…")) if names else template
-
-
-def months_text(months: list[int]) -> str:
-    """``[6, 7, 8]`` → ``"6, 7, 8"``, as a secretary writes months."""
-    return ", ".join(str(m) for m in months)

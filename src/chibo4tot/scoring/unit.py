@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from chibo4tot.errors import Loc
-from chibo4tot.formatting import vn_percent
+from chibo4tot.formatting import months_text, vn_percent
 from chibo4tot.i18n import _
 from chibo4tot.models.framework import (
     ClassificationGate,
@@ -30,7 +30,7 @@ from chibo4tot.scoring.lines import score_bonus, score_deductions
 from chibo4tot.scoring.numbers import ZERO, exact, round_half_up
 from chibo4tot.scoring.periods import Context
 from chibo4tot.scoring.results import CriterionResult, GateResult, GateStatus, IndicatorResult, UnitResult
-from chibo4tot.scoring.text import fmt_score, months_text
+from chibo4tot.scoring.text import fmt_score
 
 
 def score_unit(
