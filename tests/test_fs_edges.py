@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chibo4tot.inputs import yamlio
+from chibo4tot.inputs import decoding
 from tests.conftest import dump_yaml, invoke, month_record
 
 REC = Path("records/2024/chi-bo-1/2024-04.yaml")
@@ -85,7 +85,7 @@ def test_the_size_cap_is_checked_before_reading(
 ) -> None:
     root = make_ws()
     with (root / REC).open("wb") as fh:
-        fh.truncate(yamlio.MAX_FILE_BYTES + 1)  # sparse: nothing written, nothing to read
+        fh.truncate(decoding.MAX_FILE_BYTES + 1)  # sparse: nothing written, nothing to read
     opened: list[str] = []
     real_open = os.open
 
@@ -170,6 +170,6 @@ def test_a_utf16_file_is_named_utf16_not_binary(make_ws: Callable[..., Path], co
 def test_legacy_vietnamese_encodings_are_still_named() -> None:
     from tests.test_cli_validate import to_cp1258
 
-    with pytest.raises(yamlio.YamlProblem, match="Windows-1258"):
-        yamlio.decode(b"ghi_chu: " + to_cp1258("Chi bộ thôn Việt Nam họp đúng kỳ hằng tháng") + b"\n")
-    assert yamlio.utf16_variant(b"unit: chi-bo-1\nmonth: 2024-04\n") is None
+    with pytest.raises(decoding.YamlProblem, match="Windows-1258"):
+        decoding.decode(b"ghi_chu: " + to_cp1258("Chi bộ thôn Việt Nam họp đúng kỳ hằng tháng") + b"\n")
+    assert decoding.utf16_variant(b"unit: chi-bo-1\nmonth: 2024-04\n") is None

@@ -12,17 +12,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from chibo4tot.inputs import yamlio
-from chibo4tot.inputs.yamlio import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    YamlErrors,
-    YamlProblem,
-    decode,
-    fast_load,
-    guess_legacy_encoding,
-    locate,
-    roundtrip_load,
-)
+from chibo4tot.inputs.decoding import MAX_FILE_BYTES, YamlProblem, decode, guess_legacy_encoding
+from chibo4tot.inputs.positions import locate, roundtrip_load
+from chibo4tot.inputs.yamlio import MAX_DEPTH, YamlErrors, fast_load
 
 
 def ruamel_safe(text: str) -> Any:

@@ -12,16 +12,10 @@ from pydantic import BaseModel, ValidationError
 from chibo4tot.errors import Problem
 from chibo4tot.fsio import ReadRefused, outside_reason, read_regular_bytes
 from chibo4tot.i18n import _
+from chibo4tot.inputs.decoding import MAX_FILE_BYTES, YamlProblem, decode
 from chibo4tot.inputs.messages import problems_from_validation
-from chibo4tot.inputs.yamlio import (
-    MAX_FILE_BYTES,
-    YamlErrors,
-    YamlProblem,
-    decode,
-    fast_load,
-    locate,
-    roundtrip_load,
-)
+from chibo4tot.inputs.positions import locate, roundtrip_load
+from chibo4tot.inputs.yamlio import YamlErrors, fast_load
 
 M = TypeVar("M", bound=BaseModel)
 # A file that was not read (not a regular file, too large, a link out of the workspace): it is

@@ -1,128 +1,22 @@
-"""Reading YAML: byte checks, a fast safe loader with YAML 1.2 rules, and round-trip positions."""
+"""Reading YAML: a fast safe loader with YAML 1.2 rules and limits on size, nodes and depth.
+
+Decoding the bytes is in ``decoding.py``; finding a line and column for a location is in
+``positions.py``.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.resolver import implicit_resolvers as _RUAMEL_RESOLVERS
 
-from chibo4tot.errors import Loc
 from chibo4tot.i18n import N_, _
+from chibo4tot.inputs.decoding import YamlProblem
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 100
-_VIETNAMESE_CP1258_MARKS = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}
-_TCVN3_HINTS = re.compile(rb"[\xa4-\xfe][a-zA-Z ]|[a-zA-Z][\xa4-\xfe]")
-
-
-@dataclass(frozen=True)
-class YamlProblem(Exception):
-    """Something wrong with a file before any model sees it; ``line`` is 1-based."""
-
-    message: str
-    line: int | None = None
-    col: int | None = None
-
-
-def decode(raw: bytes) -> str:
-    """Bytes → text, or a YamlProblem saying what the bytes look like."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblem(
-            _("tệp quá lớn ({size} byte, tối đa {limit} byte)").format(
-                size=f"{len(raw):,}".replace(",", "."),
-                limit=f"{MAX_FILE_BYTES:,}".replace(",", "."),
-            )
-        )
-    if not raw.strip():
-        raise YamlProblem(_("tệp rỗng: chưa có nội dung nào"), 1, 1)
-    if (variant := utf16_variant(raw)) is not None:
-        raise YamlProblem(
-            _(
-                "tệp được lưu bằng bảng mã UTF-16 ({variant}), không phải UTF-8; hãy mở tệp và lưu lại "
-                "với bảng mã UTF-8 (ví dụ trong Notepad: chọn “Lưu thành”, mục “Mã hóa” chọn UTF-8)"
-            ).format(variant=variant),
-            1,
-            1,
-        )
-    if b"\x00" in raw[:8192] or _control_ratio(raw[:8192]) > 0.1:
-        raise YamlProblem(_("tệp nhị phân, không phải tệp văn bản YAML"), 1, 1)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise YamlProblem(
-            _("tệp không phải mã UTF-8 ({guess}); hãy lưu lại tệp với bảng mã UTF-8").format(
-                guess=guess_legacy_encoding(raw)
-            ),
-            line,
-            col,
-        ) from None
-    return text
-
-
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def utf16_variant(raw: bytes) -> str | None:
-    """ "UTF-16 LE"/"UTF-16 BE" if the bytes are UTF-16 text (Notepad's "Unicode"), else None.
-
-    With a byte-order mark it is certain. Without one, UTF-16 text of YAML (ASCII keys, spaces,
-    line ends) has a zero byte in one half of many character pairs and almost never in the other;
-    the guess is kept only if the bytes then decode to text without control characters.
-    """
-    if raw.startswith(b"\xff\xfe"):
-        return "UTF-16 LE"
-    if raw.startswith(b"\xfe\xff"):
-        return "UTF-16 BE"
-    sample = raw[:8192]
-    sample = sample[: len(sample) - len(sample) % 2]
-    pairs = len(sample) // 2
-    if pairs < 2:
-        return None
-    even_zeros = sample[0::2].count(0) / pairs
-    odd_zeros = sample[1::2].count(0) / pairs
-    for zeros, other, codec, name in (
-        (odd_zeros, even_zeros, "utf-16-le", "UTF-16 LE"),
-        (even_zeros, odd_zeros, "utf-16-be", "UTF-16 BE"),
-    ):
-        if zeros > 0.2 and other < 0.02:
-            try:
-                text = sample.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if not _NOT_TEXT.search(text):
-                return name
-    return None
-
-
-def _control_ratio(raw: bytes) -> float:
-    if not raw:
-        return 0.0
-    controls = sum(1 for b in raw if b < 32 and b not in (9, 10, 13))
-    return controls / len(raw)
-
-
-def guess_legacy_encoding(raw: bytes) -> str:
-    """Name the old Vietnamese encoding the bytes most look like."""
-    try:
-        raw.decode("cp1258")
-        cp1258_ok = True
-    except UnicodeDecodeError:
-        cp1258_ok = False
-    marks = sum(1 for b in raw if b in _VIETNAMESE_CP1258_MARKS)
-    high = sum(1 for b in raw if b >= 0x80)
-    if cp1258_ok and high and marks / high > 0.25:
-        return _("có vẻ là bảng mã Windows-1258 (cp1258)")
-    if _TCVN3_HINTS.search(raw):
-        return _("có vẻ là bảng mã TCVN3 (ABC) hoặc VNI của phông chữ cũ")
-    return _("bảng mã không xác định")
 
 
 # --- fast loader -------------------------------------------------------------------------
@@ -389,65 +283,3 @@ class YamlErrors(Exception):
     def __init__(self, problems: list[YamlProblem]) -> None:
         super().__init__(problems[0].message if problems else "")
         self.problems = problems
-
-
-# --- round-trip positions ----------------------------------------------------------------
-
-
-def roundtrip_load(text: str) -> Any:
-    """Parse with ruamel in round-trip mode to recover positions; None if it fails."""
-    rt = YAML(typ="rt")
-    rt.allow_duplicate_keys = True
-    try:
-        return rt.load(text)
-    except Exception:
-        return None
-
-
-def _find_key(node: CommentedMap, part: str | int) -> Any:
-    if part in node:
-        return part
-    for key in node:
-        if str(key) == str(part):
-            return key
-    return _MISSING
-
-
-_MISSING = object()
-
-
-def locate(tree: Any, loc: Loc) -> tuple[int | None, int | None, Loc]:
-    """Walk ``loc`` through a round-trip tree: 1-based line/col and the part of loc that exists.
-
-    Parts that are not in the data (pydantic's union tags, a missing key) are skipped, so a
-    missing key points at its parent.
-    """
-    line: int | None = None
-    col: int | None = None
-    if isinstance(tree, CommentedMap | CommentedSeq):
-        line, col = tree.lc.line + 1, tree.lc.col + 1
-    node = tree
-    found: list[str | int] = []
-    parts = list(loc)
-    for index, part in enumerate(parts):
-        if part == "[key]":
-            break
-        if isinstance(node, CommentedMap):
-            key = _find_key(node, part)
-            if key is _MISSING:
-                continue
-            child = node[key]
-            k_line, k_col = node.lc.key(key)
-            line, col = k_line + 1, k_col + 1
-            wants_key = index + 1 < len(parts) and parts[index + 1] == "[key]"
-            if not wants_key and not isinstance(child, CommentedMap | CommentedSeq):
-                v_line, v_col = node.lc.value(key)  # a scalar: point at the value itself
-                line, col = v_line + 1, v_col + 1
-            found.append(part if isinstance(part, int) else str(key))
-            node = child
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            i_line, i_col = node.lc.item(part)
-            line, col = i_line + 1, i_col + 1
-            found.append(part)
-            node = node[part]
-    return line, col, tuple(found)
