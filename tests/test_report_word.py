@@ -19,9 +19,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from chibo4tot.report.context import ReportContext, build_context
+from chibo4tot.report.docx_base import BODY_PT, TEXT_WIDTH_CM
 from chibo4tot.report.fit import break_costs, layout_header, split_lines, width_cm
 from chibo4tot.report.text import build_header, build_report_text, recognition_table
-from chibo4tot.report.word import BODY_PT, TEXT_WIDTH_CM, render_docx, render_recognition_list_docx
+from chibo4tot.report.word import render_docx, render_recognition_list_docx
 from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring.results import UnitResult
 from tests.conftest import EXAMPLE
