@@ -29,7 +29,7 @@ demo: $(STAMP) ## Chạy thử trên không gian làm việc mẫu
 	$(BIN)/chibo4tot criteria list $(EXAMPLE)
 	$(BIN)/chibo4tot validate $(EXAMPLE)
 	$(BIN)/chibo4tot score $(EXAMPLE) --year 2024
-	$(BIN)/chibo4tot explain pa-vi --dir $(EXAMPLE) --year 2024 | tail -n 12
+	$(BIN)/chibo4tot explain pa-vi $(EXAMPLE) --year 2024 | tail -n 12
 	$(BIN)/chibo4tot report $(EXAMPLE) --year 2024 --out build/bao-cao --force --allow-incomplete
 	@echo
 	@echo "Xong. Để chạy chibo4tot trên hồ sơ của bạn, từ bất kỳ thư mục nào, gõ:  $(abspath $(BIN))/chibo4tot --help"

@@ -78,7 +78,7 @@ def test_help_is_vietnamese() -> None:
 def test_subcommand_help_is_vietnamese() -> None:
     out = invoke(["validate", "--help"]).stdout
     assert out.startswith("Cách dùng: chibo4tot validate [TÙY CHỌN]")
-    assert "Đối số:" in out and "[mặc định: .]" in out
+    assert "Đối số:" in out and "[mặc định: table]" in " ".join(invoke(["score", "--help"]).stdout.split())
     assert "Usage:" not in out and "default:" not in out
     assert "[bắt buộc]" in invoke(["criteria", "show", "--help"]).stdout
 
@@ -105,7 +105,7 @@ def test_unknown_option_is_a_vietnamese_usage_error() -> None:
 
 
 def test_missing_argument_and_unknown_command_in_vietnamese() -> None:
-    assert "lỗi: thiếu đối số 'ID'" in invoke(["criteria", "show"], exit_code=2).stderr
+    assert "lỗi: thiếu đối số 'MÃ_KHUNG'" in invoke(["criteria", "show"], exit_code=2).stderr
     err = invoke(["criteria", "dif"], exit_code=2).stderr
     assert "lỗi: không có lệnh 'dif'; có phải ý bạn là 'diff'?" in err
 
@@ -172,7 +172,7 @@ def click_of_the_future(monkeypatch: pytest.MonkeyPatch) -> None:
     ("args", "error"),
     [
         (["validate", "--nope"], "lỗi: không có tùy chọn --nope"),
-        (["criteria", "show"], "lỗi: thiếu đối số 'ID'"),
+        (["criteria", "show"], "lỗi: thiếu đối số 'MÃ_KHUNG'"),
         (["score", "--year", "abc"], "lỗi: giá trị không hợp lệ cho '--year'"),
         (["score", "--month"], "lỗi: tùy chọn --month dùng không đúng cách"),
         (["validate", "a", "b"], "lỗi: cách gọi lệnh không đúng"),

@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 import typer
 
 from chibo4tot import __version__
-from chibo4tot.cli.click_vi import LocalisedGroup
+from chibo4tot.cli.click_vi import LocalisedGroup, OrderedGroup, OwnBadParameter
 from chibo4tot.errors import ChiboError, ExitCode
 from chibo4tot.fsio import os_error_reason
-from chibo4tot.i18n import _, set_language
+from chibo4tot.i18n import SUPPORTED, _, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,11 +34,16 @@ app = typer.Typer(
     name="chibo4tot",
     help="Chấm điểm và báo cáo mô hình “Chi bộ 4 tốt” từ các tệp YAML.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-criteria_app = typer.Typer(help="Xem, so sánh khung tiêu chí và xuất JSON Schema.", no_args_is_help=True)
+criteria_app = typer.Typer(
+    cls=OrderedGroup,
+    help="Xem, so sánh, kiểm thử khung tiêu chí và xuất JSON Schema.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(criteria_app, name="criteria")
 
 
@@ -48,9 +53,14 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _lang(value: str) -> str:
+def _lang(value: str | None) -> str | None:
     # Eager, so that `--lang en --help` already prints the help page in English.
-    set_language(value or None)
+    if value is not None and value.strip().lower() not in SUPPORTED:
+        raise OwnBadParameter(
+            _("“{value}” không phải ngôn ngữ có sẵn; chọn vi hoặc en").format(value=value),
+            param_hint="--lang",
+        )
+    set_language(value.strip().lower() if value else None)
     return value
 
 
@@ -59,8 +69,13 @@ def main_options(
     version: bool = typer.Option(
         False, "--version", help="In phiên bản rồi thoát.", callback=_version, is_eager=True
     ),
-    lang: str = typer.Option(
-        "", "--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.", callback=_lang, is_eager=True
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        metavar="vi|en",
+        help="Ngôn ngữ thông báo và hướng dẫn: vi (mặc định) hoặc en (hoặc biến môi trường CHIBO4TOT_LANG).",
+        callback=_lang,
+        is_eager=True,
     ),
     debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết lỗi nội bộ (traceback)."),
 ) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from chibo4tot.i18n import _ as gettext_
 from chibo4tot.i18n import current_language, set_language
 
 _VI = "vi"
@@ -48,6 +49,10 @@ _PHRASES: dict[str, str] = {
     "Aborted!": "Đã hủy.",
     "Missing command.": "thiếu lệnh",
     "No such command {name!r}.": "không có lệnh {name!r}",
+    "Install completion for the current shell.": "Cài đặt tự hoàn thành lệnh cho shell đang dùng.",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "In mã tự hoàn thành cho shell đang dùng, để chép hoặc tự cài đặt."
+    ),
 }
 
 # Click's error messages; ``{message}`` must be recognised in turn, other fields are kept.
@@ -138,10 +143,16 @@ def _general_message(exc: Any) -> str:
     return "cách gọi lệnh không đúng"
 
 
+class OwnBadParameter(typer.BadParameter):
+    """A bad value found by one of our callbacks: its message is already in the run's language."""
+
+
 def _vietnamese_error(exc: Any) -> str:
     """What click's ``show`` prints, in Vietnamese: usage line, help hint, blank line, error."""
     first, *rest = exc.format_message().split("\n")  # rest: a Choice's values, one a line
-    message = translate_message(first)
+    if isinstance(exc, OwnBadParameter):
+        first = f"giá trị không hợp lệ cho {_param_hint(exc)}: {exc.message}"
+    message = first if isinstance(exc, OwnBadParameter) else translate_message(first)
     lines = [_general_message(exc)] if message is None else [message, *rest]
     ctx = getattr(exc, "ctx", None)
     frame: list[str] = []
@@ -161,18 +172,49 @@ def _route_gettext() -> None:
             setattr(module, "_", translate)  # noqa: B010
 
 
+# The texts of our own commands (docstrings, ``help=``, ``metavar=``) are Vietnamese literals;
+# under another language they are looked up in the catalogue while a help page is being built.
+_OWN_TEXTS = ("help", "short_help", "metavar")
+
+
+def own_texts(command: Any) -> Iterator[tuple[Any, str, str]]:
+    """(object, attribute, text) for every text of ``command``, its parameters and subcommands."""
+    for obj in (command, *getattr(command, "params", ())):
+        for attr in _OWN_TEXTS:
+            text = getattr(obj, attr, None)
+            if isinstance(text, str) and text:
+                yield obj, attr, text
+    for sub in getattr(command, "commands", {}).values():
+        yield from own_texts(sub)
+
+
+@contextmanager
+def _own_texts_translated(command: Any) -> Iterator[None]:
+    saved = list(own_texts(command))
+    try:
+        for obj, attr, text in saved:
+            # Ours from the catalogue; typer's own (the completion options) from the phrase table.
+            setattr(obj, attr, translate(gettext_(text)))
+        yield
+    finally:
+        for obj, attr, text in saved:
+            setattr(obj, attr, text)
+
+
 class _Context(typer.Context):
     """A context whose usage line and help page use the current language."""
 
     def get_usage(self) -> str:
-        formatter = self.make_formatter()
-        pieces = [translate(piece) for piece in self.command.collect_usage_pieces(self)]
-        formatter.write_usage(self.command_path, " ".join(pieces), prefix=translate("Usage: "))
-        return formatter.getvalue().rstrip("\n")
+        with _own_texts_translated(self.command):
+            formatter = self.make_formatter()
+            pieces = [translate(piece) for piece in self.command.collect_usage_pieces(self)]
+            formatter.write_usage(self.command_path, " ".join(pieces), prefix=translate("Usage: "))
+            return formatter.getvalue().rstrip("\n")
 
     def get_help(self) -> str:
-        text = super().get_help()
-        english_usage = self.command.get_usage(self)  # what click put at the top of the page
+        with _own_texts_translated(self.command):
+            text = super().get_help()
+            english_usage = self.command.get_usage(self)  # what click put at the top of the page
         if text.startswith(english_usage):
             text = self.get_usage() + text[len(english_usage) :]
         help_option = "Show this message and exit."
@@ -202,7 +244,37 @@ def _click_errors_translated() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
 
 
-class LocalisedGroup(TyperGroup):
+COMMAND_ORDER = (
+    "init", "new", "form", "import", "validate", "score", "explain", "report", "export", "rollup", "verify",
+    "criteria", "list", "show", "diff", "impact", "test", "schema",
+)  # fmt: skip
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """typer's ``--install-completion``, saying what it did in the run's language."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer.completion import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    if current_language() == _VI:
+        typer.echo(f"Đã cài tự hoàn thành lệnh cho {shell} vào {path}")
+        typer.echo("Mở lại cửa sổ dòng lệnh để bắt đầu dùng (gõ chibo4tot rồi nhấn Tab).")
+    else:
+        typer.echo(f"{shell} completion installed in {path}")
+        typer.echo("Completion will take effect once you restart the terminal")
+    raise typer.Exit(0)
+
+
+class OrderedGroup(TyperGroup):
+    """A group whose commands are listed in the order of the work (DESIGN §5), not of registration."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        order = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(super().list_commands(ctx), key=lambda name: (order.get(name, len(order)), name))
+
+
+class LocalisedGroup(OrderedGroup):
     """The root command: click's words in the current language for the whole command tree.
 
     Click's ``Context`` and ``HelpFormatter`` are private in typer, so parameters typed with
@@ -219,6 +291,9 @@ class LocalisedGroup(TyperGroup):
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         if parent is None:
             set_language(None)  # the environment's, until --lang (eager) is parsed
+            for param in self.params:  # typer adds its completion options after __init__
+                if param.name == "install_completion":
+                    param.callback = _install_completion
         with _click_errors_translated():
             return super().make_context(info_name, args, parent=parent, **extra)
 
@@ -230,5 +305,20 @@ class LocalisedGroup(TyperGroup):
 def _use_context(group: TyperGroup) -> None:
     for command in group.commands.values():
         command.context_class = _Context
+        for param in getattr(command, "params", ()):
+            _plain_argument(param)
         if isinstance(command, TyperGroup):
             _use_context(command)
+
+
+def _plain_argument(param: Any) -> None:
+    """An argument named by its metavar only: typer would add its English type (``<path>``) in the
+    help and braces around a required one in the usage line (``{MÃ_CHI_BỘ}``)."""
+    if isinstance(param, typer.core.TyperArgument) and param.metavar:
+        param.display_type_rich = lambda ctx: None
+
+        def usage_name() -> str:
+            name = str(param.metavar) + ("..." if param.nargs != 1 else "")
+            return name if param.required else f"[{name}]"
+
+        param._usage_display_name = usage_name

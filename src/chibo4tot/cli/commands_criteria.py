@@ -11,9 +11,10 @@ from rich.tree import Tree
 
 from chibo4tot.cli.app import criteria_app, handled
 from chibo4tot.cli.output import print_count, print_problems, safe_text, show_path, text_console
+from chibo4tot.cli.params import DirAlias, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
 from chibo4tot.fsio import check_write_targets, write_text_atomic
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.frameworks import LoadedFramework
 from chibo4tot.inputs.fwdiff import diff_frameworks
 from chibo4tot.inputs.loading import WORKSPACE_FILE, load_frameworks
@@ -51,9 +52,9 @@ def _get(frameworks: dict[str, LoadedFramework], fid: str) -> LoadedFramework:
 
 @criteria_app.command("list")
 @handled
-def list_(directory: Path = typer.Argument(Path("."), help="Thư mục không gian làm việc.")) -> None:
+def list_(directory: WorkspaceDir = None, dir_alias: DirAlias = None) -> None:
     """Liệt kê các khung tiêu chí có sẵn và của không gian làm việc."""
-    frameworks = _frameworks(directory)
+    frameworks = _frameworks(workspace_dir(directory, dir_alias))
     table = Table(title=_("Khung tiêu chí"), show_lines=False)
     table.add_column(_("Mã"), no_wrap=True)  # an id is typed back in full: never cut or folded
     for header in (_("Tên"), _("Năm"), _("Kế thừa"), _("Nguồn")):
@@ -79,11 +80,12 @@ def _add(node: Tree, label: str) -> Tree:
 @criteria_app.command("show")
 @handled
 def show(
-    framework_id: str = typer.Argument(..., metavar="ID", help="Mã khung tiêu chí."),
-    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
+    framework_id: str = typer.Argument(..., metavar=N_("MÃ_KHUNG"), help=N_("Mã khung tiêu chí.")),
+    directory: WorkspaceDir = None,
+    dir_alias: DirAlias = None,
 ) -> None:
     """Hiện toàn bộ một khung tiêu chí (đã gộp phần kế thừa)."""
-    fw = _get(_frameworks(directory), framework_id).framework
+    fw = _get(_frameworks(workspace_dir(directory, dir_alias)), framework_id).framework
     tree = Tree(Text.assemble((safe_text(fw.title), "bold"), safe_text(f" ({fw.id}) — {fw.issuer}")))
     _add(tree, _("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents)))
     _add(
@@ -121,14 +123,19 @@ def show(
 @criteria_app.command("diff")
 @handled
 def diff(
-    old_id: str = typer.Argument(..., metavar="CŨ", help="Khung gốc (hoặc khung cần so với khung cấp trên)."),
-    new_id: str = typer.Argument(
-        "", metavar="[MỚI]", help="Khung so sánh; bỏ trống để so với khung cấp trên."
+    old_id: str = typer.Argument(
+        ..., metavar=N_("KHUNG_CŨ"), help=N_("Khung gốc (hoặc khung cần so với khung cấp trên).")
     ),
-    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
+    new_id: str | None = typer.Argument(
+        None, metavar=N_("KHUNG_MỚI"), help=N_("Khung so sánh; bỏ trống để so với khung cấp trên.")
+    ),
+    directory: WorkspaceDir = None,
+    dir_alias: DirAlias = None,
 ) -> None:
     """So sánh hai khung tiêu chí: chỉ tiêu thêm, bỏ, ngưỡng thay đổi."""
-    frameworks = _frameworks(directory)
+    if new_id is not None and directory is None and dir_alias is None and Path(new_id).is_dir():
+        new_id, directory = None, Path(new_id)  # `criteria diff ID DIR`: a folder, not a framework
+    frameworks = _frameworks(workspace_dir(directory, dir_alias))
     if not new_id:
         child = _get(frameworks, old_id).framework
         if child.extends is None:
@@ -147,8 +154,10 @@ def diff(
 @criteria_app.command("schema")
 @handled
 def schema(
-    out: Path = typer.Option(Path("schemas"), "--out", help="Thư mục ghi các tệp JSON Schema."),
-    check: bool = typer.Option(False, "--check", help="Chỉ kiểm tra các tệp đã có còn khớp không."),
+    out: Path = typer.Option(
+        Path("schemas"), "--out", metavar=N_("THƯ_MỤC"), help=N_("Thư mục ghi các tệp JSON Schema.")
+    ),
+    check: bool = typer.Option(False, "--check", help=N_("Chỉ kiểm tra các tệp đã có còn khớp không.")),
 ) -> None:
     """Xuất JSON Schema sinh từ mô hình, để trình soạn thảo gợi ý và kiểm tra."""
     stale = []

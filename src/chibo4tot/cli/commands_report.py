@@ -13,10 +13,11 @@ from rich.progress import Progress
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
+from chibo4tot.cli.params import YEAR_METAVAR, DirAlias, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import check_write_targets
 from chibo4tot.fsio_set import ExistingFiles, WrittenThenInterrupted, write_set_atomic
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.report.context import ReportContext, build_context
 
 FORMATS = ("xlsx", "md", "docx")
@@ -83,33 +84,45 @@ def _renderers(
 @app.command()
 @handled
 def report(
-    directory: Path = typer.Argument(
-        Path("."), help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
+    directory: WorkspaceDir = None,
+    year: int | None = typer.Option(
+        None, "--year", metavar=YEAR_METAVAR, help=N_("Năm báo cáo (mặc định: năm gần nhất có hồ sơ).")
     ),
-    year: int | None = typer.Option(None, "--year", help="Năm báo cáo (mặc định: năm gần nhất có hồ sơ)."),
     out: Path | None = typer.Option(
-        None, "--out", help="Thư mục ghi báo cáo (mặc định: <không gian>/bao-cao)."
+        None,
+        "--out",
+        metavar=N_("THƯ_MỤC"),
+        show_default=False,
+        help=N_("Thư mục ghi báo cáo (mặc định: bao-cao trong không gian làm việc)."),
     ),
     fmt: str = typer.Option(
-        "xlsx,md,docx", "--format", help="Các định dạng, cách nhau dấu phẩy: xlsx, md, docx."
+        "xlsx,md,docx",
+        "--format",
+        metavar="xlsx,md,docx",
+        show_default=False,
+        help=N_("Các định dạng, cách nhau dấu phẩy (mặc định: cả ba)."),
     ),
     date: str | None = typer.Option(
-        None, "--date", help="Ngày ghi trên báo cáo, ví dụ 2025-01-15 (mặc định: hôm nay)."
+        None,
+        "--date",
+        metavar=N_("NGÀY"),
+        help=N_("Ngày ghi trên báo cáo, ví dụ 2025-01-15 (mặc định: hôm nay)."),
     ),
-    force: bool = typer.Option(False, "--force", help="Ghi đè các tệp báo cáo đã có."),
+    force: bool = typer.Option(False, "--force", help=N_("Ghi đè các tệp báo cáo đã có.")),
     keep_going: bool = typer.Option(
-        False, "--keep-going", help="Vẫn lập báo cáo khi có hồ sơ lỗi (các chi bộ đó không được chấm)."
+        False, "--keep-going", help=N_("Vẫn lập báo cáo khi có hồ sơ lỗi (các chi bộ đó không được chấm).")
     ),
     allow_incomplete: bool = typer.Option(
         False,
         "--allow-incomplete",
-        help="Vẫn lập báo cáo khi hồ sơ chưa đầy đủ; báo cáo ghi rõ từng thiếu sót.",
+        help=N_("Vẫn lập báo cáo khi hồ sơ chưa đầy đủ; báo cáo ghi rõ từng thiếu sót."),
     ),
+    dir_alias: DirAlias = None,
 ) -> None:
     """Lập báo cáo cuối năm: bảng tính Excel, báo cáo Markdown và Word, danh sách công nhận."""
     formats = parse_formats(fmt)
     report_date = parse_date(date, dt.date.today())  # the CLI reads the clock; reports get the date
-    ev = load_and_score(directory, year, None, today=report_date, document=True)
+    ev = load_and_score(workspace_dir(directory, dir_alias), year, None, today=report_date, document=True)
     if not show_input_problems(ev, keep_going):
         raise typer.Exit(int(ExitCode.INPUT))
     if ev.gaps and not allow_incomplete:

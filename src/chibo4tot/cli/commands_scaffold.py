@@ -10,18 +10,32 @@ import typer
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import parse_month
 from chibo4tot.cli.output import show_path
+from chibo4tot.cli.params import (
+    MONTH_METAVAR,
+    UNIT_METAVAR,
+    YEAR_METAVAR,
+    DirAlias,
+    WorkspaceDir,
+    workspace_dir,
+)
 from chibo4tot.errors import UsageError
 from chibo4tot.fsio import check_write_targets
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.scaffold import init_workspace, new_record
 
 
 @app.command()
 @handled
 def init(
-    directory: Path = typer.Argument(..., help="Thư mục sẽ tạo không gian làm việc."),
-    name: str = typer.Option("Đảng bộ …", "--name", help="Tên đảng bộ."),
-    year: int = typer.Option(0, "--year", help="Năm đánh giá (mặc định: năm nay)."),
+    directory: Path = typer.Argument(
+        ..., metavar=N_("THƯ_MỤC"), help=N_("Thư mục sẽ tạo không gian làm việc (chưa có, hoặc trống).")
+    ),
+    name: str = typer.Option(
+        "Đảng bộ …", "--name", metavar=N_("TÊN"), show_default=False, help=N_("Tên đảng bộ (sửa sau được).")
+    ),
+    year: int | None = typer.Option(
+        None, "--year", metavar=YEAR_METAVAR, help=N_("Năm đánh giá (mặc định: năm hiện tại).")
+    ),
 ) -> None:
     """Tạo một không gian làm việc mới, kiểm tra hợp lệ ngay."""
     wanted = year or dt.date.today().year
@@ -53,10 +67,18 @@ def init(
 @app.command()
 @handled
 def new(
-    unit: str = typer.Argument(..., help="Mã chi bộ (trong units.yaml)."),
-    month: str = typer.Option("", "--month", help="Tháng của hồ sơ: 2024-03, hoặc 3 (tháng 3 năm nay)."),
-    year: int = typer.Option(0, "--year", help="Tạo hồ sơ cuối năm (year.yaml) cho năm này."),
-    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
+    unit: str = typer.Argument(..., metavar=UNIT_METAVAR, help=N_("Mã chi bộ (trong units.yaml).")),
+    directory: WorkspaceDir = None,
+    month: str | None = typer.Option(
+        None,
+        "--month",
+        metavar=MONTH_METAVAR,
+        help=N_("Tháng của hồ sơ: 2024-03, hoặc 3 (tháng 3 năm hiện tại)."),
+    ),
+    year: int | None = typer.Option(
+        None, "--year", metavar=YEAR_METAVAR, help=N_("Tạo hồ sơ cuối năm (year.yaml) cho năm này.")
+    ),
+    dir_alias: DirAlias = None,
 ) -> None:
     """Tạo hồ sơ tháng (hoặc cuối năm) đã điền sẵn theo khung tiêu chí; không ghi đè."""
     if bool(month) == bool(year):
@@ -66,5 +88,5 @@ def new(
         month_year, number = parse_month(month)
         # "6" alone is June of this year: the record a secretary fills in now.
         normalised = f"{month_year or dt.date.today().year}-{number:02d}"
-    path = new_record(directory, unit, month=normalised, year=year or None)
+    path = new_record(workspace_dir(directory, dir_alias), unit, month=normalised, year=year or None)
     typer.echo(show_path(path))

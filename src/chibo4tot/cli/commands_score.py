@@ -7,17 +7,17 @@ import dataclasses
 import io
 import json
 import sys
-from pathlib import Path
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
-from chibo4tot.cli.evaluation import MONTH_HELP, load_and_score, show_input_problems
+from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import print_problems, safe_json, safe_text, show_path, text_console
+from chibo4tot.cli.params import UNIT_METAVAR, AsOfMonth, DirAlias, ScoreYear, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode, Severity, UsageError
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.locate import LineFinder
 from chibo4tot.results.evaluate import Evaluation
 from chibo4tot.results.explain import render_explain, where_finder
@@ -29,25 +29,22 @@ FORMATS = ("table", "json", "csv")
 @app.command()
 @handled
 def score(
-    directory: Path = typer.Argument(
-        Path("."), help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
+    directory: WorkspaceDir = None,
+    year: ScoreYear = None,
+    month: AsOfMonth = None,
+    unit: str | None = typer.Option(None, "--unit", metavar=UNIT_METAVAR, help=N_("Chỉ hiện một chi bộ.")),
+    fmt: str = typer.Option(
+        "table", "--format", metavar="table|json|csv", help=N_("Định dạng: table (bảng), json hoặc csv.")
     ),
-    year: int | None = typer.Option(None, "--year", help="Năm đánh giá (mặc định: năm gần nhất có hồ sơ)."),
-    month: str | None = typer.Option(
-        None,
-        "--month",
-        help="Tính đến hết tháng này: 6 hoặc 2024-06 (mặc định: cả năm; năm nay: đến tháng trước).",
-    ),
-    unit: str | None = typer.Option(None, "--unit", help="Chỉ hiện một chi bộ (mã)."),
-    fmt: str = typer.Option("table", "--format", help="Định dạng: table (bảng), json hoặc csv."),
     keep_going: bool = typer.Option(
-        False, "--keep-going", help="Vẫn chấm các chi bộ có hồ sơ hợp lệ khi có lỗi ở tệp khác."
+        False, "--keep-going", help=N_("Vẫn chấm các chi bộ có hồ sơ hợp lệ khi có lỗi ở tệp khác.")
     ),
+    dir_alias: DirAlias = None,
 ) -> None:
     """Chấm điểm và xếp loại các chi bộ trong năm, kèm lý do không đạt."""
     if fmt not in FORMATS:
         raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
-    ev = load_and_score(directory, year, month)
+    ev = load_and_score(workspace_dir(directory, dir_alias), year, month)
     show = show_input_problems(ev, keep_going)
     results = ev.results
     if unit is not None:
@@ -164,13 +161,14 @@ def _table(ev: Evaluation) -> None:
 @app.command()
 @handled
 def explain(
-    unit: str = typer.Argument(..., help="Mã chi bộ cần giải thích."),
-    directory: Path = typer.Option(Path("."), "--dir", help="Thư mục không gian làm việc."),
-    year: int | None = typer.Option(None, "--year", help="Năm đánh giá (mặc định: năm gần nhất có hồ sơ)."),
-    month: str | None = typer.Option(None, "--month", help=MONTH_HELP),
+    unit: str = typer.Argument(..., metavar=UNIT_METAVAR, help=N_("Mã chi bộ cần giải thích.")),
+    directory: WorkspaceDir = None,
+    year: ScoreYear = None,
+    month: AsOfMonth = None,
+    dir_alias: DirAlias = None,
 ) -> None:
     """Giải thích từng điểm, điều kiện và lý do của một chi bộ, kèm tệp:dòng."""
-    ev = load_and_score(directory, year, month)
+    ev = load_and_score(workspace_dir(directory, dir_alias), year, month)
     found = next((r for r in ev.results.units if r.unit.id == unit), None)
     if found is None:
         if unit in ev.blocked:

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import typer
 
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.output import print_count, print_problems, show_path
+from chibo4tot.cli.params import DirAlias, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.loading import find_workspace, load_workspace, workspace_gaps
 
 
 @app.command()
 @handled
 def validate(
-    directory: Path = typer.Argument(
-        Path("."), help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
-    ),
-    strict: bool = typer.Option(False, "--strict", help="Coi cảnh báo là lỗi."),
+    directory: WorkspaceDir = None,
+    strict: bool = typer.Option(False, "--strict", help=N_("Coi cảnh báo là lỗi.")),
+    dir_alias: DirAlias = None,
 ) -> None:
     """Kiểm tra mọi tệp: khung tiêu chí, danh sách chi bộ, hồ sơ tháng và năm, hồ sơ còn thiếu."""
-    root = find_workspace(directory)
+    root = find_workspace(workspace_dir(directory, dir_alias))
     ws = load_workspace(root)
     today = dt.date.today()  # the CLI reads the clock: which months and year.yaml are due yet
     gaps = workspace_gaps(ws, today.year, today.month)

@@ -1,0 +1,63 @@
+"""The parameters every command shares, declared once so that they read the same everywhere.
+
+* The workspace is always the optional positional ``THƯ_MỤC`` (DESIGN §5): omitted, it is the
+  current folder, and the nearest folder above with ``chibo4tot.yaml`` is used. ``--dir`` is kept
+  as a hidden alias, because earlier versions asked for it on ``explain``, ``new`` and ``criteria``.
+* ``--year`` and ``--month`` have the same names, metavars and forms on every command: a month
+  is ``6`` or ``2024-06`` (``evaluation.parse_month``).
+
+Help texts and metavars are Vietnamese literals marked with ``N_``; the help page translates them
+when it is shown (``click_vi``), so ``--lang en --help`` is English throughout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chibo4tot.errors import UsageError
+from chibo4tot.i18n import N_, _
+
+WORKSPACE_METAVAR = N_("THƯ_MỤC")
+YEAR_METAVAR = N_("NĂM")
+MONTH_METAVAR = N_("THÁNG")
+UNIT_METAVAR = N_("MÃ_CHI_BỘ")
+
+WorkspaceDir = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar=WORKSPACE_METAVAR,
+        show_default=False,
+        help=N_(
+            "Thư mục không gian làm việc (mặc định: thư mục hiện tại, hoặc thư mục cha gần nhất có "
+            "chibo4tot.yaml)."
+        ),
+    ),
+]
+DirAlias = Annotated[Path | None, typer.Option("--dir", hidden=True, show_default=False)]
+
+ScoreYear = Annotated[
+    int | None,
+    typer.Option("--year", metavar=YEAR_METAVAR, help=N_("Năm đánh giá (mặc định: năm gần nhất có hồ sơ).")),
+]
+AsOfMonth = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        metavar=MONTH_METAVAR,
+        help=N_("Tính đến hết tháng này: 6 hoặc 2024-06 (mặc định: cả năm; năm nay: đến tháng trước)."),
+    ),
+]
+
+
+def workspace_dir(directory: Path | None, alias: Path | None) -> Path:
+    """The folder the user named, as an argument or with the old ``--dir``; "." when neither."""
+    if directory is not None and alias is not None and directory != alias:
+        raise UsageError(
+            _("thư mục không gian làm việc được nêu hai lần ({a} và --dir {b}); hãy nêu một lần").format(
+                a=directory, b=alias
+            )
+        )
+    return directory or alias or Path(".")
