@@ -254,7 +254,7 @@ def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
     """typer's ``--install-completion``, saying what it did in the run's language."""
     if not value or ctx.resilient_parsing:
         return value
-    from typer.completion import install
+    from typer.completion import install  # type: ignore[attr-defined]  # re-exported, not in __all__
 
     shell, path = install(shell=value) if isinstance(value, str) else install()
     if current_language() == _VI:
@@ -315,10 +315,10 @@ def _plain_argument(param: Any) -> None:
     """An argument named by its metavar only: typer would add its English type (``<path>``) in the
     help and braces around a required one in the usage line (``{MÃ_CHI_BỘ}``)."""
     if isinstance(param, typer.core.TyperArgument) and param.metavar:
-        param.display_type_rich = lambda ctx: None
+        setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010  # one instance only
 
         def usage_name() -> str:
             name = str(param.metavar) + ("..." if param.nargs != 1 else "")
             return name if param.required else f"[{name}]"
 
-        param._usage_display_name = usage_name
+        setattr(param, "_usage_display_name", usage_name)  # noqa: B010

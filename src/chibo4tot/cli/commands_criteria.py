@@ -134,7 +134,8 @@ def diff(
 ) -> None:
     """So sánh hai khung tiêu chí: chỉ tiêu thêm, bỏ, ngưỡng thay đổi."""
     if new_id is not None and directory is None and dir_alias is None and Path(new_id).is_dir():
-        new_id, directory = None, Path(new_id)  # `criteria diff ID DIR`: a folder, not a framework
+        directory = Path(new_id)  # `criteria diff ID DIR`: a folder, not a framework
+        new_id = None
     frameworks = _frameworks(workspace_dir(directory, dir_alias))
     if not new_id:
         child = _get(frameworks, old_id).framework
