@@ -17,8 +17,10 @@ from chibo4tot.fsio import check_write_targets, write_text_atomic
 from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.frameworks import LoadedFramework
 from chibo4tot.inputs.fwdiff import diff_frameworks
-from chibo4tot.inputs.loading import WORKSPACE_FILE, load_frameworks
+from chibo4tot.inputs.gitrev import framework_at, shipped_note
+from chibo4tot.inputs.loading import WORKSPACE_FILE, find_workspace, load_frameworks
 from chibo4tot.inputs.schema import render_schemas
+from chibo4tot.models.framework import Framework
 from chibo4tot.models.types import UNIT_KIND_LABELS
 
 
@@ -120,6 +122,23 @@ def show(
     text_console(highlight=False).print(tree)
 
 
+def _then_and_now(
+    directory: Path, frameworks: dict[str, LoadedFramework], fid: str, other: str, rev: str
+) -> tuple[Framework, Framework]:
+    """Framework ``fid`` at git revision ``rev``, and as it is now."""
+    if other:
+        raise UsageError(
+            _("với --rev chỉ nêu một mã khung: khung đó ở phiên bản {rev} được so với hiện tại").format(
+                rev=rev
+            )
+        )
+    now = _get(frameworks, fid)
+    then, _revision = framework_at(find_workspace(directory), rev, fid)
+    if then.shipped and now.shipped:
+        typer.echo(safe_text(shipped_note(fid, rev)), err=True)
+    return then.framework, now.framework
+
+
 @criteria_app.command("diff")
 @handled
 def diff(
@@ -130,21 +149,32 @@ def diff(
         None, metavar=N_("KHUNG_MỚI"), help=N_("Khung so sánh; bỏ trống để so với khung cấp trên.")
     ),
     directory: WorkspaceDir = None,
+    rev: str | None = typer.Option(
+        None,
+        "--rev",
+        metavar=N_("PHIÊN_BẢN"),
+        help=N_("So sánh khung ở một phiên bản git (nhánh, thẻ, commit) với bản hiện tại."),
+    ),
     dir_alias: DirAlias = None,
 ) -> None:
     """So sánh hai khung tiêu chí: chỉ tiêu thêm, bỏ, ngưỡng thay đổi."""
     if new_id is not None and directory is None and dir_alias is None and Path(new_id).is_dir():
         directory = Path(new_id)  # `criteria diff ID DIR`: a folder, not a framework
         new_id = None
-    frameworks = _frameworks(workspace_dir(directory, dir_alias))
-    if not new_id:
+    folder = workspace_dir(directory, dir_alias)
+    frameworks = _frameworks(folder)
+    if rev is not None:
+        changes = diff_frameworks(*_then_and_now(folder, frameworks, old_id, new_id or "", rev))
+        old_id, new_id = f"{rev}:{old_id}", _("{id} (hiện tại)").format(id=old_id)
+    elif not new_id:
         child = _get(frameworks, old_id).framework
         if child.extends is None:
             raise UsageError(
                 _("khung “{id}” không kế thừa khung nào; hãy nêu hai mã để so sánh").format(id=old_id)
             )
         old_id, new_id = child.extends, old_id
-    changes = diff_frameworks(_get(frameworks, old_id).framework, _get(frameworks, new_id).framework)
+    if rev is None:
+        changes = diff_frameworks(_get(frameworks, old_id).framework, _get(frameworks, new_id).framework)
     typer.echo(
         safe_text(_("So sánh {old} → {new}: {n} thay đổi").format(old=old_id, new=new_id, n=len(changes)))
     )

@@ -25,15 +25,21 @@ class YamlProblem(Exception):
     col: int | None = None
 
 
+def size_problem(size: int) -> YamlProblem | None:
+    """A file of ``size`` bytes is refused before it is read when it is over the cap."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return YamlProblem(
+        _("tệp quá lớn ({size} byte, tối đa {limit} byte)").format(
+            size=f"{size:,}".replace(",", "."), limit=f"{MAX_FILE_BYTES:,}".replace(",", ".")
+        )
+    )
+
+
 def decode(raw: bytes) -> str:
     """Bytes → text, or a YamlProblem saying what the bytes look like."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblem(
-            _("tệp quá lớn ({size} byte, tối đa {limit} byte)").format(
-                size=f"{len(raw):,}".replace(",", "."),
-                limit=f"{MAX_FILE_BYTES:,}".replace(",", "."),
-            )
-        )
+    if (too_large := size_problem(len(raw))) is not None:
+        raise too_large
     if not raw.strip():
         raise YamlProblem(_("tệp rỗng: chưa có nội dung nào"), 1, 1)
     if (variant := utf16_variant(raw)) is not None:

@@ -79,27 +79,30 @@ def discover(dirs: Iterable[tuple[Path, bool]], problems: list[Problem]) -> dict
             continue
         for path in sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES):
             data = read_raw(path, problems, within=within)
-            if data is None:
-                continue
-            raw = RawFramework(path, data, shipped)
-            if raw.id is None:
-                _validate_alone(raw, problems)
-                continue
-            previous = found.get(raw.id)
-            if previous is not None and previous.shipped == shipped:
-                problems.append(
-                    Problem(
-                        path,
-                        _("trùng mã khung tiêu chí “{id}” với tệp {other}").format(
-                            id=raw.id, other=previous.path.name
-                        ),
-                        ("id",),
-                    )
-                )
-                continue
-            if previous is None or previous.shipped:
-                found[raw.id] = raw
+            if data is not None:
+                register(found, RawFramework(path, data, shipped), problems)
     return found
+
+
+def register(found: dict[str, RawFramework], raw: RawFramework, problems: list[Problem]) -> None:
+    """Add one framework read from a file; register local ones before shipped ones, which they shadow."""
+    if raw.id is None:
+        _validate_alone(raw, problems)
+        return
+    previous = found.get(raw.id)
+    if previous is not None and previous.shipped == raw.shipped:
+        problems.append(
+            Problem(
+                raw.path,
+                _("trùng mã khung tiêu chí “{id}” với tệp {other}").format(
+                    id=raw.id, other=previous.path.name
+                ),
+                ("id",),
+            )
+        )
+        return
+    if previous is None or previous.shipped:
+        found[raw.id] = raw
 
 
 def _validate_alone(raw: RawFramework, problems: list[Problem]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +52,11 @@ def read_raw(path: Path, problems: list[Problem], *, within: Path | None = None)
     except ReadRefused as exc:
         problems.append(Problem(path, exc.message, code=FILE_REFUSED))
         return None
+    return parse_raw(path, raw, problems)
+
+
+def parse_raw(path: Path, raw: bytes, problems: list[Problem]) -> dict[str, Any] | None:
+    """Decode and parse bytes read as ``path`` (from disk, or from git as ``REV:path``)."""
     try:
         data = fast_load(decode(raw))
     except YamlProblem as exc:
@@ -93,8 +99,11 @@ def validate_data(path: Path, data: Any, model: type[M], problems: list[Problem]
         return None
 
 
-def locate_problems(problems: list[Problem]) -> list[Problem]:
-    """Fill line:col from ``loc``, re-reading each affected file once in round-trip mode."""
+def locate_problems(problems: list[Problem], sources: Mapping[Path, bytes] | None = None) -> list[Problem]:
+    """Fill line:col from ``loc``, re-reading each affected file once in round-trip mode.
+
+    ``sources`` holds the bytes of files that are not on disk (read from git as ``REV:path``).
+    """
     pending: dict[Path, list[int]] = defaultdict(list)
     for i, problem in enumerate(problems):
         if problem.line is None and problem.path is not None and problem.code != FILE_REFUSED:
@@ -102,7 +111,8 @@ def locate_problems(problems: list[Problem]) -> list[Problem]:
     out = list(problems)
     for path, indexes in pending.items():
         try:
-            tree = roundtrip_load(decode(read_bytes(path)))
+            raw = sources[path] if sources and path in sources else read_bytes(path)
+            tree = roundtrip_load(decode(raw))
         except (ReadRefused, YamlProblem):
             tree = None
         for i in indexes:
