@@ -2,6 +2,7 @@
 
 from chibo4tot.cli import (  # noqa: F401
     commands_criteria,
+    commands_impact,
     commands_report,
     commands_scaffold,
     commands_score,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from chibo4tot.cli.output import print_count, print_problems
@@ -73,15 +74,27 @@ def default_as_of(year: int, today: dt.date, recorded_months: set[int]) -> int:
     return max(today.month - 1, max(recorded_months, default=0))
 
 
-def load_and_score(
+@dataclass
+class YearPlan:
+    """A loaded workspace and what to score in it: the year, through which month, and how."""
+
+    workspace: Workspace
+    year: int
+    as_of: int
+    year_over: bool
+    default_year: bool
+    document: bool
+
+
+def plan_year(
     directory: Path,
     year: int | None,
     month: str | None,
     today: dt.date | None = None,
     *,
     document: bool = False,
-) -> Evaluation:
-    """Find and load the workspace once, settle the year and month, score it and list its gaps."""
+) -> YearPlan:
+    """Find and load the workspace once, and settle the year and month to score."""
     root = find_workspace(directory)
     today = today or dt.date.today()  # the only clock read: the CLI passes it down
     month_year, as_of = parse_month(month)
@@ -103,9 +116,32 @@ def load_and_score(
             if isinstance(rf.record, MonthRecord) and int(rf.record.month[:4]) == the_year
         }
         as_of = default_as_of(the_year, today, recorded)
-    ev = evaluate_workspace(ws, the_year, as_of=as_of, year_over=the_year < today.year, document=document)
-    ev.default_year = by_default
+    return YearPlan(ws, the_year, as_of, the_year < today.year, by_default, document)
+
+
+def score_plan(plan: YearPlan, workspace: Workspace | None = None) -> Evaluation:
+    """Score the planned year of the workspace, or of ``workspace`` (the same one with other frameworks)."""
+    ev = evaluate_workspace(
+        workspace or plan.workspace,
+        plan.year,
+        as_of=plan.as_of,
+        year_over=plan.year_over,
+        document=plan.document,
+    )
+    ev.default_year = plan.default_year
     return ev
+
+
+def load_and_score(
+    directory: Path,
+    year: int | None,
+    month: str | None,
+    today: dt.date | None = None,
+    *,
+    document: bool = False,
+) -> Evaluation:
+    """Find and load the workspace once, settle the year and month, score it and list its gaps."""
+    return score_plan(plan_year(directory, year, month, today, document=document))
 
 
 def show_input_problems(ev: Evaluation, keep_going: bool) -> bool:

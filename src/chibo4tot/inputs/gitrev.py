@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from chibo4tot.errors import InputError, Problem, Severity, UsageError
@@ -25,7 +25,7 @@ from chibo4tot.inputs.frameworks import (
     register,
     shipped_criteria_dir,
 )
-from chibo4tot.inputs.loading import WORKSPACE_FILE
+from chibo4tot.inputs.loading import WORKSPACE_FILE, Workspace
 from chibo4tot.inputs.locate import FILE_REFUSED, locate_problems, parse_raw, validate_data
 from chibo4tot.models.workspace import WorkspaceConfig
 
@@ -195,9 +195,9 @@ def config_at(revision: Revision, problems: list[Problem]) -> WorkspaceConfig:
 
 
 def lineage(raws: dict[str, RawFramework], fid: str) -> list[str]:
-    """``fid`` and the workspace frameworks it extends, nearest first (shipped parents excluded)."""
+    """``fid`` and every framework it extends, nearest first (up to a missing one or a cycle)."""
     out: list[str] = []
-    while fid in raws and not raws[fid].shipped and fid not in out:
+    while fid in raws and fid not in out:
         out.append(fid)
         parent = raws[fid].data.get("extends")
         if not isinstance(parent, str):
@@ -226,6 +226,30 @@ def build_checked(
     return loaded
 
 
+def _missing(raws: dict[str, RawFramework], fid: str, revision: Revision, problems: list[Problem]) -> None:
+    """An input error when framework ``fid`` cannot be found at the revision."""
+    if fid in raws:
+        return
+    folder = revision.shown(revision.repo_path("criteria/"))
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    message = (
+        _("không tìm thấy khung tiêu chí “{id}” ở phiên bản {rev}: có tệp lỗi trong {folder} (xem ở trên)")
+        if errors
+        else _("khung tiêu chí “{id}” chưa có ở phiên bản {rev} (không có trong {folder})")
+    )
+    raise InputError(message.format(id=fid, rev=revision.rev, folder=folder), revision.locate(errors))
+
+
+def _build_then(
+    raws: dict[str, RawFramework], fid: str, revision: Revision, problems: list[Problem]
+) -> LoadedFramework:
+    """Framework ``fid`` from ``raws`` that hold files of the revision; only the problems of the
+    files it is built from concern it."""
+    _missing(raws, fid, revision, problems)
+    related = {raws[f].path for f in lineage(raws, fid)}
+    return build_checked(raws, fid, revision, [p for p in problems if p.path in related])
+
+
 def framework_at(
     workspace: Path, rev: str, fid: str, *, shipped_dir: Path | None = None
 ) -> tuple[LoadedFramework, Revision]:
@@ -233,22 +257,71 @@ def framework_at(
     revision = open_revision(workspace, rev)
     problems: list[Problem] = []
     raws = frameworks_at(revision, problems, shipped_dir=shipped_dir)
-    if fid not in raws:
-        folder = revision.shown(revision.repo_path("criteria/"))
-        errors = [p for p in problems if p.severity is Severity.ERROR]
-        message = (
-            _(
-                "không tìm thấy khung tiêu chí “{id}” ở phiên bản {rev}: có tệp lỗi trong {folder} "
-                "(xem ở trên)"
+    return _build_then(raws, fid, revision, problems), revision
+
+
+def _assigned(config: WorkspaceConfig, year: int) -> list[str]:
+    return sorted({a.framework for a in config.frameworks if year in a.years})
+
+
+@dataclass
+class Then:
+    """The workspace as scored under the frameworks of a revision (records and units as they are now)."""
+
+    workspace: Workspace
+    revision: Revision
+    frameworks: list[str]  # the frameworks that score the year, as they were
+    shipped: bool  # all of them are shipped with the tool: both sides are the same
+
+
+def workspace_then(
+    ws: Workspace, year: int, rev: str, fid: str | None, *, shipped_dir: Path | None = None
+) -> Then:
+    """``ws`` with the frameworks it had at ``rev``.
+
+    With ``fid``: that framework and the workspace frameworks it extends come from the revision,
+    every other file is as it is now (so a framework extending ``fid`` sees its old version).
+    Without: every framework of criteria/ and the assignments of chibo4tot.yaml are as they were.
+    """
+    if ws.config is None:
+        raise InputError(_("không chấm điểm được khi chibo4tot.yaml còn lỗi (xem ở trên)"), ws.problems.items)
+    revision = open_revision(ws.root, rev)
+    problems: list[Problem] = []
+    raws_then = frameworks_at(revision, problems, shipped_dir=shipped_dir)
+    config = ws.config
+    if fid is None:
+        config_then = config_at(revision, problems)
+        wanted = _assigned(config_then, year)
+        if not wanted:
+            raise InputError(
+                _("ở phiên bản {rev}, chibo4tot.yaml chưa gán khung tiêu chí cho năm {year}").format(
+                    rev=rev, year=year
+                )
             )
-            if errors
-            else _("khung tiêu chí “{id}” chưa có ở phiên bản {rev} (không có trong {folder})")
-        )
-        raise InputError(message.format(id=fid, rev=rev, folder=folder), revision.locate(errors))
-    # Problems of other files of the revision do not concern this framework.
-    related = {raws[f].path for f in lineage(raws, fid)}
-    mine = [p for p in problems if p.path in related]
-    return build_checked(raws, fid, revision, mine), revision
+        config = config.model_copy(update={"frameworks": config_then.frameworks})
+        raws = raws_then
+    else:
+        _missing(raws_then, fid, revision, problems)
+        wanted = _assigned(config, year)
+        now = discover([(ws.root / "criteria", False), (shipped_dir or shipped_criteria_dir(), True)], [])
+        raws = {**now, **{f: raws_then[f] for f in lineage(raws_then, fid)}}
+        if not any(fid in lineage(raws, w) for w in wanted):
+            raise UsageError(
+                _("khung “{id}” không dùng để chấm năm {year} (các khung được dùng: {used})").format(
+                    id=fid, year=year, used=", ".join(wanted) or "—"
+                )
+            )
+    frameworks = dict(ws.frameworks)
+    for w in wanted:
+        if fid is None or fid in lineage(raws, w):
+            frameworks[w] = _build_then(raws, w, revision, problems)
+    # Nothing of the revision is used when the same shipped frameworks score both sides.
+    shipped = config.frameworks == ws.config.frameworks and all(
+        frameworks[w].shipped and w in ws.frameworks and ws.frameworks[w].shipped
+        for w in wanted
+        if w in frameworks
+    )
+    return Then(replace(ws, config=config, frameworks=frameworks), revision, wanted, shipped)
 
 
 def shipped_note(fid: str, rev: str) -> str:

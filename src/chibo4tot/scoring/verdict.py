@@ -18,11 +18,13 @@ def recognise(fw: Framework, result: UnitResult) -> None:
     """Apply the recognition rule; one Vietnamese sentence per failed rule, and what was needed."""
     rule = fw.recognition
     reasons: list[str] = []
+    rules: list[str] = []  # which rule each reason is about, for comparing two scorings
     needed: list[str] = []
     in_progress = result.as_of < 12
     total_short = result.total < rule.min_total
     if total_short and not in_progress:
         gap = rule.min_total - result.total
+        rules.append("total")
         reasons.append(
             _("Tổng điểm {total} thấp hơn mức công nhận {min} điểm.").format(
                 total=fmt_score(result.total), min=fmt_points(rule.min_total)
@@ -34,6 +36,7 @@ def recognise(fw: Framework, result: UnitResult) -> None:
             if c.min_points is None or c.points >= c.min_points or in_progress:
                 continue
             gap = c.min_points - c.points
+            rules.append(f"criterion:{c.id}")
             reasons.append(
                 _("Tiêu chí {id} ({name}) đạt {points} điểm, dưới mức tối thiểu {min} điểm.").format(
                     id=c.id, name=c.name, points=fmt_score(c.points), min=fmt_points(c.min_points)
@@ -43,25 +46,30 @@ def recognise(fw: Framework, result: UnitResult) -> None:
     if rule.gates_must_pass:
         for gate in result.gates:
             if gate.status == "failed":
+                rules.append(f"gate:{gate.id}")
                 reasons.append(render_reason(gate.reason, gate.detail, gate.fields))
     if rule.min_rating and result.rating is not None and fw.rating is not None and not in_progress:
         order = [b.name for b in fw.rating.bands]
         if result.rating in order and order.index(result.rating) > order.index(rule.min_rating):
+            rules.append("rating")
             reasons.append(
                 _("Xếp loại “{rating}” thấp hơn mức “{min}” cần để được công nhận.").format(
                     rating=result.rating, min=rule.min_rating
                 )
             )
     if in_progress:
-        _outlook(fw, result, reasons, needed)
+        _outlook(fw, result, reasons, rules, needed)
         result.status = "not_recognised" if reasons else "in_progress"
     else:
         result.status = "not_recognised" if reasons else "recognised"
     result.reasons = reasons
+    result.reason_rules = rules
     result.needed = needed
 
 
-def _outlook(fw: Framework, result: UnitResult, reasons: list[str], needed: list[str]) -> None:
+def _outlook(
+    fw: Framework, result: UnitResult, reasons: list[str], rules: list[str], needed: list[str]
+) -> None:
     """Mid-year: the points still needed in the remaining months, and whether they can still be reached."""
     rule = fw.recognition
     gap = rule.min_total - result.total
@@ -72,6 +80,7 @@ def _outlook(fw: Framework, result: UnitResult, reasons: list[str], needed: list
             )
         )
     if result.best_total < rule.min_total:
+        rules.append("total")
         reasons.append(
             _(
                 "Dù các tháng còn lại đạt tối đa, tổng điểm cũng chỉ đạt {best}, dưới mức công nhận {min}."
@@ -84,6 +93,7 @@ def _outlook(fw: Framework, result: UnitResult, reasons: list[str], needed: list
             _("tiêu chí {id} cần thêm {gap} điểm").format(id=c.id, gap=fmt_score(c.min_points - c.points))
         )
         if c.best < c.min_points:
+            rules.append(f"criterion:{c.id}")
             reasons.append(
                 _("Tiêu chí {id} ({name}) không thể đạt mức tối thiểu {min} điểm trong năm.").format(
                     id=c.id, name=c.name, min=fmt_points(c.min_points)
