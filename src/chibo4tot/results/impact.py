@@ -10,7 +10,7 @@ from typing import Any
 
 from chibo4tot.formatting import rate, vn_percent
 from chibo4tot.i18n import N_, _
-from chibo4tot.results.views import num, rating_label, status_label
+from chibo4tot.results.views import num, rating_label, status_label, tally_json
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import IndicatorResult, PeriodScore, Tally, UnitResult, YearResults
 from chibo4tot.scoring.text import fmt_score
@@ -275,15 +275,6 @@ def _maybe(value: Decimal | Fraction | None) -> int | float | None:
     return num(value) if value is not None else None
 
 
-def _tally_json(t: Tally) -> dict[str, Any]:
-    r = rate(t.recognised, t.units)
-    return {
-        "units": t.units,
-        "recognised": t.recognised,
-        "recognised_rate": num(r) if r is not None else None,
-    }
-
-
 def impact_json(impact: Impact) -> dict[str, Any]:
     """The changed units with both sides, the count of the others and the two summaries."""
     return {
@@ -317,5 +308,5 @@ def impact_json(impact: Impact) -> dict[str, Any]:
             for c in impact.cells
         ],
         "unchanged": impact.unchanged,
-        "summary": {"before": _tally_json(impact.before), "after": _tally_json(impact.after)},
+        "summary": {"before": tally_json(impact.before), "after": tally_json(impact.after)},
     }

@@ -48,7 +48,7 @@ def parent_of(result: UnitResult, root_id: str) -> str:
     return result.unit.parent or root_id
 
 
-def _tally(t: Tally) -> dict[str, Any]:
+def tally_json(t: Tally) -> dict[str, Any]:
     r = rate(t.recognised, t.units)
     return {
         "units": t.units,
@@ -127,10 +127,10 @@ def results_json(
 ) -> dict[str, Any]:
     """The object ``score --format json`` prints (contract: DESIGN.md §5)."""
     s = results.summary
-    summary = _tally(s.cells)
-    summary["by_kind"] = {kind: _tally(t) for kind, t in sorted(s.by_kind.items())}
-    summary["by_parent"] = {parent: _tally(t) for parent, t in sorted(s.by_parent.items())}
-    summary["dang_bo"] = _tally(s.dang_bo)
+    summary = tally_json(s.cells)
+    summary["by_kind"] = {kind: tally_json(t) for kind, t in sorted(s.by_kind.items())}
+    summary["by_parent"] = {parent: tally_json(t) for parent, t in sorted(s.by_parent.items())}
+    summary["dang_bo"] = tally_json(s.dang_bo)
     return {
         "year": results.year,
         "as_of_month": results.as_of,
