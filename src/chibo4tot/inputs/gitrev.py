@@ -42,8 +42,8 @@ class _Entry:
 
 
 def _run_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    # LC_ALL=C: git's own words are matched below (they are never shown as they are).
-    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}
+    # LC_ALL=C: git's own words are matched below. Literal pathspecs: a folder named "*" is a name.
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "", "GIT_LITERAL_PATHSPECS": "1"}
     try:
         return subprocess.run(  # a fixed program, a list of arguments: no shell
             ["git", *args], cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL, env=env, check=False
