@@ -9,10 +9,11 @@ from pathlib import Path
 import typer
 
 from chibo4tot.cli.app import criteria_app, handled
-from chibo4tot.cli.evaluation import MONTH_HELP, plan_year, score_plan, show_input_problems
+from chibo4tot.cli.evaluation import plan_year, score_plan, show_input_problems
 from chibo4tot.cli.output import safe_json, safe_text
+from chibo4tot.cli.params import AsOfMonth, DirAlias, ScoreYear, WorkspaceDir
 from chibo4tot.errors import ExitCode, UsageError
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.gitrev import shipped_note, workspace_then
 from chibo4tot.inputs.loading import WORKSPACE_FILE
 from chibo4tot.models.types import ID_PATTERN
@@ -37,26 +38,30 @@ def id_and_folder(first: str | None, second: Path | None) -> tuple[str | None, P
 def impact(
     first: str | None = typer.Argument(
         None,
-        metavar="[ID]",
-        help="Mã khung tiêu chí (mặc định: các khung không gian làm việc dùng để chấm năm đó).",
+        metavar=N_("MÃ_KHUNG"),
+        help=N_("Mã khung tiêu chí (mặc định: các khung không gian làm việc dùng để chấm năm đó)."),
     ),
-    second: Path | None = typer.Argument(
-        None, metavar="[DIR]", help="Thư mục không gian làm việc (mặc định: thư mục hiện tại)."
-    ),
+    second: WorkspaceDir = None,
     rev: str = typer.Option(
-        ..., "--rev", help="Phiên bản git để so sánh: nhánh, thẻ hay commit (ví dụ main, HEAD~1)."
+        ...,
+        "--rev",
+        metavar=N_("PHIÊN_BẢN"),
+        help=N_("Phiên bản git để so sánh: nhánh, thẻ hay commit (ví dụ main, HEAD~1)."),
     ),
-    year: int | None = typer.Option(None, "--year", help="Năm đánh giá (mặc định: năm gần nhất có hồ sơ)."),
-    month: str | None = typer.Option(None, "--month", help=MONTH_HELP),
-    fmt: str = typer.Option("text", "--format", help="Định dạng: text (văn bản) hoặc json."),
+    year: ScoreYear = None,
+    month: AsOfMonth = None,
+    fmt: str = typer.Option(
+        "text", "--format", metavar="text|json", help=N_("Định dạng: text (văn bản) hoặc json.")
+    ),
     keep_going: bool = typer.Option(
-        False, "--keep-going", help="Vẫn so sánh các chi bộ có hồ sơ hợp lệ khi có lỗi ở tệp khác."
+        False, "--keep-going", help=N_("Vẫn so sánh các chi bộ có hồ sơ hợp lệ khi có lỗi ở tệp khác.")
     ),
+    dir_alias: DirAlias = None,
 ) -> None:
     """Chấm lại theo khung tiêu chí ở một phiên bản git, liệt kê chi bộ đổi điểm, xếp loại hay kết quả."""
     if fmt not in FORMATS:
         raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
-    fid, directory = id_and_folder(first, second)
+    fid, directory = id_and_folder(first, second or dir_alias)
     plan = plan_year(directory, year, month)
     then = workspace_then(plan.workspace, plan.year, rev, fid)
     now = score_plan(plan)  # records and units as they are now, on both sides

@@ -21,7 +21,6 @@ from chibo4tot.models.records import MonthRecord
 from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
 
 _MONTH = re.compile(r"^\s*(?:(\d{4})-)?(\d{1,2})\s*$")
-MONTH_HELP = "Tính đến hết tháng này: 6 hoặc 2024-06."
 
 
 def parse_month(text: str | None) -> tuple[int | None, int | None]:
