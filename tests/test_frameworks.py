@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,10 @@ import pytest
 
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.inputs.frameworks import shipped_criteria_dir
-from chibo4tot.inputs.fwdiff import diff_frameworks
 from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.locate import locate_problems
+from chibo4tot.results.fwterms import describe
+from chibo4tot.results.fwterms.changes import compare
 from tests.conftest import EXAMPLE, MINI_FRAMEWORK, build_tree, invoke, mini_workspace
 
 
@@ -59,11 +59,13 @@ def test_extends_overrides_only_what_it_declares(tmp_path: Path) -> None:
     assert child.criteria[0].name == parent.criteria[0].name
     assert [c.id for c in child.criteria] == ["1", "2"]  # parent order kept
     assert child.years == parent.years
-    changes = {(c.where, c.kind) for c in diff_frameworks(parent, child)}
-    assert changes == {
-        ("criteria[2].indicators[2.1].op", "changed"),
-        ("criteria[1].min_points", "changed"),
-        ("recognition.min_total", "changed"),
+    changes = {(c.item.code, t.key) for c in compare(describe(parent), describe(child)) for t in c.terms}
+    own = {key for code, key in changes if code == "tinh-2024"}  # the child's own title, issuer, documents
+    assert own == {"title", "issuer", "extends", "document:05-HD/BTCTU", "document:21-NQ/TW"}
+    assert changes - {("tinh-2024", key) for key in own} == {
+        ("2.1", "threshold"),
+        ("1", "min_points"),
+        ("", "min_total"),
     }
 
 
@@ -134,7 +136,7 @@ def test_criteria_commands(tmp_path: Path) -> None:
     result = invoke(["criteria", "show", "quang-ninh-2024", "--dir", str(tmp_path)])
     assert "Chất lượng sinh hoạt tốt" in result.stdout
     result = invoke(["criteria", "diff", "quang-ninh-2024", "--dir", str(tmp_path)])
-    assert ">= " in result.stdout or "→ >=" in result.stdout
+    assert "Ngưỡng đạt: trên 85% → từ 85% trở lên" in result.stdout  # the user's terms, not "> → >="
     invoke(["criteria", "show", "khong-co", "--dir", str(tmp_path)], exit_code=2)
 
 
@@ -257,6 +259,6 @@ def test_criteria_list_and_show_lose_nothing_at_any_width(monkeypatch: pytest.Mo
     assert "mac-dinh-2024" in invoke(["criteria", "list"]).stdout  # an id is never cut
     monkeypatch.setenv("COLUMNS", "80")
     shown = invoke(["criteria", "show", "mac-dinh-2024"]).stdout
-    flat = " ".join(re.sub("[\u2500-\u257f]", " ", shown).split())  # tree guides: box drawing
-    assert "Lãnh đạo hoàn thành tốt nhiệm vụ chính trị — tối đa 25, tối thiểu 20" in flat  # not cropped
-    assert "[pass_fail, month, 4]" in flat  # brackets are text, not rich markup
+    flat = " ".join(shown.split())
+    assert "Tiêu chí 1. Lãnh đạo hoàn thành tốt nhiệm vụ chính trị — 25 điểm" in flat  # not cropped
+    assert "hoàn thành nhiệm vụ được giao — 4 điểm" in flat

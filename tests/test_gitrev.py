@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from chibo4tot.inputs.fwdiff import diff_frameworks
 from chibo4tot.inputs.gitrev import framework_at
 from chibo4tot.inputs.loading import load_frameworks
+from chibo4tot.results.fwterms import describe
+from chibo4tot.results.fwterms.changes import compare
 from tests.conftest import invoke
 from tests.gitrepo import LOCAL, commit_all, git, make_repo, needs_git, raise_attendance, raised_repo
 
@@ -27,9 +28,9 @@ def test_framework_at_head_is_the_committed_one(repo_ws: Path) -> None:
     assert revision.prefix.as_posix() == "ws"
     assert then.path == Path("HEAD:ws/criteria/ha-giang-2024.yaml")
     assert not then.shipped and then.chain[0].name == "mac-dinh-2024.yaml"  # the shipped parent
-    changes = diff_frameworks(then.framework, now.framework)
-    assert [(c.kind, str(c.old), str(c.new)) for c in changes] == [("changed", "0.85", "0.9")]
-    assert "2.1.3" in changes[0].where and changes[0].where.endswith("target")
+    changes = compare(describe(then.framework), describe(now.framework))
+    assert [(c.kind, c.item.code) for c in changes] == [("changed", "2.1.3")]
+    assert [(t.old, t.new) for t in changes[0].terms] == [("trên 85%", "trên 90%")]
     # Everything else is the same framework: the revision's file went through the same merge.
     assert then.framework.criteria[2].indicators[0].points == Decimal(5)
 
@@ -55,7 +56,7 @@ def test_cli_diff_rev_shows_the_raised_threshold(repo_ws: Path) -> None:
     assert "HEAD" in out and "2.1.3" in out
     assert "1 thay đổi" in out
     # Only the threshold: the names, points and the rest of the framework are the same.
-    assert out.count("2.1.3") == 1 and "target" in out
+    assert out.count("2.1.3") == 1 and "Ngưỡng đạt: trên 85% → trên 90%" in out
 
 
 def test_cli_diff_rev_without_change_and_with_two_ids(repo_ws: Path) -> None:

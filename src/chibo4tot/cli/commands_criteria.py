@@ -1,27 +1,35 @@
-"""``chibo4tot criteria list|show|diff|schema``."""
+"""``chibo4tot criteria list|show|diff|schema`` (``impact`` and ``test`` have their own modules)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
 from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
 
 from chibo4tot.cli.app import criteria_app, handled
+from chibo4tot.cli.commands_report import parse_date
+from chibo4tot.cli.criteria_view import (
+    check_document_target,
+    parse_format,
+    print_diff,
+    print_terms,
+    render_document,
+    terms_of,
+    workspace_config,
+    write_document,
+)
 from chibo4tot.cli.output import print_count, print_problems, safe_text, show_path, text_console
 from chibo4tot.cli.params import DirAlias, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
 from chibo4tot.fsio import check_write_targets, write_text_atomic
 from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.frameworks import LoadedFramework
-from chibo4tot.inputs.fwdiff import diff_frameworks
 from chibo4tot.inputs.gitrev import framework_at, shipped_note
 from chibo4tot.inputs.loading import WORKSPACE_FILE, find_workspace, load_frameworks
 from chibo4tot.inputs.schema import render_schemas
 from chibo4tot.models.framework import Framework
-from chibo4tot.models.types import UNIT_KIND_LABELS
 
 
 def _optional_root(directory: Path) -> Path | None:
@@ -74,52 +82,57 @@ def list_(directory: WorkspaceDir = None, dir_alias: DirAlias = None) -> None:
     text_console(soft_wrap=True).print(table)  # titles are the user's text, not markup
 
 
-def _add(node: Tree, label: str) -> Tree:
-    """A branch of ``criteria show``: every label carries the framework's own text."""
-    return node.add(safe_text(label))
-
-
 @criteria_app.command("show")
 @handled
 def show(
     framework_id: str = typer.Argument(..., metavar=N_("MÃ_KHUNG"), help=N_("Mã khung tiêu chí.")),
     directory: WorkspaceDir = None,
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        metavar="text|md|docx",
+        help=N_("text (xem trên màn hình), md hoặc docx (văn bản “Bộ tiêu chí”)."),
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        metavar=N_("TỆP"),
+        help=N_("Tệp ghi văn bản (mặc định: md in ra màn hình, docx ghi bo-tieu-chi-<MÃ_KHUNG>.docx)."),
+    ),
+    date: str | None = typer.Option(
+        None,
+        "--date",
+        metavar=N_("NGÀY"),
+        help=N_("Ngày ghi ở đầu văn bản, ví dụ 2025-01-15 (mặc định: hôm nay)."),
+    ),
+    force: bool = typer.Option(False, "--force", help=N_("Ghi đè tệp đã có.")),
     dir_alias: DirAlias = None,
 ) -> None:
-    """Hiện toàn bộ một khung tiêu chí (đã gộp phần kế thừa)."""
-    fw = _get(_frameworks(workspace_dir(directory, dir_alias)), framework_id).framework
-    tree = Tree(Text.assemble((safe_text(fw.title), "bold"), safe_text(f" ({fw.id}) — {fw.issuer}")))
-    _add(tree, _("Căn cứ: {docs}").format(docs="; ".join(f"{d.number} {d.title}" for d in fw.documents)))
-    _add(
-        tree,
-        _("Áp dụng: năm {years}; {kinds}").format(
-            years=", ".join(map(str, fw.years)),
-            kinds=", ".join(_(UNIT_KIND_LABELS[k]) for k in fw.applies_to),
-        ),
-    )
-    for criterion in fw.criteria:
-        branch = _add(
-            tree,
-            _("Tiêu chí {id}. {name} — tối đa {max}, tối thiểu {min}").format(
-                id=criterion.id,
-                name=criterion.name,
-                max=criterion.max_points,
-                min=criterion.min_points if criterion.min_points is not None else "—",
-            ),
-        )
-        for ind in criterion.indicators:
-            _add(branch, f"{ind.id}. {ind.name} [{ind.kind}, {ind.period}, {ind.points}]")
-    for gate in fw.gates:
-        _add(tree, _("Điều kiện loại trừ {id}: {reason}").format(id=gate.id, reason=gate.reason))
-    _add(
-        tree,
-        _("Công nhận “{title}”: tổng điểm từ {min} trở lên").format(
-            title=fw.recognition.title, min=fw.recognition.min_total
-        ),
-    )
-    # Labels wrap at the terminal's width; soft wrap would crop them at 80 columns in a pipe.
-    # No markup: "[pass_fail, month, 10]" and the user's names are text, not styles.
-    text_console(highlight=False).print(tree)
+    """Hiện toàn bộ một khung tiêu chí (đã gộp phần kế thừa), hoặc ghi văn bản “Bộ tiêu chí”.
+
+    Văn bản md/docx có phần đầu (cấp ủy, ngày tháng) lấy từ chibo4tot.yaml khi chạy trong một
+    không gian làm việc; ngoài không gian làm việc thì bắt đầu từ tên văn bản.
+    """
+    kind = parse_format(fmt)
+    if kind == "text" and out is not None:
+        raise UsageError(_("--out chỉ dùng với --format md hoặc docx"))
+    directory = workspace_dir(directory, dir_alias)
+    frameworks = _frameworks(directory)
+    loaded = _get(frameworks, framework_id)
+    terms, parent = terms_of(frameworks, framework_id)
+    if kind == "text":
+        print_terms(terms, parent)
+        return
+    day = parse_date(date, dt.date.today())  # the CLI reads the clock; documents get the date
+    config = workspace_config(_optional_root(directory))
+    target = out if out is not None or kind == "md" else Path(f"bo-tieu-chi-{framework_id}.docx")
+    if target is not None:
+        check_document_target(target, loaded.chain, force)  # before the rendering
+    data = render_document(terms, kind, config, day)
+    if target is None:
+        typer.echo(safe_text(data.decode("utf-8")), nl=False)
+        return
+    write_document(data, target, force)
 
 
 def _then_and_now(
@@ -155,31 +168,30 @@ def diff(
         metavar=N_("PHIÊN_BẢN"),
         help=N_("So sánh khung ở một phiên bản git (nhánh, thẻ, commit) với bản hiện tại."),
     ),
+    fmt: str = typer.Option(
+        "text", "--format", metavar="text|md", help=N_("text, hoặc md (bảng để dán vào yêu cầu hợp nhất).")
+    ),
     dir_alias: DirAlias = None,
 ) -> None:
-    """So sánh hai khung tiêu chí: chỉ tiêu thêm, bỏ, ngưỡng thay đổi."""
+    """So sánh hai khung tiêu chí: mọi số, chữ, quy tắc thay đổi, viết như khi đọc khung."""
     if new_id is not None and directory is None and dir_alias is None and Path(new_id).is_dir():
         directory = Path(new_id)  # `criteria diff ID DIR`: a folder, not a framework
         new_id = None
     folder = workspace_dir(directory, dir_alias)
     frameworks = _frameworks(folder)
     if rev is not None:
-        changes = diff_frameworks(*_then_and_now(folder, frameworks, old_id, new_id or "", rev))
-        old_id, new_id = f"{rev}:{old_id}", _("{id} (hiện tại)").format(id=old_id)
-    elif not new_id:
+        then, now = _then_and_now(folder, frameworks, old_id, new_id or "", rev)
+        labels = (f"{rev}:{old_id}", _("{id} (hiện tại)").format(id=old_id))
+        print_diff(then, now, fmt, labels)
+        return
+    if not new_id:
         child = _get(frameworks, old_id).framework
         if child.extends is None:
             raise UsageError(
                 _("khung “{id}” không kế thừa khung nào; hãy nêu hai mã để so sánh").format(id=old_id)
             )
         old_id, new_id = child.extends, old_id
-    if rev is None:
-        changes = diff_frameworks(_get(frameworks, old_id).framework, _get(frameworks, new_id).framework)
-    typer.echo(
-        safe_text(_("So sánh {old} → {new}: {n} thay đổi").format(old=old_id, new=new_id, n=len(changes)))
-    )
-    for change in changes:
-        typer.echo(safe_text(change.render()))
+    print_diff(_get(frameworks, old_id).framework, _get(frameworks, new_id).framework, fmt)
 
 
 @criteria_app.command("schema")

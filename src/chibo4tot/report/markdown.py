@@ -121,12 +121,12 @@ def md_escape(value: object) -> MdText:
     return MdText(_LINE_START.sub(r"\1\\\2", text, count=1))
 
 
-def _bold(value: object) -> MdText:
+def md_bold(value: object) -> MdText:
     text = md_escape(value)
     return MdText(f"**{text}**") if text else text
 
 
-def _italic(value: object) -> MdText:
+def md_italic(value: object) -> MdText:
     text = md_escape(value)
     return MdText(f"*{text}*") if text else text
 
@@ -144,7 +144,7 @@ def _table(table: Table, align: str = "") -> MdText:
     ]
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in table.rows]
     if table.footer is not None:
-        lines.append("| " + " | ".join(_bold(c) for c in table.footer) + " |")
+        lines.append("| " + " | ".join(md_bold(c) for c in table.footer) + " |")
     return MdText("\n".join(lines))
 
 
@@ -191,7 +191,7 @@ def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=md_escape, bold=_bold, italic=_italic, table=_table, number=vn_number, percent=vn_percent
+        md=md_escape, bold=md_bold, italic=md_italic, table=_table, number=vn_number, percent=vn_percent
     )
     env.globals.update(pairs=_pairs, rate=rate)
     return env

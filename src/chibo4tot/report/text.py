@@ -6,12 +6,14 @@ sentence goes through ``_()`` so the report follows ``--lang`` like every other 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from chibo4tot.formatting import rate, vn_date_line, vn_number, vn_percent
 from chibo4tot.i18n import _
 from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
+from chibo4tot.models.workspace import WorkspaceConfig
 from chibo4tot.report.assessment import criteria_stats, shortcomings, strengths
 from chibo4tot.report.context import ReportContext
 from chibo4tot.results.views import status_label
@@ -88,12 +90,18 @@ class ReportText:
 
 def build_header(ctx: ReportContext) -> Header:
     cfg = ctx.config
+    number = _("Số {number}-BC/{abbreviation}").format(number=BLANK, abbreviation=cfg.abbreviation)
+    return document_header(cfg, ctx.date, number)
+
+
+def document_header(cfg: WorkspaceConfig, date: dt.date, number: str = "") -> Header:
+    """The header of any document the đảng bộ issues, from its workspace file; ``number``: "Số …"."""
     return Header(
         superior=cfg.superior.upper(),
         issuing_body=cfg.issuing_body.upper(),
-        number=_("Số {number}-BC/{abbreviation}").format(number=BLANK, abbreviation=cfg.abbreviation),
+        number=number,
         party=_("ĐẢNG CỘNG SẢN VIỆT NAM"),
-        date_line=vn_date_line(cfg.place, ctx.date),
+        date_line=vn_date_line(cfg.place, date),
     )
 
 

@@ -105,7 +105,7 @@ def _caveat(ctx: ReportContext) -> str:
     ).format(what=", ".join(parts))
 
 
-def _header(doc: Doc, h: Header) -> None:
+def add_header(doc: Doc, h: Header) -> None:
     layout = layout_header(h, TEXT_WIDTH_CM, BODY_PT)
     table = two_columns(doc, layout.widths)
     no_padding(table)
@@ -130,7 +130,7 @@ def _header(doc: Doc, h: Header) -> None:
     )
 
 
-def _title(doc: Doc, title: str, subject: str) -> None:
+def add_title(doc: Doc, title: str, subject: str) -> None:
     add_para(doc, "", after=0)
     keep_with_next(add_para(doc, title, align=CENTER, bold=True, size=16, after=0))
     keep_with_next(add_para(doc, subject, align=CENTER, bold=True, after=12))
@@ -161,11 +161,11 @@ def _table(doc: Doc, table: Table, widths: Sequence[float], align: str, *, keep_
         keep_with_next(spacer)
 
 
-def _heading(doc: Doc, text: str) -> None:
+def add_heading(doc: Doc, text: str) -> None:
     keep_with_next(add_para(doc, text, align=LEFT, bold=True, indent=1.0))
 
 
-def _lines(doc: Doc, lines: Sequence[str], dash: bool = False) -> None:
+def add_lines(doc: Doc, lines: Sequence[str], dash: bool = False) -> None:
     for line in lines:
         add_para(doc, f"- {line}" if dash else line, indent=1.0)
 
@@ -213,40 +213,40 @@ def render_docx(ctx: ReportContext) -> bytes:
     r = build_report_text(ctx)
     doc = new_document(ctx.date, r.subject)
     page_numbers(doc)
-    _header(doc, r.header)
-    _title(doc, r.title, r.subject)
+    add_header(doc, r.header)
+    add_title(doc, r.title, r.subject)
     add_para(doc, r.intro, indent=1.0)
 
-    _heading(doc, f"I. {r.results_heading}")
-    _lines(doc, r.results)
+    add_heading(doc, f"I. {r.results_heading}")
+    add_lines(doc, r.results)
     _table(doc, r.by_kind, (7.5, 3.0, 3.0, 3.0), "lrrr")
     if r.by_parent is not None:
         _table(doc, r.by_parent, (7.5, 3.0, 3.0, 3.0), "lrrr")
-    _lines(doc, r.dang_bo)
+    add_lines(doc, r.dang_bo)
     if r.data_notes:
         add_para(doc, r.data_notes_heading, bold=True, indent=1.0)
-        _lines(doc, r.data_notes, dash=True)
+        add_lines(doc, r.data_notes, dash=True)
 
-    _heading(doc, f"II. {r.assessment_heading}")
-    _heading(doc, f"1. {r.strengths_heading}")
-    _lines(doc, r.strengths, dash=True)
-    _heading(doc, f"2. {r.shortcomings_heading}")
-    _lines(doc, r.shortcomings, dash=True)
+    add_heading(doc, f"II. {r.assessment_heading}")
+    add_heading(doc, f"1. {r.strengths_heading}")
+    add_lines(doc, r.strengths, dash=True)
+    add_heading(doc, f"2. {r.shortcomings_heading}")
+    add_lines(doc, r.shortcomings, dash=True)
 
-    _heading(doc, f"III. {r.recognised_heading}")
+    add_heading(doc, f"III. {r.recognised_heading}")
     if r.recognised.rows:
         _table(doc, r.recognised, LIST_WIDTHS, "clrll")
     else:
-        _lines(doc, [r.recognised_empty])
+        add_lines(doc, [r.recognised_empty])
 
-    _heading(doc, f"IV. {r.not_recognised_heading}")
+    add_heading(doc, f"IV. {r.not_recognised_heading}")
     for i, item in enumerate(r.not_recognised, start=1):
         p = keep_with_next(add_para(doc, f"{i}. ", indent=1.0))
         p.add_run(docx_text(item.name)).bold = True
         p.add_run(docx_text(f" ({item.summary}):"))
-        _lines(doc, item.reasons, dash=True)
+        add_lines(doc, item.reasons, dash=True)
     if not r.not_recognised:
-        _lines(doc, [r.not_recognised_empty])
+        add_lines(doc, [r.not_recognised_empty])
 
     _signature(doc, r.signature)
     return to_bytes(doc, ctx.date)
@@ -257,8 +257,8 @@ def render_recognition_list_docx(ctx: ReportContext) -> bytes:
     r = build_recognition_list_text(ctx)
     doc = new_document(ctx.date, r.subject)
     page_numbers(doc)
-    _header(doc, r.header)
-    _title(doc, r.title, r.subject)
+    add_header(doc, r.header)
+    add_title(doc, r.title, r.subject)
     doc.paragraphs[-1].paragraph_format.space_after = Pt(0)
     add_para(doc, r.attachment, align=CENTER, italic=True, after=12)
     _table(doc, r.table, LIST_WIDTHS, "clrll", keep_last=True)  # never a page with only the closing
