@@ -41,6 +41,7 @@ def _schema_for(path: Path) -> str:
 
 FILES = [
     *sorted((REPO / "criteria").glob("*.yaml")),
+    *sorted((REPO / "criteria").glob("*.cases/*.yaml")),
     *sorted((EXAMPLE / "criteria").glob("*.yaml")),
     EXAMPLE / "chibo4tot.yaml",
     EXAMPLE / "units.yaml",

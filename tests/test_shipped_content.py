@@ -30,7 +30,7 @@ def test_example_validate_command_exits_zero() -> None:
 
 
 def test_every_yaml_file_in_the_repo_starts_with_a_schema_line() -> None:
-    files = [*(REPO / "criteria").glob("*.yaml"), *EXAMPLE.rglob("*.yaml")]
+    files = [*(REPO / "criteria").rglob("*.yaml"), *EXAMPLE.rglob("*.yaml")]
     assert files
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
@@ -42,6 +42,6 @@ def test_every_yaml_file_in_the_repo_starts_with_a_schema_line() -> None:
 def test_example_is_nfc() -> None:
     import unicodedata
 
-    for path in [*(REPO / "criteria").glob("*.yaml"), *EXAMPLE.rglob("*.yaml")]:
+    for path in [*(REPO / "criteria").rglob("*.yaml"), *EXAMPLE.rglob("*.yaml")]:
         text = path.read_text(encoding="utf-8")
         assert unicodedata.is_normalized("NFC", text), path

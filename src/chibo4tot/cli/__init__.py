@@ -1,6 +1,7 @@
 """Command line: thin commands over the Python API."""
 
 from chibo4tot.cli import (  # noqa: F401
+    commands_cases,
     commands_criteria,
     commands_impact,
     commands_report,

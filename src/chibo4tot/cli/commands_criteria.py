@@ -32,7 +32,7 @@ from chibo4tot.inputs.schema import render_schemas
 from chibo4tot.models.framework import Framework
 
 
-def _optional_root(directory: Path) -> Path | None:
+def optional_root(directory: Path) -> Path | None:
     start = directory.resolve()
     for folder in (start, *start.parents):
         if (folder / WORKSPACE_FILE).is_file():
@@ -42,7 +42,7 @@ def _optional_root(directory: Path) -> Path | None:
 
 def _frameworks(directory: Path) -> dict[str, LoadedFramework]:
     problems: list[Problem] = []
-    frameworks = load_frameworks(_optional_root(directory), problems)
+    frameworks = load_frameworks(optional_root(directory), problems)
     from chibo4tot.inputs.locate import locate_problems
 
     located = locate_problems(problems)
@@ -51,7 +51,7 @@ def _frameworks(directory: Path) -> dict[str, LoadedFramework]:
     return frameworks
 
 
-def _get(frameworks: dict[str, LoadedFramework], fid: str) -> LoadedFramework:
+def get_framework(frameworks: dict[str, LoadedFramework], fid: str) -> LoadedFramework:
     if fid not in frameworks:
         known = ", ".join(sorted(frameworks)) or "—"
         raise UsageError(
@@ -118,13 +118,13 @@ def show(
         raise UsageError(_("--out chỉ dùng với --format md hoặc docx"))
     directory = workspace_dir(directory, dir_alias)
     frameworks = _frameworks(directory)
-    loaded = _get(frameworks, framework_id)
+    loaded = get_framework(frameworks, framework_id)
     terms, parent = terms_of(frameworks, framework_id)
     if kind == "text":
         print_terms(terms, parent)
         return
     day = parse_date(date, dt.date.today())  # the CLI reads the clock; documents get the date
-    config = workspace_config(_optional_root(directory))
+    config = workspace_config(optional_root(directory))
     target = out if out is not None or kind == "md" else Path(f"bo-tieu-chi-{framework_id}.docx")
     if target is not None:
         check_document_target(target, loaded.chain, force)  # before the rendering
@@ -145,7 +145,7 @@ def _then_and_now(
                 rev=rev
             )
         )
-    now = _get(frameworks, fid)
+    now = get_framework(frameworks, fid)
     then, _revision = framework_at(find_workspace(directory), rev, fid)
     if then.shipped and now.shipped:
         typer.echo(safe_text(shipped_note(fid, rev)), err=True)
@@ -185,13 +185,13 @@ def diff(
         print_diff(then, now, fmt, labels)
         return
     if not new_id:
-        child = _get(frameworks, old_id).framework
+        child = get_framework(frameworks, old_id).framework
         if child.extends is None:
             raise UsageError(
                 _("khung “{id}” không kế thừa khung nào; hãy nêu hai mã để so sánh").format(id=old_id)
             )
         old_id, new_id = child.extends, old_id
-    print_diff(_get(frameworks, old_id).framework, _get(frameworks, new_id).framework, fmt)
+    print_diff(get_framework(frameworks, old_id).framework, get_framework(frameworks, new_id).framework, fmt)
 
 
 @criteria_app.command("schema")

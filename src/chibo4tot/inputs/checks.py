@@ -220,13 +220,14 @@ def check_records(
             )
         fw = frameworks.get(assigned or "")
         if fw is not None:
-            problems.extend(_check_values(path, rec, fw))
+            problems.extend(check_values(path, rec, fw))
         if isinstance(rec, YearRecord):
             problems.extend(_check_year(path, rec))
     return problems
 
 
-def _check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> list[Problem]:
+def check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> list[Problem]:
+    """Each assessed value fits its indicator, in the record (month or year) it belongs to."""
     problems: list[Problem] = []
     items = assessable_items(fw)
     indicators = {ind.id: ind for _c, ind in fw.all_indicators()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -11,7 +12,7 @@ from chibo4tot.errors import Loc
 from chibo4tot.formatting import vn_number
 from chibo4tot.i18n import _
 from chibo4tot.results.views import status_label
-from chibo4tot.scoring.results import GateResult, IndicatorResult, PeriodScore, UnitResult
+from chibo4tot.scoring.results import CriterionResult, GateResult, IndicatorResult, PeriodScore, UnitResult
 from chibo4tot.scoring.text import render_reason
 
 Where = Callable[[Path | None, Loc], str]
@@ -68,6 +69,39 @@ def _indicator_lines(ind: IndicatorResult, where: Where) -> list[str]:
     return lines
 
 
+def lost_points(c: CriterionResult, where: Where) -> list[str]:
+    """How a criterion got its points, short: every indicator with its points and roll-up, and
+    for those below their maximum the periods that lost points (what a reviewer looks for)."""
+    lines: list[str] = []
+    if c.applicable_max != c.max_points:
+        lines.append(
+            _("quy đổi: {raw}/{applicable} × {max}").format(
+                raw=_pts(c.raw), applicable=vn_number(c.applicable_max, 2), max=vn_number(c.max_points, 2)
+            )
+        )
+    if c.deduction:
+        lines.append(_("trừ {points} điểm (xem điểm trừ)").format(points=_pts(c.deduction)))
+    for ind in c.indicators:
+        if ind.not_applicable:
+            lines.append(f"{ind.id}: " + _("không áp dụng ({rule})").format(rule=ind.rule))
+            continue
+        lines.append(
+            f"{ind.id}: "
+            + _("{points}/{max} điểm — {rule}").format(
+                points=_pts(ind.points), max=vn_number(ind.max_points, 2), rule=ind.rule
+            )
+        )
+        if ind.points == Fraction(ind.max_points):
+            continue
+        top = ind.period_max or ind.max_points
+        for p in ind.periods:
+            if not p.remaining and p.fraction is not None and p.fraction < 1:
+                # Of a graded meeting, only the sub-indicators that lost points.
+                lost = [c for c in p.children if c.points is not None and c.points < c.max_points]
+                lines.extend(_period_line(replace(p, children=lost), top, where, "    "))
+    return lines
+
+
 def _gate_line(g: GateResult, where: Where) -> str:
     mark = {"passed": _("đạt"), "failed": _("KHÔNG ĐẠT"), "pending": _("chưa xét")}[g.status]
     src = where(g.path, g.loc)
@@ -76,6 +110,11 @@ def _gate_line(g: GateResult, where: Where) -> str:
         + (f"  [{src}]" if src else "")
         + (f"\n      → {render_reason(g.reason, g.detail, g.fields)}" if g.status == "failed" else "")
     )
+
+
+def gate_line(g: GateResult, where: Where) -> str:
+    """One gate: passed, failed (with the reason the framework gives) or not yet decided."""
+    return _gate_line(g, where).strip()
 
 
 def render_explain(r: UnitResult, where: Where) -> list[str]:

@@ -129,7 +129,8 @@ class UnitResult:
     gates: list[GateResult]
     status: Status = "not_recognised"
     reasons: list[str] = field(default_factory=list)
-    reason_rules: list[str] = field(default_factory=list)  # per reason: "total", "criterion:2", "gate:…"
+    # The rule behind each reason, same order: "total", "criterion:<id>", "gate:<id>", "rating".
+    reason_rules: list[str] = field(default_factory=list)
     needed: list[str] = field(default_factory=list)  # what would have been needed
     demoted_by: str | None = None
     review_gaps: list[ReviewGap] = field(default_factory=list)
