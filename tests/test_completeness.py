@@ -48,9 +48,11 @@ def test_validate_warns_of_each_gap_and_strict_fails(make_ws: Callable[..., Path
     assert "Chi bộ thôn 1 (chi-bo-1) thiếu hồ sơ tháng 7 năm 2024" in text
     assert "chi-bo-2/year.yaml: cảnh báo: Chi bộ thôn 2 (chi-bo-2) chưa có hồ sơ cuối năm 2024" in text
     assert re.search(
-        r"2024-04\.yaml:\d+:\d+: cảnh báo: meeting\.date: ngày 28/03/2024 không thuộc tháng 04/2024", text
+        r"2024-04\.yaml:\d+:\d+: cảnh báo: sinh hoạt định kỳ, ngày họp \(date\): "
+        r"ngày 28/03/2024 không thuộc tháng 04/2024",
+        text,
     )
-    assert "chibo4tot.yaml:1:1: cảnh báo: signer: chưa ghi họ tên người ký" in text
+    assert "chibo4tot.yaml:1:1: cảnh báo: người ký (signer): chưa ghi họ tên người ký" in text
     invoke(["validate", "--strict", str(root)], exit_code=1)
 
 
@@ -89,7 +91,9 @@ def test_placeholders_from_init_are_gaps(tmp_path: Path) -> None:
     target = tmp_path / "moi"
     invoke(["init", str(target), "--year", "2024"])
     result = invoke(["validate", str(target)])
-    assert re.search(r"chibo4tot\.yaml:\d+:\d+: cảnh báo: place: còn chỗ để trống “…”", result.stderr)
+    assert re.search(
+        r"chibo4tot\.yaml:\d+:\d+: cảnh báo: địa danh \(place\): còn chỗ để trống “…”", result.stderr
+    )
 
 
 def test_records_for_a_year_without_framework(make_ws: Callable[..., Path]) -> None:

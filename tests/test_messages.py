@@ -102,3 +102,107 @@ def test_a_value_no_union_branch_accepts_gives_one_message_at_its_key(value: Any
                 f"không phải {got}",
             )
         ]
+
+
+def _first_message(
+    model: type[BaseModel], sample: Path, path: tuple[Any, ...], value: Any
+) -> tuple[Any, str]:
+    data = fast_load(sample.read_text(encoding="utf-8"))
+    if path[-1] == "[key]":  # the value is written as a key of the mapping above
+        node = data
+        for part in path[:-2]:
+            node = node[part]
+        node[value] = node.pop(path[-2])
+    else:
+        data = _with(data, path, value)
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    return problems_from_validation(caught.value, model, data)[0]
+
+
+ID_HINTS: list[tuple[type[BaseModel], Path, tuple[Any, ...], Any, str]] = [
+    (
+        MonthRecord,
+        SAMPLES[0][1],
+        ("assessment", "1.1", "[key]"),
+        "4,4",
+        "“4,4” không đúng dạng mã tiêu chí/chỉ tiêu: hãy dùng dấu chấm, không dùng dấu phẩy: “4.4”",
+    ),
+    (
+        MonthRecord,
+        SAMPLES[0][1],
+        ("assessment", "1.1", "[key]"),
+        "1-1",
+        "“1-1” không đúng dạng mã tiêu chí/chỉ tiêu "
+        "(chữ số hoặc chữ cái không dấu, cách nhau bằng dấu chấm, ví dụ “2.3”)",
+    ),
+    (
+        MonthRecord,
+        SAMPLES[0][1],
+        ("unit",),
+        "Pả Vi",
+        "“Pả Vi” không đúng dạng mã chi bộ (chỉ chữ thường không dấu, số và dấu gạch ngang, "
+        "ví dụ khu-bieu-nghi); có thể ghi “pa-vi”",
+    ),
+    (
+        UnitsFile,
+        SAMPLES[3][1],
+        ("units", 0, "parent"),
+        "Đảng bộ xã",
+        "“Đảng bộ xã” không đúng dạng mã tổ chức đảng (chỉ chữ thường không dấu, số và dấu gạch ngang, "
+        "ví dụ dang-bo-xa-thuong-phung); có thể ghi “dang-bo-xa”",
+    ),
+    (
+        WorkspaceConfig,
+        SAMPLES[2][1],
+        ("frameworks", 0, "framework"),
+        "mac_dinh",
+        "“mac_dinh” không đúng dạng mã khung tiêu chí (chỉ chữ thường không dấu, số và dấu gạch ngang, "
+        "ví dụ mac-dinh-2024); có thể ghi “mac-dinh”",
+    ),
+    (
+        Framework,
+        SAMPLES[4][1],
+        ("gates", 0, "id"),
+        "Kỷ luật",
+        "“Kỷ luật” không đúng dạng mã điều kiện (chỉ chữ thường không dấu, số và dấu gạch ngang, "
+        "ví dụ ky-luat); có thể ghi “ky-luat”",
+    ),
+    (
+        Framework,
+        SAMPLES[4][1],
+        ("criteria", 0, "indicators", 0, "id"),
+        "1,1",
+        "“1,1” không đúng dạng mã tiêu chí/chỉ tiêu: hãy dùng dấu chấm, không dùng dấu phẩy: “1.1”",
+    ),
+    (
+        MonthRecord,
+        SAMPLES[0][1],
+        ("assessment", "1.1", "[key]"),
+        "“1.1”",
+        'dấu nháy cong trong “1.1” không phải dấu nháy của YAML; hãy gõ dấu nháy thẳng: "1.1"',
+    ),
+    (
+        MonthRecord,
+        SAMPLES[0][1],
+        ("meeting", "members"),
+        "“20”",
+        "dấu nháy cong trong “20” không phải dấu nháy của YAML; hãy bỏ chúng: 20",
+    ),
+    (
+        WorkspaceConfig,
+        SAMPLES[2][1],
+        ("recipients",),
+        "-Như trên -Lưu",
+        "thiếu dấu cách sau dấu gạch đầu dòng “-” nên các dòng được đọc thành một chuỗi “-Như trên -Lưu”; "
+        "mỗi mục của danh sách viết “- nội dung”",
+    ),
+]
+
+
+@pytest.mark.parametrize(("model", "sample", "path", "value", "expected"), ID_HINTS)
+def test_each_kind_of_id_gets_its_own_hint(
+    model: type[BaseModel], sample: Path, path: tuple[Any, ...], value: Any, expected: str
+) -> None:
+    _loc, message = _first_message(model, sample, path, value)
+    assert message == expected

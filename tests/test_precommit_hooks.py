@@ -122,4 +122,5 @@ def test_validate_hook_blocks_a_broken_record_and_skips_other_files(tmp_path: Pa
     ran = _run_hooks(repo)
     validate = ran["chibo4tot-validate"]
     assert validate.returncode == 1
-    assert re.search(r"records/2024/pa-vi/2024-03\.yaml:\d+:\d+: lỗi: meeting\.present", validate.stderr)
+    where = r"records/2024/pa-vi/2024-03\.yaml:\d+:\d+: lỗi: sinh hoạt định kỳ, số có mặt \(present\): "
+    assert re.search(where + "phải là số nguyên, không phải chuỗi “mười bảy”", validate.stderr)

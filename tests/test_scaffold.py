@@ -21,8 +21,14 @@ def test_init_workspace_validates_at_once(tmp_path: Path) -> None:
     result = invoke(["validate", str(target)])
     assert "Hợp lệ" in result.stdout
     # What init could not know is left as "…" and flagged until filled in: a report needs it.
-    for key in ("superior", "issuing_body", "place", "signer", "recipients"):
-        assert f": cảnh báo: {key}: " in result.stderr
+    for label, key in (
+        ("cấp ủy cấp trên", "superior"),
+        ("cơ quan ban hành văn bản", "issuing_body"),
+        ("địa danh", "place"),
+        ("người ký", "signer"),
+        ("nơi nhận", "recipients"),
+    ):
+        assert f": cảnh báo: {label} ({key}): " in result.stderr
     invoke(["validate", "--strict", str(target)], exit_code=1)
 
 

@@ -27,7 +27,9 @@ class Problem:
     """One thing wrong with the input, located as precisely as we know.
 
     ``loc`` is the path of keys and list indexes inside the file; ``line``/``col`` are
-    1-based and filled in from ``loc`` by the locator when the file is re-read.
+    1-based and filled in from ``loc`` by the locator when the file is re-read, and with them
+    ``where``: the same place in the user's words ("chỉ tiêu 2.1.6, ngưỡng (target)"). Outputs
+    for people show ``where``; outputs for programs keep ``loc``.
     """
 
     path: Path | None
@@ -37,9 +39,16 @@ class Problem:
     col: int | None = None
     severity: Severity = Severity.ERROR
     code: str = "input"
+    where: str | None = None
 
-    def located(self, line: int | None, col: int | None) -> Problem:
-        return replace(self, line=line, col=col)
+    def located(self, line: int | None, col: int | None, where: str | None = None) -> Problem:
+        return replace(self, line=line, col=col, where=self.where if where is None else where)
+
+    def place(self) -> str:
+        """Where in the file, for a person: ``where`` once located, else the raw ``loc``."""
+        if self.where is not None:
+            return self.where
+        return render_loc(tuple(p for p in self.loc if p != "[key]"))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (str(self.path or ""), self.line or 0, self.col or 0, self.message)

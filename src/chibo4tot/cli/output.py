@@ -17,7 +17,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from chibo4tot.errors import Problem, Severity, render_loc
+from chibo4tot.errors import Problem, Severity
 from chibo4tot.i18n import _
 
 # What a terminal would act on instead of showing: C0 controls other than newline and tab (ESC
@@ -68,7 +68,7 @@ def format_problem(problem: Problem) -> str:
     if problem.line is not None:
         where += f":{problem.line}:{problem.col or 1}"
     label = _("lỗi") if problem.severity is Severity.ERROR else _("cảnh báo")
-    inner = render_loc(tuple(p for p in problem.loc if p != "[key]"))
+    inner = problem.place()
     return (
         f"{where}: {label}: {inner}: {problem.message}" if inner else f"{where}: {label}: {problem.message}"
     )

@@ -74,13 +74,19 @@ def check_units(path: Path, units: UnitsFile) -> list[Problem]:
     return problems
 
 
-def check_config(path: Path, config: WorkspaceConfig, frameworks: dict[str, Framework]) -> list[Problem]:
-    """Every assigned framework exists, covers the year, and no year is assigned twice."""
+def check_config(
+    path: Path, config: WorkspaceConfig, frameworks: dict[str, Framework], broken: Iterable[str] = ()
+) -> list[Problem]:
+    """Every assigned framework exists, covers the year, and no year is assigned twice.
+
+    A ``broken`` framework exists but has problems of its own, already reported in its file.
+    """
     problems: list[Problem] = []
     claimed: dict[tuple[int, str], int] = {}  # (year, kind or "*") → assignment index
+    exist_with_problems = set(broken)
     for i, assignment in enumerate(config.frameworks):
         fw = frameworks.get(assignment.framework)
-        if fw is None:
+        if fw is None and assignment.framework not in exist_with_problems:
             problems.append(
                 Problem(
                     path,
@@ -132,11 +138,14 @@ def check_records(
     unit_kinds: dict[str, str] | None,
     config: WorkspaceConfig | None,
     frameworks: dict[str, Framework],
+    known: set[str] | None = None,
 ) -> list[Problem]:
     """Record ↔ folder, unit, month, framework and indicator consistency.
 
     ``unit_kinds`` is None when units.yaml itself is broken: unit ids are then not checked,
-    so one bad file does not drown the report in echoes.
+    so one bad file does not drown the report in echoes. Likewise a record is not compared with
+    a framework chibo4tot.yaml assigns but that does not exist (outside the ``known`` ids): the
+    assignment is wrong, not the record, and chibo4tot.yaml's check says so.
     """
     problems: list[Problem] = []
     taken: dict[tuple[str, str], Path] = {}
@@ -208,7 +217,13 @@ def check_records(
             taken[key] = path
         kind = unit_kinds.get(rec.unit) if unit_kinds else None
         assigned = framework_for(config, year, kind) if config else None
-        if rec.framework is not None and assigned is not None and rec.framework != assigned:
+        assigned_exists = known is None or assigned in known
+        if (
+            rec.framework is not None
+            and assigned is not None
+            and assigned_exists
+            and rec.framework != assigned
+        ):
             problems.append(
                 Problem(
                     path,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -10,12 +10,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chibo4tot.errors import Loc, Problem, render_loc
+from chibo4tot.errors import Loc, Problem
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks_framework import check_framework
 from chibo4tot.inputs.framework_ranges import check_ranges
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, read_raw
 from chibo4tot.inputs.messages import problems_from_validation
+from chibo4tot.inputs.where import describe_loc
 from chibo4tot.models.framework import Framework
 
 Provenance = dict[Loc, tuple[Path, Loc]]
@@ -280,26 +281,33 @@ def build_framework(
         return None
     data, prov, chain = resolved
     raw = raws[fid]
+    files = {r.path: r.data for r in raws.values()}
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
         for loc, message in problems_from_validation(exc, Framework, data):
-            path, floc, note = blame(prov, chain, raw.path, loc, _kinds_above(data, loc))
+            path, floc, note = blame(prov, chain, raw.path, loc, _kinds_above(data, loc), files)
             problems.append(Problem(path, message + note, floc))
         return None
     for issue in [*check_framework(framework), *check_ranges(framework)]:
-        path, floc, note = blame(prov, chain, raw.path, issue.loc, issue.related)
+        path, floc, note = blame(prov, chain, raw.path, issue.loc, issue.related, files)
         problems.append(Problem(path, issue.message + note, floc, severity=issue.severity))
     return LoadedFramework(framework, raw.path, raw.shipped, chain, prov)
 
 
 def blame(
-    prov: Provenance, chain: list[Path], default: Path, loc: Loc, related: Iterable[Loc] = ()
+    prov: Provenance,
+    chain: list[Path],
+    default: Path,
+    loc: Loc,
+    related: Iterable[Loc] = (),
+    files: Mapping[Path, Any] | None = None,
 ) -> tuple[Path, Loc, str]:
     """Where to show a problem at ``loc`` that also depends on ``related`` values, and a note.
 
     The most derived file wins: a child that wrote any value involved introduced the problem.
-    When that moves it away from ``loc``, the note says where the inherited value is.
+    When that moves it away from ``loc``, the note says where the inherited value is, in the
+    words of that file (``files`` holds each file's data, to name its items by their ids).
     """
     rank = {path: i for i, path in enumerate(chain)}
     primary = best = source_of(prov, default, loc)
@@ -309,7 +317,8 @@ def blame(
             best = candidate
     if best is primary:
         return primary[0], primary[1], ""
-    note = _(" (kế thừa từ {file}: {where})").format(file=primary[0].name, where=render_loc(primary[1]))
+    place = describe_loc("framework", primary[1], (files or {}).get(primary[0]))
+    note = _("; {where} kế thừa từ {file}").format(file=primary[0].name, where=place)
     return best[0], best[1], note
 
 

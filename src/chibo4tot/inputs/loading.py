@@ -172,8 +172,13 @@ def load_frameworks(
     *,
     used: set[str] | None = None,
     shipped_dir: Path | None = None,
+    broken: set[str] | None = None,
 ) -> dict[str, LoadedFramework]:
-    """Frameworks of the workspace (all of them) and the shipped ones it uses (``None``: all)."""
+    """Frameworks of the workspace (all of them) and the shipped ones it uses (``None``: all).
+
+    The ids of frameworks that exist but could not be built (their problems are reported) are
+    added to ``broken``, so that what refers to them is not also told they do not exist.
+    """
     dirs = [(shipped_dir or shipped_criteria_dir(), True)]
     if root is not None:
         dirs.insert(0, (root / "criteria", False))
@@ -185,6 +190,8 @@ def load_frameworks(
         loaded = build_framework(raws, fid, problems)
         if loaded is not None:
             out[fid] = loaded
+        elif broken is not None:
+            broken.add(fid)
     return out
 
 
@@ -203,10 +210,11 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
         problems.append(Problem(units_path, _("thiếu tệp units.yaml (danh sách chi bộ)")))
 
     used = {a.framework for a in ws.config.frameworks} if ws.config is not None else set()
-    ws.frameworks = load_frameworks(root, problems, used=used, shipped_dir=shipped_dir)
+    broken: set[str] = set()
+    ws.frameworks = load_frameworks(root, problems, used=used, shipped_dir=shipped_dir, broken=broken)
     plain: dict[str, Framework] = {fid: lf.framework for fid, lf in ws.frameworks.items()}
     if ws.config is not None:
-        problems.extend(check_config(root / WORKSPACE_FILE, ws.config, plain))
+        problems.extend(check_config(root / WORKSPACE_FILE, ws.config, plain, broken))
 
     with _no_gc():
         for path, folder_year, folder_unit in record_paths(root, problems):
@@ -219,7 +227,7 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
         p.path == units_path for p in problems if p.severity is Severity.ERROR
     )
     kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
-    problems.extend(check_records(ws.records, kinds, ws.config, plain))
+    problems.extend(check_records(ws.records, kinds, ws.config, plain, known=set(plain) | broken))
     ws.problems.extend(locate_problems(problems))
     return ws
 

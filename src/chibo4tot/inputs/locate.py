@@ -16,7 +16,8 @@ from chibo4tot.i18n import _
 from chibo4tot.inputs.decoding import MAX_FILE_BYTES, YamlProblem, decode
 from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.inputs.positions import locate, roundtrip_load
-from chibo4tot.inputs.yamlio import YamlErrors, fast_load
+from chibo4tot.inputs.where import describe_loc, file_kind
+from chibo4tot.inputs.yamlio import YamlErrors, fast_load, slip_in_scalar_file
 
 M = TypeVar("M", bound=BaseModel)
 # A file that was not read (not a regular file, too large, a link out of the workspace): it is
@@ -58,7 +59,8 @@ def read_raw(path: Path, problems: list[Problem], *, within: Path | None = None)
 def parse_raw(path: Path, raw: bytes, problems: list[Problem]) -> dict[str, Any] | None:
     """Decode and parse bytes read as ``path`` (from disk, or from git as ``REV:path``)."""
     try:
-        data = fast_load(decode(raw))
+        text = decode(raw)
+        data = fast_load(text)
     except YamlProblem as exc:
         problems.append(Problem(path, exc.message, line=exc.line, col=exc.col, code="yaml"))
         return None
@@ -66,12 +68,13 @@ def parse_raw(path: Path, raw: bytes, problems: list[Problem]) -> dict[str, Any]
         problems.extend(Problem(path, p.message, line=p.line, col=p.col, code="yaml") for p in exc.problems)
         return None
     if not isinstance(data, dict):
+        slip = slip_in_scalar_file(text)
         problems.append(
             Problem(
                 path,
-                _("nội dung tệp phải là một bảng các dòng “khóa: giá trị”"),
-                line=1,
-                col=1,
+                slip.message if slip else _("nội dung tệp phải là một bảng các dòng “khóa: giá trị”"),
+                line=slip.line if slip else 1,
+                col=slip.col if slip else 1,
                 code="yaml",
             )
         )
@@ -115,13 +118,15 @@ def locate_problems(problems: list[Problem], sources: Mapping[Path, bytes] | Non
             tree = roundtrip_load(decode(raw))
         except (ReadRefused, YamlProblem):
             tree = None
+        kind = file_kind(path, tree)
         for i in indexes:
             problem = out[i]
+            where = describe_loc(kind, problem.loc, tree)
             if tree is None:
-                out[i] = problem.located(1, 1) if problem.loc else problem
+                out[i] = problem.located(1, 1, where) if problem.loc else problem
                 continue
             line, col, _found = locate(tree, problem.loc)
-            out[i] = problem.located(line or 1, col or 1)
+            out[i] = problem.located(line or 1, col or 1, where)
     return out
 
 

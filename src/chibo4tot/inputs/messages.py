@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from chibo4tot.errors import Loc
 from chibo4tot.i18n import N_, _
-from chibo4tot.models.types import CUSTOM_MESSAGES
+from chibo4tot.models.types import CUSTOM_MESSAGES, ID_PATTERN, INDICATOR_ID_PATTERN
 
 _BY_TYPE: dict[str, str] = {
     "missing": N_("thiếu khóa bắt buộc “{field}”"),
@@ -20,12 +21,10 @@ _BY_TYPE: dict[str, str] = {
     "string_type": N_("phải là văn bản, không phải {got}"),
     "string_too_short": N_("không được để trống"),
     "string_too_long": N_("dài quá {max_length} ký tự"),
-    "string_pattern_mismatch": N_(
-        "“{input}” không đúng dạng mã (chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ khu-bieu-nghi)"
-    ),
+    "string_pattern_mismatch": N_("“{input}” không đúng dạng cần ghi"),
     "int_type": N_("phải là số nguyên, không phải {got}"),
     "int_from_float": N_("phải là số nguyên, không phải {got}"),
-    "bool_type": N_("phải là true (có) hoặc false (không), không phải {got}"),
+    "bool_type": N_("phải là Có hoặc Không (hoặc true/false), không phải {got}"),
     "decimal_type": N_("phải là một số, không phải {got}"),
     "float_type": N_("phải là một số, không phải {got}"),
     "date_type": N_("phải là một ngày (ví dụ 2024-03-12), không phải {got}"),
@@ -107,9 +106,15 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
+def _vocabulary_of(model: type[BaseModel] | None) -> frozenset[str]:
+    return _vocabulary(model) if model is not None else frozenset()
+
+
 def _hint(key: str, model: type[BaseModel] | None) -> str:
     if model is None:
         return ""
+    if key in _vocabulary(model):  # a key of another part of the file ("target" of a pass/fail)
+        return _(" (khóa này không dùng ở chỗ này)")
     close = difflib.get_close_matches(key, sorted(_vocabulary(model)), n=1, cutoff=0.7)
     return _(" (có phải “{name}”?)").format(name=close[0]) if close else ""
 
@@ -117,6 +122,108 @@ def _hint(key: str, model: type[BaseModel] | None) -> str:
 def _choices(expected: str) -> str:
     """pydantic's "'a', 'b' or 'c'" as "a, b, c": the values, without its quotes and English "or"."""
     return ", ".join(_QUOTED.findall(expected)) or expected
+
+
+# What an id names, by where it is written, with an example of that kind: a criterion id is not a
+# unit id, and "ví dụ khu-bieu-nghi" under a framework's gate only puzzles its author.
+_ID_KINDS: dict[str, tuple[str, str]] = {
+    "unit": (N_("mã chi bộ"), "khu-bieu-nghi"),
+    "parent": (N_("mã tổ chức đảng"), "dang-bo-xa-thuong-phung"),
+    "party": (N_("mã đảng bộ"), "dang-bo-xa-thuong-phung"),
+    "framework": (N_("mã khung tiêu chí"), "mac-dinh-2024"),
+    "gate": (N_("mã điều kiện"), "ky-luat"),
+    "quota": (N_("mã hạn mức"), "han-muc-xuat-sac"),
+    "other": (N_("mã"), "ma-pi-leng"),
+}
+_ID_MESSAGE = N_(
+    "“{input}” không đúng dạng {what} (chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ {example})"
+)
+_ID_SUGGEST = N_("; có thể ghi “{slug}”")
+_INDICATOR_MESSAGE = N_(
+    "“{input}” không đúng dạng mã tiêu chí/chỉ tiêu "
+    "(chữ số hoặc chữ cái không dấu, cách nhau bằng dấu chấm, ví dụ “2.3”)"
+)
+_INDICATOR_COMMA = N_(
+    "“{input}” không đúng dạng mã tiêu chí/chỉ tiêu: hãy dùng dấu chấm, không dùng dấu phẩy: “{fixed}”"
+)
+# "-Lưu" under a key is not a list item but text (YAML wants "- Lưu"); the lines of such a list
+# are read as one string, so the list is refused as text.
+_DASH_NO_SPACE = N_(
+    "thiếu dấu cách sau dấu gạch đầu dòng “-” nên các dòng được đọc thành một chuỗi “{input}”; "
+    "mỗi mục của danh sách viết “- nội dung”"
+)
+# "present:20" as the last line under "meeting:" parses (as the text "present:20"): the mapping
+# that was meant is refused as text, and the missing space is the reason to give.
+_MAPPING_TYPES = frozenset({"dict_type", "model_type", "model_attributes_type"})
+_GLUED_KEY = re.compile(r"^(?P<key>\"[^\"]*\"|'[^']*'|[A-Za-z0-9_][A-Za-z0-9_.\-]*):(?P<value>[^\s/:].*)$")
+_NO_SPACE_AFTER_COLON = N_("thiếu dấu cách sau dấu hai chấm: hãy viết “{key}: {value}”")
+_TIE_BREAK_MESSAGE = N_("“{input}” không hợp lệ; chọn một trong: total, name, id, criterion:<mã tiêu chí>")
+_CURLY_QUOTED = N_(
+    'dấu nháy cong trong {input} không phải dấu nháy của YAML; hãy gõ dấu nháy thẳng: "{inner}"'
+)
+_CURLY_BARE = N_("dấu nháy cong trong {input} không phải dấu nháy của YAML; hãy bỏ chúng: {inner}")
+# Word and phones turn " into “ ”: YAML then reads the quotes as part of the value. Where a value
+# with such quotes is refused, the quotes are the likely reason; criterion ids want straight
+# quotes, other values none.
+_CURLY = "“”‘’„‟"
+_CURLY_KINDS = frozenset(
+    {
+        "int_type", "bool_type", "float_type", "decimal_type", "date_type", "literal_error",
+        "number_parse", "date_parse", "month_parse", "choice", "string_pattern_mismatch",
+    }
+)  # fmt: skip
+
+
+def _curly_message(value: str, kind: str, pattern: str) -> str | None:
+    text = value.strip()
+    if len(text) < 2 or text[0] not in _CURLY or text[-1] not in _CURLY or kind not in _CURLY_KINDS:
+        return None
+    inner = text.strip(_CURLY + " ")
+    template = _CURLY_QUOTED if pattern == INDICATOR_ID_PATTERN else _CURLY_BARE
+    return _(template).format(input=value, inner=inner)
+
+
+def _id_kind(loc: Loc, model: type[BaseModel] | None) -> str:
+    """Which kind of id a loc holds: the key name, and for ``id`` the file and list it is in."""
+    field = next((str(p) for p in reversed(loc) if isinstance(p, str) and p != "[key]"), "")
+    if field in ("unit", "parent"):
+        return field
+    if field in ("framework", "extends"):
+        return "framework"
+    if field != "id":
+        return "other"
+    name = model.__name__ if model is not None else ""
+    if name == "UnitsFile":
+        return "unit"
+    if len(loc) == 1:
+        return {"WorkspaceConfig": "party", "Framework": "framework"}.get(name, "other")
+    return {"gates": "gate", "quotas": "quota"}.get(str(loc[0]), "other")
+
+
+def _slug(text: str) -> str:
+    """Vietnamese words as an id would spell them: "Khu Biểu Nghi" → "khu-bieu-nghi"."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def _pattern_message(value: Any, pattern: str, loc: Loc, model: type[BaseModel] | None) -> str:
+    text = str(value)
+    if pattern == INDICATOR_ID_PATTERN:
+        fixed = text.strip().replace(",", ".")
+        if fixed != text.strip() and re.fullmatch(pattern, fixed):
+            return _(_INDICATOR_COMMA).format(input=text, fixed=fixed)
+        return _(_INDICATOR_MESSAGE).format(input=text)
+    if pattern == ID_PATTERN:
+        what, example = _ID_KINDS[_id_kind(loc, model)]
+        message = _(_ID_MESSAGE).format(input=text, what=_(what), example=example)
+        slug = _slug(text)
+        if slug and re.fullmatch(ID_PATTERN, slug):
+            message += _(_ID_SUGGEST).format(slug=slug)
+        return message
+    if "criterion:" in pattern:
+        return _(_TIE_BREAK_MESSAGE).format(input=text)
+    return _(_BY_TYPE["string_pattern_mismatch"]).format(input=text)
 
 
 def message_for(error: Any, model: type[BaseModel] | None = None) -> str:
@@ -127,16 +234,31 @@ def message_for(error: Any, model: type[BaseModel] | None = None) -> str:
     loc = error.get("loc") or ()
     field = str(loc[-1]) if loc else ""
     got = describe_value(error.get("input"))
+    raw = error.get("input")
+    if isinstance(raw, str) and (curly := _curly_message(raw, kind, str(ctx.get("pattern", "")))):
+        return curly
     if kind in CUSTOM_MESSAGES:
         if error.get("input") is None and ctx.get("value") == "None":
             ctx["value"] = got  # an empty YAML value, not Python's "None"
         return _(CUSTOM_MESSAGES[kind]).format(**ctx)
+    if kind in _MAPPING_TYPES and isinstance(raw, str) and (glued := _GLUED_KEY.match(raw.strip())):
+        return _(_NO_SPACE_AFTER_COLON).format(key=glued["key"], value=glued["value"])
+    if kind == "list_type" and isinstance(raw, str) and re.match(r"-[^\s-]", raw.strip()):
+        return _(_DASH_NO_SPACE).format(input=raw)
+    if kind == "string_pattern_mismatch" and isinstance(error.get("input"), str):
+        return _pattern_message(error["input"], str(ctx.get("pattern", "")), tuple(loc), model)
     for key in ("expected", "expected_tags", "discriminator"):
         if isinstance(ctx.get(key), str):
             ctx[key] = _choices(ctx[key])
     if kind == "union_tag_invalid" and isinstance(error.get("input"), dict):
         tag = error["input"].get(ctx.get("discriminator"))
         ctx["tag"] = tag if isinstance(tag, str) else describe_value(tag)  # not pydantic's "None"
+    if (
+        kind == "extra_forbidden"
+        and (glued := _GLUED_KEY.match(field))
+        and glued["key"] in _vocabulary_of(model)
+    ):
+        return _(_NO_SPACE_AFTER_COLON).format(key=glued["key"], value=glued["value"])
     template = _BY_TYPE.get(kind) or _BY_CLASS.get(str(ctx.get("class", "")), _GENERAL)
     values: dict[str, Any] = {
         "field": field,

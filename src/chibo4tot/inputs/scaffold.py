@@ -178,9 +178,9 @@ def render_month_record(fw: Framework, unit: Unit, month: str) -> str:
         + f"  present: {members}\n"
         + "  excused: 0\n"
         + "  unexcused: 0\n"
-        + _("  chi_uy_met_before:     # chi ủy họp trước để chuẩn bị: true / false\n")
-        + _("  draft_resolution:      # có dự thảo nghị quyết: true / false\n")
-        + _("  minutes_recorded:      # có ghi biên bản: true / false\n")
+        + _("  chi_uy_met_before:     # chi ủy họp trước để chuẩn bị: có / không\n")
+        + _("  draft_resolution:      # có dự thảo nghị quyết: có / không\n")
+        + _("  minutes_recorded:      # có ghi biên bản: có / không\n")
         + _("  quality:               # tự xếp loại buổi sinh hoạt: Tốt / Khá / Trung bình / Kém\n")
         + _("# Sinh hoạt chuyên đề (ít nhất mỗi quý một lần)\n")
         + "thematic:\n"

@@ -14,6 +14,7 @@ from ruamel.yaml.resolver import implicit_resolvers as _RUAMEL_RESOLVERS
 
 from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.decoding import YamlProblem
+from chibo4tot.inputs.slips import find_slip
 
 MAX_NODES = 200_000
 MAX_DEPTH = 100
@@ -109,6 +110,7 @@ _SYNTAX_MESSAGES = {
 
 
 _SYNTAX_ERROR = N_("cú pháp không đúng")
+_VALUE_PROBLEMS = frozenset({"invalid number", "invalid date"})
 
 
 def _syntax_message(exc: yaml.YAMLError) -> str:
@@ -119,6 +121,8 @@ def _syntax_message(exc: yaml.YAMLError) -> str:
     context = str(getattr(exc, "context", "") or "")
     for needle, message in _SYNTAX_MESSAGES.items():
         if needle in problem or needle in context:
+            if needle in _VALUE_PROBLEMS:  # the syntax is fine, the value is not
+                return _(message)
             return _("lỗi cú pháp YAML: {detail}").format(detail=_(message))
     return _("lỗi cú pháp YAML: {detail}").format(detail=_(_SYNTAX_ERROR))
 
@@ -266,15 +270,53 @@ def fast_load(text: str) -> Any:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        raise YamlErrors(
-            [YamlProblem(_syntax_message(exc), *_mark(exc.problem_mark or exc.context_mark))]
-        ) from None
+        line, col = _mark(exc.problem_mark or exc.context_mark)
+        slip = find_slip(text, lambda fixed, _at: _gets_past(fixed, line), line)
+        raise YamlErrors([slip or YamlProblem(_syntax_message(exc), line, col)]) from None
     except yaml.reader.ReaderError:
         raise YamlErrors([_unreadable(text)]) from None
     except yaml.YAMLError as exc:
         raise YamlErrors([YamlProblem(_syntax_message(exc))]) from None
     except RecursionError:
         raise YamlErrors([YamlProblem(_("tệp lồng nhau quá sâu"), 1, 1)]) from None
+
+
+def _load(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _gets_past(text: str, line: int | None) -> bool:
+    """Whether ``text`` (a corrected copy) parses, or fails only after ``line``."""
+    try:
+        _load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return line is not None and mark is not None and mark.line + 1 > line
+    except (yaml.YAMLError, RecursionError):
+        return False
+    return True
+
+
+def _mapping_or_further(text: str, line: int) -> bool:
+    """Whether ``text`` (a file that read as one value, corrected at ``line``) now reads as a
+    mapping, or at least as one up to a later line (the next slip)."""
+    try:
+        return isinstance(_load(text), dict)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return mark is not None and mark.line + 1 > line
+    except (yaml.YAMLError, RecursionError):
+        return False
+
+
+def slip_in_scalar_file(text: str) -> YamlProblem | None:
+    """Why a file that parsed is not a mapping, when a slip explains it: ``unit:pa-vi`` alone
+    reads as one piece of text."""
+    return find_slip(text, _mapping_or_further)
 
 
 class YamlErrors(Exception):

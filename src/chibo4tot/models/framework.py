@@ -22,6 +22,7 @@ from chibo4tot.models.scales import (
     _check_bands,
 )
 from chibo4tot.models.types import (
+    Bool,
     ClassificationField,
     Count,
     Id,
@@ -46,7 +47,7 @@ class _IndicatorBase(Model):
     source: Source = Field("self", description="Lấy giá trị từ tự đánh giá (self) hay từ số liệu")
     rollup: Rollup | None = Field(None, description="Cách cộng các kỳ thành cả năm")
     applies_to: list[UnitKindField] | None = Field(None, description="Chỉ áp dụng cho các loại này")
-    optional: bool = Field(False, description="Được ghi “không áp dụng” (không tính vào điểm tối đa)")
+    optional: Bool = Field(False, description="Được ghi “không áp dụng” (không tính vào điểm tối đa)")
 
 
 class PassFailIndicator(_IndicatorBase):
@@ -204,7 +205,7 @@ class DisciplineGate(_GateBase):
 
     REASON_FIELDS = ("n", "cases")
     kind: Literal["discipline"]
-    except_self_remedied: bool = Field(True, description="Không tính vụ chi bộ tự phát hiện, khắc phục")
+    except_self_remedied: Bool = Field(True, description="Không tính vụ chi bộ tự phát hiện, khắc phục")
     max_cases: Count = Field(0, description="Số vụ tối đa được phép")
 
 
@@ -284,8 +285,8 @@ class Recognition(Model):
 
     title: Text = Field("Chi bộ 4 tốt", description="Danh hiệu")
     min_total: NonNegNum = Field(description="Tổng điểm tối thiểu")
-    every_criterion_min: bool = Field(True, description="Mọi tiêu chí phải đạt điểm tối thiểu")
-    gates_must_pass: bool = Field(True, description="Không vướng điều kiện loại trừ nào")
+    every_criterion_min: Bool = Field(True, description="Mọi tiêu chí phải đạt điểm tối thiểu")
+    gates_must_pass: Bool = Field(True, description="Không vướng điều kiện loại trừ nào")
     min_rating: Text | None = Field(None, description="Mức xếp loại tối thiểu")
 
 

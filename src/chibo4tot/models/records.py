@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from chibo4tot.models.types import (
+    Bool,
     ClassificationField,
     Count,
     Date,
@@ -35,7 +36,7 @@ class AssessedValue(Model):
     value: ScalarValue | None = Field(
         None, description="Giá trị: Đạt/Không đạt, điểm, mức (Tốt, Khá…) hoặc số"
     )
-    not_applicable: bool = Field(False, description="Chỉ tiêu không áp dụng với chi bộ")
+    not_applicable: Bool = Field(False, description="Chỉ tiêu không áp dụng với chi bộ")
     note: Text | None = Field(None, description="Ghi chú")
     evidence: list[Text] = Field(default_factory=list, description="Minh chứng")
 
@@ -65,13 +66,13 @@ class Absentee(Model):
     """A member absent from the meeting."""
 
     name: Text
-    excused: bool = Field(description="Vắng có lý do")
+    excused: Bool = Field(description="Vắng có lý do")
 
 
 class Meeting(Model):
     """Facts of the month's regular meeting (sinh hoạt định kỳ)."""
 
-    held: bool = Field(True, description="Có tổ chức sinh hoạt định kỳ")
+    held: Bool = Field(True, description="Có tổ chức sinh hoạt định kỳ")
     date: Date | None = None
     duration_minutes: Annotated[int, Field(ge=0, le=1440)] | None = Field(
         None, description="Thời lượng (phút)"
@@ -82,9 +83,9 @@ class Meeting(Model):
     excused: Count = Field(0, description="Vắng có lý do")
     unexcused: Count = Field(0, description="Vắng không lý do")
     absentees: list[Absentee] = Field(default_factory=list)
-    chi_uy_met_before: bool | None = Field(None, description="Chi ủy họp trước để chuẩn bị")
-    draft_resolution: bool | None = Field(None, description="Có dự thảo nghị quyết")
-    minutes_recorded: bool | None = Field(None, description="Có ghi biên bản")
+    chi_uy_met_before: Bool | None = Field(None, description="Chi ủy họp trước để chuẩn bị")
+    draft_resolution: Bool | None = Field(None, description="Có dự thảo nghị quyết")
+    minutes_recorded: Bool | None = Field(None, description="Có ghi biên bản")
     quality: Text | None = Field(None, description="Tự xếp loại buổi sinh hoạt (Tốt, Khá…)")
 
     @model_validator(mode="after")
@@ -101,8 +102,8 @@ class Meeting(Model):
 class Thematic(Model):
     """The thematic meeting (sinh hoạt chuyên đề), if one was held this month."""
 
-    held: bool = Field(description="Có sinh hoạt chuyên đề")
-    combined_with_regular: bool = Field(False, description="Lồng ghép với sinh hoạt định kỳ")
+    held: Bool = Field(description="Có sinh hoạt chuyên đề")
+    combined_with_regular: Bool = Field(False, description="Lồng ghép với sinh hoạt định kỳ")
     topic: Text | None = Field(None, description="Chủ đề")
     date: Date | None = None
     duration_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
@@ -118,7 +119,7 @@ class Event(Model):
     date: Date | None = None
     description: Text
     member: Text | None = None
-    self_detected_remedied: bool = Field(False, description="Chi bộ tự phát hiện và khắc phục")
+    self_detected_remedied: Bool = Field(False, description="Chi bộ tự phát hiện và khắc phục")
 
 
 class MonthRecord(Model):
@@ -160,7 +161,7 @@ class DisciplineCase(Model):
         None, description="Quyết định kỷ luật, ví dụ Quyết định số 12-QĐ/ĐU ngày 25/7/2024"
     )
     violation: Text | None = Field(None, description="Mã/tên vụ vi phạm: một vụ chỉ tính một lần")
-    self_detected_remedied: bool = Field(False, description="Chi bộ tự phát hiện và khắc phục")
+    self_detected_remedied: Bool = Field(False, description="Chi bộ tự phát hiện và khắc phục")
 
 
 class YearRecord(Model):

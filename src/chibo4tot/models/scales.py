@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from chibo4tot.models.types import (
+    Bool,
     Count,
     Date,
     IndicatorId,
@@ -84,7 +85,7 @@ class Level(Model):
 
     name: Text = Field(description="Tên mức, ví dụ Tốt")
     points: NonNegNum = Field(description="Điểm của mức này")
-    passed: bool = Field(True, description="Mức này có được coi là đạt không")
+    passed: Bool = Field(True, description="Mức này có được coi là đạt không")
     aliases: list[Text] = Field(default_factory=list, description="Cách viết khác được chấp nhận")
 
 
@@ -101,8 +102,8 @@ class BandCondition(Model):
     indicators_at_max: list[IndicatorId] = Field(
         default_factory=list, description="Các chỉ tiêu phải đạt điểm tối đa"
     )
-    criteria_min_met: bool = Field(False, description="Mọi tiêu chí phải đạt điểm tối thiểu")
-    no_failed_gates: bool = Field(False, description="Không vướng điều kiện loại trừ nào")
+    criteria_min_met: Bool = Field(False, description="Mọi tiêu chí phải đạt điểm tối thiểu")
+    no_failed_gates: Bool = Field(False, description="Không vướng điều kiện loại trừ nào")
 
 
 class Band(Model):

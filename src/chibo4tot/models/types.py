@@ -197,6 +197,30 @@ YearMonth = Annotated[
 ]
 """A month, normalised to ``YYYY-MM``."""
 
+# Office staff answer a yes/no question in words: "Có", "không", "KHÔNG " all mean what they say.
+YES_WORDS = frozenset({"có"})
+NO_WORDS = frozenset({"không"})
+# JSON Schema regexes have no case-insensitive flag: each letter lists both cases.
+YES_NO_PATTERN = r"^\s*([cC][óÓ]|[kK][hH][ôÔ][nN][gG])\s*$"
+
+
+def yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        word = nfc(value).strip().casefold()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+    return value
+
+
+Bool = Annotated[
+    bool,
+    BeforeValidator(yes_no),
+    WithJsonSchema({"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": YES_NO_PATTERN}]}),
+]
+"""A yes/no: true/false, or the words Có/Không in any case."""
+
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chibo4tot.errors import Severity, render_loc
+from chibo4tot.errors import Severity
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.xlsx_sheet import AMBER, GREEN, RED, Column, Sheet
@@ -92,7 +92,7 @@ def problems_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
         ],
     )
     for i, p in enumerate(ctx.problems, 1):
-        where = render_loc(tuple(x for x in p.loc if x != "[key]"))
+        where = p.place()
         level = error if p.severity is Severity.ERROR else warning
         sheet.add([i, ctx.show(p.path), p.line, p.col, level, where, p.message])
     if ctx.problems:
