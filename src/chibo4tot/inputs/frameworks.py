@@ -168,16 +168,23 @@ def _merge(
         prov[mloc] = shaped if shaped is not None and shaped[0] == c_src[0] else c_src
         # Parent items keep their positions, so a parent index is also the merged index.
         merged = [_copy(item, (*ploc, i), (*mloc, i), prov, p_prov) for i, item in enumerate(parent)]
-        index = {item["id"]: i for i, item in enumerate(parent)}
+        index = {_id_key(item): i for i, item in enumerate(parent)}
         for j, item in enumerate(child):
             src = (c_src[0], (*c_src[1], j))
-            at = index.get(item["id"])
+            # An id that is not a scalar (a list typed by mistake) matches nothing: the item is kept
+            # as a new one, and validation then says what is wrong with its id, where it is.
+            at = index.get(_id_key(item))
             if at is not None:
                 merged[at] = _merge(parent[at], (*ploc, at), item, src, (*mloc, at), prov, p_prov)
             else:
                 merged.append(_annotate(item, src[0], src[1], (*mloc, len(merged)), prov))
         return merged
     return _annotate(child, c_src[0], c_src[1], mloc, prov)
+
+
+def _id_key(item: dict[str, Any]) -> Any:
+    ident = item["id"]
+    return ident if isinstance(ident, str | int | float | bool) or ident is None else object()
 
 
 def _copy(data: Any, ploc: Loc, mloc: Loc, prov: Provenance, p_prov: Provenance) -> Any:
