@@ -344,9 +344,11 @@ def test_injection_in_every_free_text_field() -> None:
     assert reread["Tổng hợp"]["A6"].value == INJECTION  # the workspace's own đảng bộ as parent
 
 
-def test_control_characters_are_dropped() -> None:
-    wb = load(render_xlsx(synthetic_context(1, 1, name="Chi bộ\x01 thôn\x0b A")))
-    assert wb["Chi tiết"]["C5"].value == "Chi bộ thôn A"
+def test_control_characters_are_shown_not_dropped() -> None:
+    # As in Word, Markdown and the terminal (formatting.CONTROLS): the reader sees a stand-in and
+    # knows the source file has something to fix; a dropped character would hide it.
+    wb = load(render_xlsx(synthetic_context(1, 1, name="Chi bộ\x01 thôn\x0b A\u202e")))
+    assert wb["Chi tiết"]["C5"].value == "Chi bộ␁ thôn␋ A\\u202e"
 
 
 def test_problems_sheet_locates_each_problem() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -59,3 +60,29 @@ def vn_date_line(place: str, day: dt.date) -> str:
 def months_text(months: Iterable[int]) -> str:
     """``[6, 7, 8]`` → ``"6, 7, 8"``: months as a secretary writes them."""
     return ", ".join(str(m) for m in months)
+
+
+# The one rule for control characters in text a person reads, wherever it is shown: the terminal,
+# Markdown, Word, Excel and CSV. From a file they can only do harm: C0 controls other than TAB and
+# LF (ESC starts terminal sequences, CR overwrites a line; XML cannot hold most of them, so a Word
+# or Excel writer would fail on one character of a unit name), DEL, the C1 controls (U+009B is a
+# one-character ESC[), the bidirectional controls that show a name reordered ("Trojan source"),
+# lone surrogates and the non-characters U+FFFE/U+FFFF. Each is replaced by a visible stand-in,
+# never dropped, so that the reader sees there is something to fix in the source file.
+CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode's control pictures: U+0001 → ␁, ESC → ␛, CR → ␍
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with every control character (``CONTROLS``) replaced by a visible stand-in."""
+    return CONTROLS.sub(_stand_in, text)

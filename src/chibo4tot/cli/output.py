@@ -9,7 +9,6 @@ so that "[red]" or ":smile:" in a name is shown as typed, never taken as a style
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,34 +17,20 @@ import typer
 from rich.console import Console
 
 from chibo4tot.errors import Problem, Severity
+from chibo4tot.formatting import CONTROLS, visible_controls
 from chibo4tot.i18n import _
-
-# What a terminal would act on instead of showing: C0 controls other than newline and tab (ESC
-# starts colour, cursor and title sequences; CR overwrites the line), DEL, the C1 controls
-# (U+009B is a one-character ESC[) and the bidirectional controls that reorder the rest of the
-# line ("\u202e" shows a name backwards). Each is replaced by a visible stand-in, not dropped,
-# so the user can still find it in the file.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _stand_in(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # Unicode's control pictures: ESC → ␛, CR → ␍
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def safe_text(text: str) -> str:
-    """Text from a file as a terminal may show it: controls replaced by visible stand-ins."""
-    return _TERMINAL_UNSAFE.sub(_stand_in, text)
+    """Text from a file as a terminal may show it: controls replaced by visible stand-ins
+    (``formatting.CONTROLS``: ESC would drive the terminal, U+202E show a name backwards)."""
+    return visible_controls(text)
 
 
 def safe_json(text: str) -> str:
     """JSON for a terminal: what ``json.dumps`` leaves raw (DEL, C1 and bidi controls) written as
     ``\\uXXXX`` escapes, which any JSON reader turns back into the same characters."""
-    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def text_console(**options: Any) -> Console:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +20,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+
+from chibo4tot.formatting import visible_controls
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -33,21 +34,12 @@ AUTHOR = "chibo4tot"
 
 Doc = Any  # python-docx ships no type hints
 
-# The Word writer's text rule. XML 1.0 cannot hold the C0 controls other than TAB, LF and CR,
-# lone surrogates, U+FFFE or U+FFFF: lxml refuses them and the whole report would fail to write
-# because of one character in a unit name. Each is replaced by a visible stand-in (U+0001 → "␁",
-# the rest → "�"), not dropped, so that the reader sees the source file has something to fix.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _stand_in(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
-
 
 def docx_text(text: str) -> str:
-    """Text as a Word document can hold it; every run and property goes through here."""
-    return _NOT_XML.sub(_stand_in, text)
+    """Text as a Word document can hold it, every control shown (``formatting.CONTROLS``: XML
+    cannot hold most of them, and lxml would refuse the whole report); every run and property
+    goes through here."""
+    return visible_controls(text)
 
 
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY

@@ -26,7 +26,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from chibo4tot.errors import ChiboError, Problem
-from chibo4tot.formatting import rate, vn_number, vn_percent
+from chibo4tot.formatting import rate, visible_controls, vn_number, vn_percent
 from chibo4tot.fsio import ReadRefused, outside_reason, read_regular_bytes
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
@@ -90,33 +90,19 @@ class MdText(str):
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START = re.compile(r"^(\d*)([#+=.)-])")  # headings, lists, setext underlines
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
-# Controls a Markdown file should not carry: the C0 controls (newlines and tabs are turned into
-# spaces first), DEL, the C1 controls and the bidirectional controls that would show a name
-# reordered ("Trojan source"). Each is replaced by a visible stand-in, so the reader sees there
-# is something to fix in the source file: U+0001 → "␁", U+202E → "\u202e".
-_CONTROLS = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
-)
-
-
-def _stand_in(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else f"\\u{code:04x}"  # the backslash is escaped below
 
 
 def md_escape(value: object) -> MdText:
     """User text as literal Markdown: inline markup, HTML, table pipes and block starters are escaped.
 
     Newlines become spaces so that one value can never end a table row or start a new block;
-    other control characters become visible stand-ins (``_CONTROLS``).
+    other control characters become visible stand-ins (``formatting.CONTROLS``).
     """
     if isinstance(value, MdText):
         return value
     # Leading spaces would make an indented code block.
     text = _NEWLINES.sub(" ", "" if value is None else str(value)).replace("\t", " ").lstrip(" ")
-    text = _CONTROLS.sub(_stand_in, text)
+    text = visible_controls(text)
     text = _SPECIAL.sub(r"\\\1", text)
     return MdText(_LINE_START.sub(r"\1\\\2", text, count=1))
 

@@ -13,6 +13,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from chibo4tot.formatting import visible_controls
 from chibo4tot.i18n import _
 
 FONT_NAME = "Times New Roman"
@@ -38,8 +39,6 @@ GREEN = ("C6EFCE", "006100")
 RED = ("FFC7CE", "9C0006")
 AMBER = ("FFEB9C", "9C5700")
 
-# Characters XML 1.0 cannot hold (openpyxl refuses the C0 controls; lxml the rest).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Strings openpyxl would not store as text: formulas ("=…") and error codes ("#N/A").
 _NOT_TEXT_START = ("=", "#")
 # The cell-guard rule, shared by every spreadsheet we write (this workbook and
@@ -71,8 +70,9 @@ class Column:
 
 
 def clean_text(value: str) -> str:
-    """User text as a cell can hold it: no XML-illegal characters, at most Excel's cell length."""
-    return _NOT_XML.sub("", value)[:MAX_CELL_TEXT]
+    """User text as a cell can hold it: every control shown as a visible stand-in
+    (``formatting.CONTROLS``; openpyxl refuses XML-illegal ones), at most Excel's cell length."""
+    return visible_controls(value)[:MAX_CELL_TEXT]
 
 
 def text_lines(text: str, width: float, *, bold: bool = False) -> int:
