@@ -48,6 +48,42 @@ def test_closed_stdout_is_a_quiet_exit(tmp_path: Path) -> None:
     assert done.returncode == EXIT_BROKEN_PIPE
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "{example}", "--year", "2024"],  # rich's table: rich would exit 1 on its own
+        ["criteria", "show", "mac-dinh-2024"],
+        ["criteria", "list"],
+        ["--help"],  # click's own echo, before any command runs
+        ["score", "--help"],
+        ["--version"],
+    ],
+    ids=lambda args: " ".join(args).replace("{example}", "WS"),
+)
+def test_every_output_path_exits_141_on_a_closed_stdout(tmp_path: Path, args: list[str]) -> None:
+    from tests.conftest import EXAMPLE
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "chibo4tot", *(a.replace("{example}", str(EXAMPLE)) for a in args)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            timeout=60,
+            env={**os.environ, "CHIBO4TOT_LANG": "vi"},
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == EXIT_BROKEN_PIPE, done.stderr
+    # Only the workspace's own warnings may reach stderr: nothing about the pipe, no traceback.
+    assert "Traceback" not in done.stderr and "lỗi nội bộ" not in done.stderr
+    assert "Exception ignored" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
 def test_reader_that_stops_after_one_line(tmp_path: Path) -> None:
     writer = subprocess.Popen(DIFF, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     assert writer.stdout is not None and writer.stderr is not None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,6 +76,45 @@ def test_workspace_template_override_and_its_errors(example_copy: Path, tmp_path
     )
     assert "Traceback" not in result.output
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["{{ (((10**100)**100)**100)**100 }}", '{{ "{:>1999999999}".format(1) }}', '{{ "%0999999999d" % 1 }}'],
+)
+def test_a_template_that_would_hang_in_one_step_ends_with_a_located_message(
+    example_copy: Path, tmp_path: Path, expression: str
+) -> None:
+    # A child process: each of these used to hold the interpreter for minutes (or for ever), out
+    # of reach of the time budget and of Ctrl-C; the timeout fails the test instead of hanging it.
+    templates = example_copy / "templates"
+    templates.mkdir()
+    (templates / "bao-cao.md.j2").write_text(f"Mở đầu\n{expression}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chibo4tot",
+            "report",
+            str(example_copy),
+            *ARGS,
+            "--out",
+            str(out),
+            "--format",
+            "md",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        env={**os.environ, "CHIBO4TOT_LANG": "vi"},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "lỗi: Mẫu báo cáo templates/bao-cao.md.j2 vượt giới hạn an toàn: " in done.stderr, done.stderr
+    assert f"dòng 2: {expression}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_broken_record_blocks_the_report_unless_keep_going(example_copy: Path, tmp_path: Path) -> None:

@@ -28,24 +28,44 @@ def _refused(root: Path, rel: Path, words: str) -> None:
     assert any(line.startswith(f"{root / rel}:") and words in line for line in errors), result.stderr
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-def test_a_fifo_record_is_reported_not_waited_for(make_ws: Callable[..., Path]) -> None:
-    root = make_ws()
-    os.mkfifo(root / REC)
-    # In a child process with a timeout: the old code waits forever for a writer.
-    done = subprocess.run(
+def _validate_in_child(root: Path) -> subprocess.CompletedProcess[str]:
+    """``validate`` in a child process with a timeout: opening a FIFO for reading waits for a
+    writer, and a test must fail on that, not hang."""
+    return subprocess.run(
         [sys.executable, "-m", "chibo4tot", "validate", str(root)],
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=30,
+        timeout=60,
         check=False,
         env={**os.environ, "CHIBO4TOT_LANG": "vi"},
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_record_is_reported_not_waited_for(make_ws: Callable[..., Path]) -> None:
+    root = make_ws()
+    os.mkfifo(root / REC)
+    done = _validate_in_child(root)
     assert done.returncode == 1, done.stderr
     assert any(
         line.startswith(f"{root / REC}:") and "ống dẫn (FIFO)" in line for line in _errors(done.stderr)
     ), done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("name", ["units.yaml", "chibo4tot.yaml"])
+def test_a_fifo_workspace_file_is_reported_as_a_fifo_not_as_missing(
+    make_ws: Callable[..., Path], name: str
+) -> None:
+    root = make_ws()
+    (root / name).unlink()
+    os.mkfifo(root / name)
+    done = _validate_in_child(root)
+    assert done.returncode == 1, done.stderr
+    fifo = [line for line in _errors(done.stderr) if line.startswith(f"{root / name}:")]
+    assert fifo and "ống dẫn (FIFO)" in fifo[0], done.stderr
+    assert "thiếu tệp" not in done.stderr and "không tìm thấy" not in done.stderr
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
@@ -105,7 +125,9 @@ def test_a_record_linked_out_of_the_workspace_is_refused(
     outside = tmp_path / "ngoai.yaml"
     outside.write_text(dump_yaml(month_record("chi-bo-1", "2024-04")), encoding="utf-8")
     (root / REC).symlink_to(outside)
-    _refused(root, REC, f"trỏ ra ngoài thư mục “{root}” (tới {outside})")
+    # Shown from the workspace, never as a path of this machine (DESIGN §6).
+    _refused(root, REC, "trỏ ra ngoài thư mục “ws” (tới ../ngoai.yaml)")
+    assert str(outside) not in invoke(["validate", str(root)], exit_code=1).stderr
 
 
 def test_a_record_linked_inside_the_workspace_is_read(make_ws: Callable[..., Path]) -> None:
@@ -123,6 +145,20 @@ def test_a_records_folder_that_is_a_symlink_loop_is_reported(make_ws: Callable[.
     (root / "records").rename(root / "cu")
     (root / "records").symlink_to(root / "records")
     _refused(root, Path("records"), "vòng lặp")
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+def test_a_year_without_records_shows_why_the_records_could_not_be_read(
+    make_ws: Callable[..., Path], command: str
+) -> None:
+    # "năm 2024 không chấm được: chưa có hồ sơ nào" alone hid the real cause: records/ is a loop.
+    root = make_ws()
+    (root / "records").rename(root / "cu")
+    (root / "records").symlink_to(root / "records")
+    result = invoke([command, str(root), "--year", "2024"], exit_code=1)
+    loop = [line for line in _errors(result.stderr) if line.startswith(f"{root / 'records'}:")]
+    assert loop and "vòng lặp" in loop[0], result.stderr
+    assert "chưa có hồ sơ nào trong records/2024/" in result.stderr
 
 
 def test_a_link_to_an_ancestor_folder_is_a_loop(make_ws: Callable[..., Path]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,17 +45,33 @@ def old_set(example_copy: Path, tmp_path: Path) -> Path:
     return out
 
 
-def _interrupt_after_first_move(monkeypatch: pytest.MonkeyPatch) -> None:
+def _interrupt_moves(
+    monkeypatch: pytest.MonkeyPatch,
+    *at: int,
+    signal_at: int | None = None,
+    error: BaseException | None = None,
+) -> list[str]:
+    """Make the renames of the set fail: the ``at``-th ones (0-based, counting the rollback's too)
+    raise KeyboardInterrupt (or ``error``) in place of moving; at ``signal_at`` a real SIGINT is
+    sent to this process and the rename goes on. Returns the destination names, one a call."""
     real = fsio._move
-    moves: list[Path] = []
+    calls: list[str] = []
 
     def move(source: Path, destination: Path) -> None:
-        if moves:
-            raise KeyboardInterrupt
-        moves.append(destination)
+        index = len(calls)
+        calls.append(destination.name)
+        if index in at:
+            raise error or KeyboardInterrupt()
+        if index == signal_at:
+            os.kill(os.getpid(), signal.SIGINT)
         real(source, destination)
 
     monkeypatch.setattr(fsio, "_move", move)
+    return calls
+
+
+def _interrupt_after_first_move(monkeypatch: pytest.MonkeyPatch) -> None:
+    _interrupt_moves(monkeypatch, 1)
 
 
 def test_ctrl_c_between_two_files_keeps_the_previous_set(
@@ -91,6 +109,111 @@ def test_ctrl_c_after_the_set_is_complete_says_it_was_written(
     monkeypatch.undo()  # the staging folder left behind is tidied by the next run
     invoke(_args(example_copy, old_set, "2025-02-21", "--force"))
     assert sorted(p.name for p in old_set.iterdir()) == sorted(NAMES)
+
+
+# A --force run over a previous set: 4 renames park the old files, 4 move the new ones in; a
+# rollback then moves the parked ones back.
+COMMIT_MOVES = 2 * len(NAMES)
+SAYS_UNCHANGED = "chưa ghi tệp báo cáo nào"
+SAYS_MIXED = "bị dừng khi đang đặt lại các tệp báo cáo cũ"
+
+
+@pytest.mark.parametrize("step", range(COMMIT_MOVES))
+def test_ctrl_c_at_any_rename_leaves_the_previous_set(
+    old_set: Path, example_copy: Path, monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    before = _state(old_set)
+    _interrupt_moves(monkeypatch, step)
+    result = invoke(_args(example_copy, old_set, "2025-02-20", "--force"), exit_code=130)
+    assert _state(old_set) == before
+    assert SAYS_UNCHANGED in result.stderr and SAYS_MIXED not in result.stderr
+
+
+def _stopped_twice(
+    monkeypatch: pytest.MonkeyPatch, example_copy: Path, old_set: Path, step: int, second: str
+) -> str:
+    """A --force run cut at rename ``step``, then again in its rollback (at the ``second`` of the
+    rollback's renames, which come right after the failed one); returns its stderr."""
+    parked = min(step, len(NAMES))  # the rollback moves back as many old files as were parked
+    undo = step + 1 + (0 if second == "first" else parked - 1)
+    _interrupt_moves(monkeypatch, step, undo)
+    result = invoke(_args(example_copy, old_set, "2025-02-20", "--force"), exit_code=130)
+    monkeypatch.undo()
+    return result.stderr
+
+
+@pytest.mark.parametrize("second", ["first", "last"])
+@pytest.mark.parametrize("step", range(1, COMMIT_MOVES))
+def test_a_second_ctrl_c_during_the_rollback(
+    old_set: Path, example_copy: Path, monkeypatch: pytest.MonkeyPatch, step: int, second: str
+) -> None:
+    before = _state(old_set)
+    stderr = _stopped_twice(monkeypatch, example_copy, old_set, step, second)
+    assert SAYS_MIXED in stderr and SAYS_UNCHANGED not in stderr
+    assert any(name.startswith(".chibo4tot-set.") for name in _state(old_set))  # the journal, kept
+    # What the next run does first, under the folder's lock: put the previous set back, whole,
+    # although the cut rollback had already put some of it back (the journal is read again).
+    fsio._recover(old_set, NAMES)
+    assert _state(old_set) == before
+    # A --force run after such a stop: recovers, then writes the whole new set.
+    _stopped_twice(monkeypatch, example_copy, old_set, step, second)
+    invoke(_args(example_copy, old_set, "2025-02-22", "--force"))
+    assert sorted(p.name for p in old_set.iterdir()) == sorted(NAMES)
+    md = (old_set / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
+    assert "ngày 22 tháng 02 năm 2025" in md
+
+
+@pytest.mark.parametrize("second", ["first", "last"])
+@pytest.mark.parametrize("step", range(1, COMMIT_MOVES))
+def test_a_rollback_cut_short_and_recovered_twice_keeps_every_old_file(
+    old_set: Path, example_copy: Path, monkeypatch: pytest.MonkeyPatch, step: int, second: str
+) -> None:
+    # What used to happen: the recovery itself was cut short, and the next recovery took "the old
+    # file is no longer parked" for "there was no old file" and deleted the one it had put back.
+    before = _state(old_set)
+    _stopped_twice(monkeypatch, example_copy, old_set, step, second)
+    _interrupt_moves(monkeypatch, 0)  # the next run's recovery: cut at its first rename
+    stage = next(old_set.glob(".chibo4tot-set.*.tmp"))
+    with pytest.raises(KeyboardInterrupt):
+        fsio._recover(old_set, NAMES)
+    assert stage.exists()  # its journal is still there for the next recovery
+    monkeypatch.undo()
+    fsio._recover(old_set, NAMES)
+    assert _state(old_set) == before
+
+
+def test_a_failed_rollback_after_a_failed_commit_says_the_folder_is_mixed(
+    old_set: Path, example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _state(old_set)
+    _interrupt_moves(monkeypatch, 5, 6, error=OSError(5, "Input/output error"))
+    result = invoke(_args(example_copy, old_set, "2025-02-20", "--force"), exit_code=2)
+    assert "các tệp cũ cũng chưa đặt lại được hết" in result.stderr, result.stderr
+    monkeypatch.undo()
+    fsio._recover(old_set, NAMES)
+    assert _state(old_set) == before
+
+
+@pytest.mark.parametrize("step", [1, 4, 6])
+def test_a_real_ctrl_c_while_the_files_move_is_held_until_the_set_stands(
+    old_set: Path, example_copy: Path, monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    _interrupt_moves(monkeypatch, signal_at=step)
+    result = invoke(_args(example_copy, old_set, "2025-02-20", "--force"), exit_code=130)
+    assert "đã được ghi đủ 4 tệp trước khi dừng" in result.stderr
+    assert sorted(p.name for p in old_set.iterdir()) == sorted(NAMES)  # no stage, no lock left
+    md = (old_set / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
+    assert "ngày 20 tháng 02 năm 2025" in md
+
+
+def test_a_real_ctrl_c_during_the_rollback_is_held_until_it_is_done(
+    old_set: Path, example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _state(old_set)
+    _interrupt_moves(monkeypatch, 6, signal_at=7)  # cut after 4 parked, 2 moved in; SIGINT at the first undo
+    result = invoke(_args(example_copy, old_set, "2025-02-20", "--force"), exit_code=130)
+    assert _state(old_set) == before
+    assert SAYS_UNCHANGED in result.stderr and SAYS_MIXED not in result.stderr
 
 
 @pytest.fixture

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +18,9 @@ from ruamel.yaml import YAML
 
 from chibo4tot.inputs import yamlio
 from chibo4tot.inputs.decoding import MAX_FILE_BYTES, YamlProblem, decode, guess_legacy_encoding
-from chibo4tot.inputs.positions import locate, roundtrip_load
+from chibo4tot.inputs.positions import locate, position_tree
 from chibo4tot.inputs.yamlio import MAX_DEPTH, YamlErrors, fast_load
+from tests.conftest import invoke, month_record
 
 
 def ruamel_safe(text: str) -> Any:
@@ -262,14 +268,122 @@ assessment:
     ],
 )
 def test_locate_maps_loc_to_line_and_column(loc: tuple[Any, ...], expected: tuple[Any, ...]) -> None:
-    assert locate(roundtrip_load(TEXT), loc) == expected
+    assert locate(position_tree(TEXT), loc) == expected
 
 
 def test_locate_skips_union_tags() -> None:
     text = "criteria:\n  - id: '1'\n    indicators:\n      - kind: level\n        levels: []\n"
-    line, col, found = locate(roundtrip_load(text), ("criteria", 0, "indicators", 0, "level", "levels"))
+    line, col, found = locate(position_tree(text), ("criteria", 0, "indicators", 0, "level", "levels"))
     assert (line, col) == (5, 9)
     assert found == ("criteria", 0, "indicators", 0, "levels")
+
+
+ANCHORS_AND_FLOW = """\
+# yaml-language-server: $schema=x
+base: &base
+  members: 20
+  date: 2024-03-05
+meeting:
+  <<: *base
+  present: 30
+flow: {a: 1, 'b': [x, {c: 2}]}
+2024-03-05: day
+true: yes-key
+10: ten
+unit:
+"""
+
+
+@pytest.mark.parametrize(
+    ("loc", "expected"),
+    [
+        (("base", "date"), (4, 9, ("base", "date"))),
+        (("meeting", "present"), (7, 12, ("meeting", "present"))),
+        (("meeting", "members"), (3, 12, ("meeting", "members"))),  # merged in: where it is written
+        (("flow", "b", 1, "c"), (8, 27, ("flow", "b", 1, "c"))),
+        (("flow", "b", "[key]"), (8, 14, ("flow", "b"))),
+        (("2024-03-05",), (9, 13, ("2024-03-05",))),  # keys read as the loader reads them
+        (("True",), (10, 7, ("True",))),
+        ((10,), (11, 5, (10,))),
+        (("10",), (11, 5, ("10",))),
+        (("unit",), (12, 6, ("unit",))),  # an empty value: on its own line, not the next one
+    ],
+)
+def test_locate_through_anchors_merges_flow_and_typed_keys(
+    loc: tuple[Any, ...], expected: tuple[Any, ...]
+) -> None:
+    assert locate(position_tree(ANCHORS_AND_FLOW), loc) == expected
+
+
+def test_a_problem_in_a_merged_key_is_located_where_it_is_written(make_ws: Callable[..., Path]) -> None:
+    # Used to be "lỗi nội bộ: KeyError": ruamel's round-trip map has no position for a merged key.
+    root = make_ws()
+    record = root / "records/2024/chi-bo-1/2024-01.yaml"
+    meeting = "".join(
+        f"  {key}: {value}\n" for key, value in month_record("chi-bo-1", "2024-01")["meeting"].items()
+    )
+    record.write_text(
+        "unit: chi-bo-1\nmonth: 2024-01\nframework: mini-2024\n"
+        f"chung: &chung\n  held: [1]\nmeeting:\n  <<: *chung\n{meeting}",
+        encoding="utf-8",
+    )
+    result = invoke(["validate", str(root)], exit_code=1)
+    where = "sinh hoạt định kỳ, có tổ chức sinh hoạt (held)"
+    assert f"{record}:5:3: lỗi: {where}: phải là Có hoặc Không" in result.stderr, result.stderr
+
+
+def _big_record(items: int) -> str:
+    """A record whose ``notes`` (text expected) is a list of ``items`` short strings."""
+    return "unit: chi-bo-1\nmonth: 2024-04\nnotes:\n" + "".join("  - xxxxxx\n" for _ in range(items))
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="the pure-Python parser makes calls per node")
+def test_locating_a_problem_in_a_big_file_does_not_parse_it_in_python(tmp_path: Path) -> None:
+    # Locating used ruamel's round-trip loader, pure Python: ~300 calls per item (half a minute
+    # and 300 MB for a 2 MB file). Now the C parser composes the nodes; Python is called a few
+    # times per node (tag resolution). Counted calls, not time: the same on any machine.
+    from chibo4tot.errors import Problem
+    from chibo4tot.inputs.locate import locate_problems
+
+    items = 20_000
+    path = tmp_path / "2024-04.yaml"
+    path.write_text(_big_record(items), encoding="utf-8")
+    calls = 0
+
+    def count(_frame: Any, event: str, _arg: Any) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(count)
+    try:
+        located = locate_problems([Problem(path, "phải là văn bản", ("notes",))])
+    finally:
+        sys.setprofile(None)
+    assert (located[0].line, located[0].col) == (3, 1)
+    assert calls < 20 * items, calls
+
+
+def test_a_two_megabyte_record_with_a_huge_list_is_located_quickly(make_ws: Callable[..., Path]) -> None:
+    root = make_ws()
+    record = root / "records/2024/chi-bo-1/2024-04.yaml"
+    meeting = "".join(
+        f"  {key}: {value}\n" for key, value in month_record("chi-bo-1", "2024-04")["meeting"].items()
+    )
+    text = _big_record(190_000).replace("notes:", f"framework: mini-2024\nmeeting:\n{meeting}notes:")
+    record.write_text(text, encoding="utf-8")
+    assert 1_900_000 < record.stat().st_size < MAX_FILE_BYTES  # under the size cap: it is read
+    done = subprocess.run(
+        [sys.executable, "-m", "chibo4tot", "validate", str(root)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,  # a hang guard: it took half a minute before, a couple of seconds now
+        env={**os.environ, "CHIBO4TOT_LANG": "vi"},
+    )
+    assert done.returncode == 1, done.stderr
+    notes_line = text[: text.index("notes:")].count("\n") + 1
+    expected = f"{record}:{notes_line}:1: lỗi: ghi chú (notes): phải là văn bản"
+    assert expected in done.stderr, done.stderr[:2000]
 
 
 _VIETNAMESE_DETAILS = {yamlio._(m) for m in (*yamlio._SYNTAX_MESSAGES.values(), yamlio._SYNTAX_ERROR)}

@@ -166,10 +166,15 @@ def outside_reason(path: Path, folder: Path) -> str | None:
             return _("liên kết tượng trưng (symlink) trỏ tới tệp không có")
         return _("không đọc được tệp: {error}").format(error=os_error_reason(exc))
     if real != base and base not in real.parents:
+        # Shown from the folder, not as a path of this machine (DESIGN §6): "../bi-mat.txt".
+        try:
+            target = os.path.relpath(real, base)
+        except ValueError:  # another drive on Windows: there is no way there from the folder
+            target = _("một ổ đĩa khác")
         return _(
             "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục “{folder}” (tới {target}); "
             "liên kết này bị bỏ qua"
-        ).format(folder=folder, target=real)
+        ).format(folder=Path(folder).name, target=target)
     return None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,8 +30,40 @@ class State:
     debug = False
 
 
+def _drop_stdout() -> None:
+    """Send what is left of stdout to devnull: the reader is gone, and Python flushes stdout on
+    exit, which would raise BrokenPipeError again (Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (tests): nothing to flush
+        pass
+
+
+class _RootGroup(LocalisedGroup):
+    """The root command, where a closed stdout ends every path in 141: click's own writers (the
+    help pages, --version, a command outside the funnel) would otherwise exit 1 on EPIPE."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with _closed_pipe_exits_141():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _closed_pipe_exits_141():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _closed_pipe_exits_141() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        _drop_stdout()
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+
+
 app = typer.Typer(
-    cls=LocalisedGroup,
+    cls=_RootGroup,
     name="chibo4tot",
     help="Chấm điểm và báo cáo mô hình “Chi bộ 4 tốt” từ các tệp YAML.",
     no_args_is_help=True,
@@ -125,16 +158,6 @@ def handled(func: F) -> F:
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def _drop_stdout() -> None:
-    """Send what is left of stdout to devnull: the reader is gone, and Python flushes stdout on
-    exit, which would raise BrokenPipeError again (Python docs, "Note on SIGPIPE")."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout without a file descriptor (tests): nothing to flush
-        pass
 
 
 # Every letter a message may use: if the output encoding lacks one, printing would crash.

@@ -16,7 +16,7 @@ from chibo4tot.cli.output import show_path
 from chibo4tot.cli.params import YEAR_METAVAR, DirAlias, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import check_write_targets
-from chibo4tot.fsio_set import ExistingFiles, WrittenThenInterrupted, write_set_atomic
+from chibo4tot.fsio_set import ExistingFiles, SetLeftMixed, WrittenThenInterrupted, write_set_atomic
 from chibo4tot.i18n import N_, _
 from chibo4tot.report.context import ReportContext, build_context
 
@@ -163,6 +163,9 @@ def report(
     except WrittenThenInterrupted as exc:
         _say_what_was_written(target, exc.paths)
         raise
+    except SetLeftMixed:
+        _say_what_was_written(target, [], mixed=True)
+        raise
     except KeyboardInterrupt:
         _say_what_was_written(target, written)
         raise
@@ -170,9 +173,19 @@ def report(
         raise typer.Exit(int(ExitCode.INPUT))
 
 
-def _say_what_was_written(target: Path, written: list[Path]) -> None:
-    """Ctrl-C: the set is written whole or not at all, so say which, before the funnel's "stopped"."""
-    if written:
+def _say_what_was_written(target: Path, written: list[Path], *, mixed: bool = False) -> None:
+    """Ctrl-C: the set is written whole or not at all, so say which, before the funnel's "stopped";
+    or, if putting the previous files back was itself cut short, that the folder is mixed."""
+    if mixed:
+        typer.echo(
+            _(
+                "bị dừng khi đang đặt lại các tệp báo cáo cũ: {folder} đang có cả tệp cũ lẫn tệp mới; "
+                "lần ghi báo cáo tiếp theo vào thư mục này (report --force) sẽ khôi phục các tệp cũ "
+                "trước khi ghi"
+            ).format(folder=show_path(target)),
+            err=True,
+        )
+    elif written:
         typer.echo(_("báo cáo đã được ghi đủ {n} tệp trước khi dừng:").format(n=len(written)), err=True)
         for path in written:
             typer.echo(f"  {show_path(path)}", err=True)

@@ -107,7 +107,12 @@ def plan_year(
             else _("không chấm điểm được khi chibo4tot.yaml còn lỗi (xem ở trên)")
         )
         raise InputError(message, ws.problems.items)
-    the_year, by_default = choose_year(ws, year if year is not None else month_year)
+    try:
+        the_year, by_default = choose_year(ws, year if year is not None else month_year)
+    except InputError as exc:
+        # A year with "no records" is often a records/ folder that could not be read (a symlink
+        # loop, no permission): show the loading problems that explain it, not the verdict alone.
+        raise InputError(exc.message, ws.problems.items) from None
     if as_of is None:
         recorded = {
             int(rf.record.month[5:])

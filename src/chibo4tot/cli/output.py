@@ -8,6 +8,7 @@ so that "[red]" or ":smile:" in a name is shown as typed, never taken as a style
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,9 +34,17 @@ def safe_json(text: str) -> str:
     return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich's own answer is SystemExit(1), which would say "input problems"; the funnel
+        # (cli/app.py) turns a closed pipe into 141, like every other path that writes stdout.
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def text_console(**options: Any) -> Console:
     """A rich console for the user's text: no markup ("[red]"), no emoji codes (":smile:")."""
-    return Console(markup=False, emoji=False, **options)
+    return _Console(markup=False, emoji=False, **options)
 
 
 def show_path(path: Path | None) -> str:

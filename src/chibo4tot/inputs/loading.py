@@ -53,7 +53,9 @@ def find_workspace(start: Path) -> Path:
     """``start`` or the nearest folder above it that holds chibo4tot.yaml."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / WORKSPACE_FILE).is_file():
+        # Any entry of that name, not only a regular file: a FIFO, a folder or a broken link
+        # named chibo4tot.yaml is this workspace's file, which loading then reports as what it is.
+        if os.path.lexists(folder / WORKSPACE_FILE):
             return folder
     raise UsageError(
         _(
@@ -201,7 +203,7 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
     problems: list[Problem] = []
     ws.config = parse_model(root / WORKSPACE_FILE, WorkspaceConfig, problems, within=root)
     units_path = root / UNITS_FILE
-    if units_path.is_file():
+    if os.path.lexists(units_path):  # a FIFO or a device is reported as such by parse_model
         units_file = parse_model(units_path, UnitsFile, problems, within=root)
         if units_file is not None:
             ws.units = list(units_file.units)

@@ -15,7 +15,7 @@ from chibo4tot.fsio import ReadRefused, outside_reason, read_regular_bytes
 from chibo4tot.i18n import _
 from chibo4tot.inputs.decoding import MAX_FILE_BYTES, YamlProblem, decode
 from chibo4tot.inputs.messages import problems_from_validation
-from chibo4tot.inputs.positions import locate, roundtrip_load
+from chibo4tot.inputs.positions import PositionTree, locate, position_tree
 from chibo4tot.inputs.where import describe_loc, file_kind
 from chibo4tot.inputs.yamlio import YamlErrors, fast_load, slip_in_scalar_file
 
@@ -102,8 +102,15 @@ def validate_data(path: Path, data: Any, model: type[M], problems: list[Problem]
         return None
 
 
+def _plain(text: str) -> Any:
+    try:
+        return fast_load(text)
+    except YamlErrors:
+        return None
+
+
 def locate_problems(problems: list[Problem], sources: Mapping[Path, bytes] | None = None) -> list[Problem]:
-    """Fill line:col from ``loc``, re-reading each affected file once in round-trip mode.
+    """Fill line:col from ``loc``, re-reading each affected file once into positioned nodes.
 
     ``sources`` holds the bytes of files that are not on disk (read from git as ``REV:path``).
     """
@@ -115,13 +122,15 @@ def locate_problems(problems: list[Problem], sources: Mapping[Path, bytes] | Non
     for path, indexes in pending.items():
         try:
             raw = sources[path] if sources and path in sources else read_bytes(path)
-            tree = roundtrip_load(decode(raw))
+            text = decode(raw)
+            tree = position_tree(text)
         except (ReadRefused, YamlProblem):
-            tree = None
-        kind = file_kind(path, tree)
+            text, tree = "", None
+        data = _plain(text) if tree is not None else None  # names and ids for the position's words
+        kind = file_kind(path, data)
         for i in indexes:
             problem = out[i]
-            where = describe_loc(kind, problem.loc, tree)
+            where = describe_loc(kind, problem.loc, data)
             if tree is None:
                 out[i] = problem.located(1, 1, where) if problem.loc else problem
                 continue
@@ -134,14 +143,14 @@ class LineFinder:
     """``(path, loc)`` → line:col for the few files a command shows (explain), each re-read once."""
 
     def __init__(self) -> None:
-        self._trees: dict[Path, Any] = {}
+        self._trees: dict[Path, PositionTree | None] = {}
 
     def find(self, path: Path | None, loc: tuple[str | int, ...]) -> tuple[int | None, int | None]:
         if path is None:
             return None, None
         if path not in self._trees:
             try:
-                self._trees[path] = roundtrip_load(decode(read_bytes(path)))
+                self._trees[path] = position_tree(decode(read_bytes(path)))
             except (ReadRefused, YamlProblem):
                 self._trees[path] = None
         tree = self._trees[path]

@@ -7,6 +7,7 @@ Decoding the bytes is in ``decoding.py``; finding a line and column for a locati
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import yaml
@@ -317,6 +318,32 @@ def slip_in_scalar_file(text: str) -> YamlProblem | None:
     """Why a file that parsed is not a mapping, when a slip explains it: ``unit:pa-vi`` alone
     reads as one piece of text."""
     return find_slip(text, _mapping_or_further)
+
+
+KeyValue = Callable[[yaml.Node], Any]
+
+
+def compose(text: str) -> tuple[yaml.Node, KeyValue] | None:
+    """The document's nodes, each with its start mark, and the function that builds one node's
+    value by the fast loader's rules (for keys: ``1.2`` is a float there); None if the text does
+    not parse. No value is built unless asked, so this stays cheap for a big file."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+
+    def key_value(key: yaml.Node) -> Any:
+        try:
+            return loader.construct_object(key, deep=True)
+        except (yaml.YAMLError, RecursionError, TypeError, ValueError):
+            return key.value if isinstance(key, yaml.ScalarNode) else None
+
+    return node, key_value
 
 
 class YamlErrors(Exception):

@@ -6,7 +6,9 @@ import contextvars
 import ctypes
 import os
 import re
+import sys
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable
 from itertools import zip_longest
 from pathlib import Path
@@ -21,16 +23,22 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
-from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from chibo4tot.errors import ChiboError, Problem
 from chibo4tot.formatting import rate, visible_controls, vn_number, vn_percent
 from chibo4tot.fsio import ReadRefused, outside_reason, read_regular_bytes
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
-from chibo4tot.report.template_errors import TemplateOvertime, TemplateTooLong, describe_failure
+from chibo4tot.report.sandbox import Sandbox
+from chibo4tot.report.template_errors import (
+    TemplateOverMemory,
+    TemplateOvertime,
+    TemplateTooLong,
+    describe_failure,
+    shown,
+    user_frame,
+)
 from chibo4tot.report.text import Table, build_report_text
 
 TEMPLATE = "bao-cao.md.j2"
@@ -39,6 +47,7 @@ PACKAGED_PREFIX = "chibo4tot"  # a workspace template may {% extends "chibo4tot/
 # ends with a message instead of hanging the command or filling the disk.
 RENDER_SECONDS = 20.0
 MAX_OUTPUT_CHARS = 5_000_000
+RENDER_MEMORY_BYTES = 1 << 30  # growth of the process while the template runs
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
@@ -139,33 +148,13 @@ def _pairs(left: Iterable[Any], right: Iterable[Any]) -> list[tuple[Any, Any]]:
     return list(zip_longest(left, right, fillvalue=""))
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, also refusing the arithmetic that would exhaust memory ('a' * 10**9)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-    LIMIT = 100_000
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 100:
-            raise SecurityError(f"exponent {right} is too large")
-        if operator == "*":
-            sizes = [
-                len(x) * y
-                for x, y in ((left, right), (right, left))
-                if hasattr(x, "__len__") and isinstance(y, int)
-            ]
-            if any(size > self.LIMIT for size in sizes):
-                raise SecurityError(f"a sequence of {max(sizes)} items is too long")
-        return super().call_binop(context, operator, left, right)
-
-
-def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
+def _environment(templates_dir: Path | None) -> Sandbox:
     packaged = PackageLoader("chibo4tot.report", "templates")
     loaders: list[Any] = []
     if templates_dir is not None:
         loaders.append(_FolderLoader(templates_dir))
     loaders += [PrefixLoader({PACKAGED_PREFIX: packaged}), packaged]
-    env = _Sandbox(
+    env = Sandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,
@@ -206,6 +195,7 @@ def render_markdown(ctx: ReportContext, templates_dir: Path | None = None) -> st
         "as_of": ctx.results.as_of,
         "date": ctx.date,
     }
+    root = templates_dir.parent if templates_dir is not None else None  # the workspace
     # The folder itself may be a link; it must stay inside the workspace that holds it.
     if (
         templates_dir is not None
@@ -213,21 +203,30 @@ def render_markdown(ctx: ReportContext, templates_dir: Path | None = None) -> st
         and (reason := outside_reason(templates_dir, templates_dir.parent)) is not None
     ):
         message = _("Không dùng được mẫu báo cáo trong {path}: {reason}").format(
-            path=templates_dir, reason=reason
+            path=shown(templates_dir, root), reason=reason
         )
         raise _problem(message, templates_dir)
     try:
-        text = _run_limited(lambda: _render(templates_dir, data), RENDER_SECONDS)
-    except TemplateNotFound as exc:
-        raise _problem(_("Không tìm thấy mẫu báo cáo {name}.").format(name=exc.name), own) from exc
+        text = _run_limited(lambda: _render(templates_dir, data), RENDER_SECONDS, RENDER_MEMORY_BYTES)
     except TemplateRefused as exc:
-        message = _("Không dùng được mẫu báo cáo {path}: {reason}").format(path=exc.path, reason=exc.reason)
+        message = _("Không dùng được mẫu báo cáo {path}: {reason}").format(
+            path=shown(exc.path, root), reason=exc.reason
+        )
+        if own is not None and (frame := user_frame(exc, own.parent.resolve())) is not None:
+            message += _(" (gọi từ {path} dòng {line})").format(path=shown(frame[0], root), line=frame[1])
         raise _problem(message, exc.path) from exc
     except Exception as exc:
-        if own is None and not isinstance(exc, TemplateOvertime | TemplateTooLong):
+        if own is None and isinstance(exc, TemplateNotFound):  # the packaged template is incomplete
+            raise _problem(_("Không tìm thấy mẫu báo cáo {name}.").format(name=exc.name), None) from exc
+        if own is None and not isinstance(exc, TemplateOvertime | TemplateTooLong | TemplateOverMemory):
             raise  # a bug in the packaged template, not the user's doing
         message, path, line = describe_failure(
-            exc, own or Path(TEMPLATE), seconds=RENDER_SECONDS, max_chars=MAX_OUTPUT_CHARS
+            exc,
+            own or Path(TEMPLATE),
+            root=root,
+            seconds=RENDER_SECONDS,
+            max_chars=MAX_OUTPUT_CHARS,
+            memory=RENDER_MEMORY_BYTES,
         )
         raise _problem(message, path, line) from exc
     return text.rstrip("\n") + "\n"
@@ -249,13 +248,30 @@ def _render(templates_dir: Path | None, data: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _run_limited(job: Callable[[], str], seconds: float) -> str:
-    """``job()`` in a worker thread, stopped by an asynchronous TemplateOvertime after ``seconds``.
+def _peak_memory() -> int | None:
+    """The process's peak resident memory in bytes; None where it cannot be read (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024  # bytes there, KiB on Linux
+
+
+def _run_limited(job: Callable[[], str], seconds: float, memory: int | None = None) -> str:
+    """``job()`` in a worker thread, stopped by an asynchronous TemplateOvertime after ``seconds``
+    (or TemplateOverMemory once the process has grown by ``memory`` bytes, where that is known).
 
     Jinja has no hook on every loop step (an empty nested ``{% for %}`` runs no callback at all),
     so the budget is enforced from outside: CPython raises the exception in the worker at its
     next bytecode, inside the template's frame, and Jinja reports the line as for any error.
+    A single C-level operation cannot be cut short this way (nor by Ctrl-C: it holds the GIL),
+    which is why the sandbox (``sandbox.py``) bounds every such operation before it starts; the
+    memory watch catches what many bounded steps keep (a loop that collects big strings). A
+    child process with a hard kill would also stop those, but Windows has no fork: the report
+    context would have to be pickled to a freshly started interpreter for every report.
     """
+    memory = RENDER_MEMORY_BYTES if memory is None else memory
     result: list[str] = []
     failure: list[BaseException] = []
     context = contextvars.copy_context()
@@ -266,23 +282,32 @@ def _run_limited(job: Callable[[], str], seconds: float) -> str:
                 result.append(context.run(job))
             except BaseException as exc:  # handed to the caller's thread as is
                 failure.append(exc)
-        except TemplateOvertime:  # it arrived just after the job had finished
+        except (TemplateOvertime, TemplateOverMemory):  # it arrived just after the job had finished
             pass
 
     worker = threading.Thread(target=work, name="chibo4tot-template", daemon=True)
     worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(worker.ident or 0), ctypes.py_object(TemplateOvertime)
-        )
+    deadline = time.monotonic() + seconds
+    start_peak = _peak_memory()
+    stop: type[Exception] | None = None
+    while stop is None:
+        worker.join(min(0.05, max(deadline - time.monotonic(), 0.0)))
+        if not worker.is_alive():
+            break
+        peak = _peak_memory()
+        if start_peak is not None and peak is not None and peak - start_peak > memory:
+            stop = TemplateOverMemory
+        elif time.monotonic() >= deadline:
+            stop = TemplateOvertime
+    if stop is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident or 0), ctypes.py_object(stop))
         worker.join(5.0)
         if worker.is_alive():  # stuck inside one C call: leave the daemon thread, report anyway
-            raise TemplateOvertime
+            raise stop
     if failure:
         raise failure[0]
     if not result:
-        raise TemplateOvertime
+        raise stop or TemplateOvertime
     return result[0]
 
 
