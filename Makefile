@@ -7,6 +7,7 @@ LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 EXAMPLE := examples/dang-bo-xa-thuong-phung
 FUZZ_EXAMPLES ?= 10000
+N ?= 5000
 
 .DEFAULT_GOAL := help
 .PHONY: help venv demo test lint format schema i18n golden bench fuzz lock clean
@@ -58,8 +59,8 @@ i18n: $(STAMP) ## Cập nhật danh mục bản dịch tiếng Anh
 golden: $(STAMP) ## Cập nhật các tệp golden
 	$(BIN)/python -m pytest --update-golden
 
-bench: $(STAMP) ## Đo thời gian chấm điểm và lập bảng tính cho 5.000 chi bộ (chỉ in số đo)
-	$(BIN)/python tools/bench.py 5000
+bench: $(STAMP) ## Đo score, report qua dòng lệnh trên tỉnh giả lập N chi bộ (N=5000; N=500 cho nhanh); chỉ in số đo
+	$(BIN)/python tools/bench.py $(N)
 
 fuzz: $(STAMP) ## Thử ngẫu nhiên dài trên hồ sơ mẫu bị làm hỏng, trên mọi nhân (FUZZ_EXAMPLES=10000, FUZZ_SEED=…; in số mẫu và thời gian)
 	$(BIN)/python tools/fuzz.py --examples $(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))

@@ -1,50 +1,295 @@
-"""``make bench``: measure scoring and the year-end workbook at province scale; prints figures only."""
+#!/usr/bin/env python3
+"""``make bench``: the command line at province scale, against this machine's floors; prints figures only.
+
+Usage: python tools/bench.py [N] [--seed S] [--keep DIR]
+
+Builds a workspace of N cells (default 5,000) with tools/province.py in a temporary folder,
+measures the floors (reading every byte, the stat sweep a cache needs, PyYAML's C parser over
+every YAML file in this one process), then runs the real command line as child processes, one
+run each: ``score`` cold, again with nothing changed, again after one record is edited, and
+``report`` cold and again. Each run shows its wall time, the child's peak memory (os.wait4),
+its ratio to the relevant floor and the target of issue 12. Last, in this process: scoring
+alone per cell-year and the workbook alone, as before. Nothing is asserted.
+
+The children run before anything heavy is loaded here: on Linux a child's peak memory starts
+from its parent's at the moment it was spawned, so the bench keeps its own small and prints it.
+If the tool ever runs a process pool, wait4 reports the largest of its processes, not their sum.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
+import argparse
+import os
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from chibo4tot.report.context import ReportContext, build_context
-from chibo4tot.report.xlsx import render_xlsx
-from chibo4tot.results.evaluate import evaluate, framework_chooser, group_records
-from chibo4tot.scoring import score_year, summarise
+import yaml
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "dang-bo-xa-thuong-phung"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package
+import province
+
+YEAR = 2024
+REPORT_DATE = "2025-01-15"  # fixed, so two report runs write the same bytes
+GB = 1024**3
 
 
-def main(units: int = 5000) -> None:
+def num(value: float, places: int = 2) -> str:
+    """12345.678 → "12.345,68": the Vietnamese way, like the tool's own figures."""
+    return f"{value:,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def size(nbytes: float | None) -> str:
+    if nbytes is None:
+        return "không đo được"
+    if nbytes < 1024**2:
+        return f"{num(nbytes / 1024, 0)} kB"
+    megabytes = nbytes / 1024**2
+    return f"{num(megabytes, 1 if megabytes < 10 else 0)} MB"
+
+
+# ── floors ────────────────────────────────────────────────────────────────────
+
+
+def walk(root: str) -> Iterator[os.DirEntry[str]]:
+    """Every file under ``root``, stat()ed as a cache's freshness check would."""
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from walk(entry.path)
+            else:
+                entry.stat()
+                yield entry
+
+
+def timed(work: Callable[[], object]) -> float:
     start = time.perf_counter()
-    ev = evaluate(EXAMPLE, 2024)
-    print(f"load + score the example ({len(ev.results.units)} units): {time.perf_counter() - start:.2f} s")
-    ws = ev.workspace
-    records = group_records(ws, 2024, set())
-    choose = framework_chooser(ws, 2024)
-    rounds = 20
+    work()
+    return time.perf_counter() - start
+
+
+def read_all(paths: list[str]) -> int:
+    total = 0
+    for path in paths:
+        with open(path, "rb") as handle:
+            total += len(handle.read())
+    return total
+
+
+def parse_all(paths: list[str]) -> None:
+    loader = yaml.CSafeLoader
+    for path in paths:
+        with open(path, "rb") as handle:
+            yaml.load(handle.read(), Loader=loader)
+
+
+# ── the command line as a child process ───────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak: int | None  # bytes
+    code: int
+    last_error: str
+
+
+def run_cli(args: list[str], stderr_file: Path) -> Run:
+    """One ``chibo4tot`` run: wall time, peak RSS of that child alone, exit code, last stderr line."""
+    command = [sys.executable, "-m", "chibo4tot", *args]
+    with open(stderr_file, "wb") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        if hasattr(os, "wait4"):
+            _pid, status, usage = os.wait4(child.pid, 0)
+            seconds = time.perf_counter() - start
+            child.returncode = os.waitstatus_to_exitcode(status)
+            # ru_maxrss is in KiB on Linux, in bytes on macOS.
+            peak: int | None = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        else:  # Windows: no per-child peak without a third-party library
+            child.wait()
+            seconds, peak = time.perf_counter() - start, None
+    lines = stderr_file.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return Run(seconds, peak, child.returncode, lines[-1] if lines else "")
+
+
+def self_peak() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak * (1 if sys.platform == "darwin" else 1024)
+
+
+# ── in-process figures (loaded last: they make this process big) ──────────────
+
+
+def scoring_alone() -> tuple[float, int]:
+    """Milliseconds per cell-year of score_year over the example, loaded once (as the old bench)."""
+    from chibo4tot.results.evaluate import evaluate, framework_chooser, group_records
+    from chibo4tot.scoring import score_year
+
+    ws = evaluate(province.EXAMPLE, YEAR).workspace
+    records = group_records(ws, YEAR, set())
+    choose = framework_chooser(ws, YEAR)
     root_id = ws.config.id if ws.config else ""
+    rounds = 20
     start = time.perf_counter()
     for _ in range(rounds):
-        score_year(2024, ws.units, records, choose, root_id=root_id)
-    per_unit = (time.perf_counter() - start) / (rounds * len(ws.units))
-    total = per_unit * units
-    print(f"scoring: {per_unit * 1000:.1f} ms per unit-year; {units} units ≈ {total:.0f} s on one core")
+        score_year(YEAR, ws.units, records, choose, root_id=root_id)
+    return (time.perf_counter() - start) * 1000 / (rounds * len(ws.units)), len(ws.units)
 
-    ctx = build_context(ev, dt.date(2025, 1, 15))
+
+def workbook_alone(cells: int) -> tuple[float, int]:
+    """Seconds to render the year-end workbook for ``cells`` copies of the example's results."""
+    import dataclasses
+    import datetime as dt
+
+    from chibo4tot.report.context import build_context
+    from chibo4tot.report.xlsx import render_xlsx
+    from chibo4tot.results.evaluate import evaluate
+    from chibo4tot.scoring import summarise
+
+    ctx = build_context(evaluate(province.EXAMPLE, YEAR), dt.date.fromisoformat(REPORT_DATE))
     source = ctx.results.units
     copies = []
-    for i in range(units):
+    for i in range(cells):
         r = source[i % len(source)]
         unit = r.unit.model_copy(update={"id": f"{r.unit.id}-{i}", "parent": f"dang-bo-{i % 100}"})
         copies.append(dataclasses.replace(r, unit=unit))
     results = dataclasses.replace(ctx.results, units=copies, summary=summarise(copies, "tinh"))
-    big = ReportContext(results, ctx.config, ctx.date, ctx.problems)
+    big = dataclasses.replace(ctx, results=results)
     start = time.perf_counter()
     data = render_xlsx(big)
-    print(f"workbook for {units} units: {time.perf_counter() - start:.1f} s, {len(data) / 1e6:.1f} MB")
+    return time.perf_counter() - start, len(data)
+
+
+# ── the bench ─────────────────────────────────────────────────────────────────
+
+# Issue 12's targets: at 5,000 cells, and for a large district (500 cells) where it gives them.
+TARGETS: dict[int, dict[str, tuple[float, float | None]]] = {
+    5000: {
+        "score-cold": (30, 1 * GB),
+        "score-warm": (1.5, 1 * GB),
+        "score-edit": (2, 1 * GB),
+        "report-cold": (60, 1 * GB),
+        "report-warm": (15, 1 * GB),
+    },
+    500: {"score-cold": (5, None), "score-warm": (0.5, None)},
+}
+
+
+def target(cells: int, key: str) -> str:
+    known = TARGETS.get(cells, TARGETS[5000])
+    if key not in known:
+        return ""
+    seconds, memory = known[key]
+    return f"≤ {num(seconds, 1 if seconds % 1 else 0)} s" + (
+        f", ≤ {num(memory / GB, 0)} GB" if memory else ""
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Đo chibo4tot ở quy mô tỉnh (chỉ in số đo).")
+    parser.add_argument("cells", nargs="?", type=int, default=5000, help="số chi bộ (mặc định 5000)")
+    parser.add_argument("--seed", type=int, default=1, help="hạt giống của tỉnh giả lập (mặc định 1)")
+    parser.add_argument("--keep", action="store_true", help="giữ lại thư mục tạm sau khi đo")
+    args = parser.parse_args(argv)
+    cells = args.cells
+    tmp = Path(tempfile.mkdtemp(prefix="chibo4tot-bench-"))
+    try:
+        return bench(cells, args.seed, tmp)
+    finally:
+        if args.keep:
+            print(f"\nThư mục tạm được giữ lại: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench(cells: int, seed: int, tmp: Path) -> int:
+    if not getattr(yaml, "__with_libyaml__", False):
+        print("lỗi: PyYAML không kèm libyaml (CSafeLoader): không đo được sàn phân tích", file=sys.stderr)
+        return 1
+    ws = tmp / "tinh"
+    start = time.perf_counter()
+    files = province.build(ws, cells, seed)
+    built = time.perf_counter() - start
+    paths = sorted(entry.path for entry in walk(str(ws)))
+    yaml_paths = [p for p in paths if p.endswith(".yaml")]
+    parents = province.default_parents(cells)
+    print(
+        f"Tỉnh giả lập: {num(cells, 0)} chi bộ dưới {num(parents, 0)} đảng bộ cơ sở (seed {seed}); "
+        f"máy {os.cpu_count() or '?'} nhân; Python {sys.version.split()[0]}"
+    )
+
+    # Floors, on the files just written (so from the page cache, like every run below).
+    nbytes = read_all(paths)  # warms the cache for the first timed read
+    read_s = timed(lambda: read_all(paths))
+    stat_s = timed(lambda: sum(1 for _e in walk(str(ws))))
+    parse_s = timed(lambda: parse_all(yaml_paths))
+    print(f"Dựng không gian làm việc: {num(built)} s, {num(files, 0)} tệp, {size(nbytes)}")
+    print()
+    print("Sàn (đo trong cùng lần chạy, một tiến trình):")
+    print(f"  đọc hết các byte                  {num(read_s, 3):>8} s")
+    print(f"  quét stat (os.scandir)            {num(stat_s, 3):>8} s")
+    print(
+        f"  PyYAML C (CSafeLoader), mọi tệp   {num(parse_s, 3):>8} s"
+        f"   ({num(parse_s * 1000 / max(1, len(yaml_paths)))} ms một tệp, {num(len(yaml_paths), 0)} tệp YAML)"
+    )
+
+    out = tmp / "bao-cao"
+    score = ["score", str(ws), "--year", str(YEAR), "--format", "json"]
+    report = ["report", str(ws), "--year", str(YEAR), "--allow-incomplete", "--force"]
+    report += ["--out", str(out), "--date", REPORT_DATE]
+    edited = Path(next(p for p in yaml_paths if os.sep + "records" + os.sep in p))
+
+    def edit_one() -> None:
+        # A real edit (new size, new mtime, new content), meaning unchanged: a comment line.
+        with open(edited, "a", encoding="utf-8") as handle:
+            handle.write("# sửa lúc đo (make bench)\n")
+
+    steps: list[tuple[str, str, list[str], Callable[[], None] | None, str, float]] = [
+        ("score-cold", "score --format json, lần đầu", score, None, "PyYAML", parse_s),
+        ("score-warm", "score, chạy lại, không đổi gì", score, None, "stat", stat_s),
+        ("score-edit", "score, sau khi sửa một hồ sơ", score, edit_one, "stat", stat_s),
+        ("report-cold", "report --year 2024, lần đầu", report, None, "PyYAML", parse_s),
+        ("report-warm", "report, chạy lại, không đổi gì", report, None, "PyYAML", parse_s),
+    ]
+    spawned_from = self_peak()
+    print()
+    print("Dòng lệnh (tiến trình con, mỗi bước một lần):")
+    heading = f"  {'bước':<34}{'giây':>9}  {'so với sàn':<18}{'RSS đỉnh':>10}  mục tiêu"
+    if cells not in TARGETS:
+        heading += " (ở 5.000 chi bộ)"
+    print(heading)
+    for key, label, command, before, floor_name, floor in steps:
+        if before is not None:
+            before()
+        run = run_cli(command, tmp / f"{key}.stderr")
+        ratio = f"{num(run.seconds / floor, 1)} × {floor_name}" if floor > 0 else "—"
+        line = f"  {label:<34}{num(run.seconds):>9}  {ratio:<18}{size(run.peak):>10}  {target(cells, key)}"
+        if run.code != 0:
+            line += f"   [mã thoát {run.code}: {run.last_error[:100]}]"
+        print(line)
+    print("  (report ghi xlsx, md, docx ×2; RSS đỉnh của tiến trình con không thể thấp hơn")
+    print(f"  RSS của tiến trình đo lúc sinh ra nó: {size(spawned_from)})")
+
+    print()
+    print("Trong tiến trình (hồ sơ mẫu):")
+    per_cell, units = scoring_alone()
+    print(
+        f"  chỉ chấm điểm: {num(per_cell, 1)} ms mỗi chi bộ-năm ({units} tổ chức × 20 lượt); mục tiêu ≤ 1 ms"
+    )
+    seconds, nbytes = workbook_alone(cells)
+    print(
+        f"  chỉ bảng tính Excel cho {num(cells, 0)} chi bộ: {num(seconds)} s, {size(nbytes)}"
+        f"; mục tiêu ≤ 10 s ở 5.000 chi bộ"
+    )
+    return 0
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    sys.exit(main())
