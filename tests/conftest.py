@@ -32,11 +32,13 @@ _SHELL_VARIABLES = (
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _default_environment() -> Iterator[None]:
+def _default_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:  # session-wide: module fixtures run the CLI too
         for name in _SHELL_VARIABLES:
             patch.delenv(name, raising=False)
         patch.setenv("TERM", "dumb")
+        # The cache's signing secret lives in the user's cache folder: the tests keep their own.
+        patch.setenv("CHIBO4TOT_CACHE_SECRET_DIR", str(tmp_path_factory.mktemp("cache-secret")))
         yield
 
 

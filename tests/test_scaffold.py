@@ -106,3 +106,16 @@ def test_init_for_a_year_without_framework_says_which_year_it_set_up(tmp_path: P
         result.stderr
     )
     assert "--month 2024-01" in result.stderr  # the next step names a month that works
+
+
+def test_init_keeps_the_cache_out_of_git(tmp_path: Path) -> None:
+    fresh = tmp_path / "moi"
+    invoke(["init", str(fresh), "--year", "2024", "--name", "Đảng bộ xã Mới"])
+    assert ".chibo4tot/" in (fresh / ".gitignore").read_text(encoding="utf-8").splitlines()
+    # A folder that already has a .gitignore keeps every line of it, and gains the cache's once.
+    kept = tmp_path / "co-san"
+    kept.mkdir()
+    (kept / ".gitignore").write_text("*.bak", encoding="utf-8")
+    invoke(["init", str(kept), "--year", "2024", "--name", "Đảng bộ xã Có Sẵn"])
+    lines = (kept / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "*.bak" and lines.count(".chibo4tot/") == 1

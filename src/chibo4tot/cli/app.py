@@ -120,11 +120,13 @@ def handled(func: F) -> F:
     """Run a command inside the funnel: user errors → 1/2 (a file the system refuses → 2), crashes
     → 3 in one line, Ctrl-C → 130, stdout closed by the reader → 141 in silence."""
     from chibo4tot.cli.output import print_problems, safe_text, show_path
+    from chibo4tot.cli.progress_view import shown
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with shown():  # the long steps on stderr, on a terminal only; gone before any message
+                return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
         except BrokenPipeError:

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
+from chibo4tot import progress
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
-from chibo4tot.cli.params import YEAR_METAVAR, DirAlias, WorkspaceDir, workspace_dir
+from chibo4tot.cli.params import YEAR_METAVAR, DirAlias, NoCache, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import check_write_targets
 from chibo4tot.fsio_set import ExistingFiles, SetLeftMixed, WrittenThenInterrupted, write_set_atomic
@@ -21,7 +20,6 @@ from chibo4tot.i18n import N_, _
 from chibo4tot.report.context import ReportContext, build_context
 
 FORMATS = ("xlsx", "md", "docx")
-PROGRESS_FROM = 200  # units: below this the run is too quick for a progress bar to help
 
 
 def parse_date(text: str | None, today: dt.date) -> dt.date:
@@ -117,12 +115,15 @@ def report(
         "--allow-incomplete",
         help=N_("Vẫn lập báo cáo khi hồ sơ chưa đầy đủ; báo cáo ghi rõ từng thiếu sót."),
     ),
+    no_cache: NoCache = False,
     dir_alias: DirAlias = None,
 ) -> None:
     """Lập báo cáo cuối năm: bảng tính Excel, báo cáo Markdown và Word, danh sách công nhận."""
     formats = parse_formats(fmt)
     report_date = parse_date(date, dt.date.today())  # the CLI reads the clock; reports get the date
-    ev = load_and_score(workspace_dir(directory, dir_alias), year, None, today=report_date, document=True)
+    ev = load_and_score(
+        workspace_dir(directory, dir_alias), year, None, today=report_date, document=True, cache=not no_cache
+    )
     if not show_input_problems(ev, keep_going):
         raise typer.Exit(int(ExitCode.INPUT))
     if ev.gaps and not allow_incomplete:
@@ -141,14 +142,12 @@ def report(
         names = ", ".join(show_path(p) for p in existing)
         raise UsageError(_("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=names))
     rendered: list[tuple[str, bytes]] = []
-    quiet = len(ctx.results.units) < PROGRESS_FROM
     written: list[Path] = []
     try:
-        with Progress(console=Console(stderr=True), transient=True, disable=quiet) as progress:
-            task = progress.add_task(_("Đang lập báo cáo"), total=len(jobs))
-            for name, render in jobs:
+        for number, (name, render) in enumerate(jobs, start=1):
+            label = _("Đang lập tệp {n}/{total}: {name}").format(n=number, total=len(jobs), name=name)
+            with progress.step(label):
                 rendered.append((name, _render_one(render)))
-                progress.advance(task)
         # All rendered before any is written, and written as one set: a failure or Ctrl-C leaves
         # the folder as it was, never a new workbook beside last run's Word files.
         try:

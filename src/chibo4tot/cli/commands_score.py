@@ -15,7 +15,15 @@ from rich.text import Text
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import print_problems, safe_json, safe_text, show_path, text_console
-from chibo4tot.cli.params import UNIT_METAVAR, AsOfMonth, DirAlias, ScoreYear, WorkspaceDir, workspace_dir
+from chibo4tot.cli.params import (
+    UNIT_METAVAR,
+    AsOfMonth,
+    DirAlias,
+    NoCache,
+    ScoreYear,
+    WorkspaceDir,
+    workspace_dir,
+)
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.locate import LineFinder
@@ -39,12 +47,13 @@ def score(
     keep_going: bool = typer.Option(
         False, "--keep-going", help=N_("Vẫn chấm các chi bộ có hồ sơ hợp lệ khi có lỗi ở tệp khác.")
     ),
+    no_cache: NoCache = False,
     dir_alias: DirAlias = None,
 ) -> None:
     """Chấm điểm và xếp loại các chi bộ trong năm, kèm lý do không đạt."""
     if fmt not in FORMATS:
         raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
-    ev = load_and_score(workspace_dir(directory, dir_alias), year, month)
+    ev = load_and_score(workspace_dir(directory, dir_alias), year, month, cache=not no_cache)
     show = show_input_problems(ev, keep_going)
     results = ev.results
     if unit is not None:
@@ -165,10 +174,11 @@ def explain(
     directory: WorkspaceDir = None,
     year: ScoreYear = None,
     month: AsOfMonth = None,
+    no_cache: NoCache = False,
     dir_alias: DirAlias = None,
 ) -> None:
     """Giải thích từng điểm, điều kiện và lý do của một chi bộ, kèm tệp:dòng."""
-    ev = load_and_score(workspace_dir(directory, dir_alias), year, month)
+    ev = load_and_score(workspace_dir(directory, dir_alias), year, month, cache=not no_cache)
     found = next((r for r in ev.results.units if r.unit.id == unit), None)
     if found is None:
         if unit in ev.blocked:

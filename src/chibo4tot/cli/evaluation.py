@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import InputError, UsageError
-from chibo4tot.i18n import _
+from chibo4tot.i18n import _, current_language
+from chibo4tot.inputs import snapshot
 from chibo4tot.inputs.loading import (
+    NotKept,
     Workspace,
     assigned_years,
     find_workspace,
@@ -143,9 +147,38 @@ def load_and_score(
     today: dt.date | None = None,
     *,
     document: bool = False,
+    cache: bool = True,
 ) -> Evaluation:
-    """Find and load the workspace once, settle the year and month, score it and list its gaps."""
-    return score_plan(plan_year(directory, year, month, today, document=document))
+    """Find and load the workspace once, settle the year and month, score it and list its gaps.
+
+    With ``cache``, the results of the same request over the same inputs come from the
+    workspace's cache (see :mod:`chibo4tot.cachestore` and :mod:`chibo4tot.inputs.snapshot`).
+    """
+    root = find_workspace(directory)
+    today = today or dt.date.today()
+    store = Store(root, enabled=cache)
+    if not store.enabled:
+        return score_plan(plan_year(root, year, month, today, document=document))
+    # Everything besides the files that the results depend on: the request, the day's month
+    # (the default year and month follow the calendar), the language of the messages, the build.
+    request = repr((BUILD, current_language(), year, month, today.year, today.month, document))
+    slot = digest(request).hex()[:24]
+    before = snapshot.take(root, extra=request)
+    cached = store.load(slot, before.digest)
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], Evaluation):
+        verify: tuple[tuple[str, str], ...] = cached[0]
+        hit: Evaluation = cached[1]
+        if verify == snapshot.content_hashes(tuple(path for path, _hash in verify)):
+            return hit
+    racy = snapshot.content_hashes(before.racy)  # read before the records are
+    ev = score_plan(plan_year(root, year, month, today, document=document))
+    if (
+        snapshot.take(root, extra=request).digest == before.digest
+        and snapshot.content_hashes(before.racy) == racy
+    ):
+        kept = dataclasses.replace(ev, workspace=dataclasses.replace(ev.workspace, records=NotKept()))
+        store.save(slot, before.digest, (racy, kept))
+    return ev
 
 
 def show_input_problems(ev: Evaluation, keep_going: bool) -> bool:

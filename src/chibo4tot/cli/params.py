@@ -50,6 +50,13 @@ AsOfMonth = Annotated[
         help=N_("Tính đến hết tháng này: 6 hoặc 2024-06 (mặc định: cả năm; năm nay: đến tháng trước)."),
     ),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help=N_("Đọc và chấm lại mọi hồ sơ, không dùng bộ nhớ đệm .chibo4tot/cache/ (kết quả vẫn như nhau)."),
+    ),
+]
 
 
 def workspace_dir(directory: Path | None, alias: Path | None) -> Path:

@@ -29,6 +29,19 @@ WORKSPACE_FILE = "chibo4tot.yaml"
 UNITS_FILE = "units.yaml"
 
 
+class NotKept(list[RecordFile]):
+    """The records of a workspace whose results came from the cache: they were not read this time,
+    and code that reads them anyway fails loudly instead of seeing an empty workspace."""
+
+    def _refuse(self, *_args: object) -> None:
+        raise RuntimeError("records are not kept with cached results")
+
+    __iter__ = __len__ = __getitem__ = __contains__ = __bool__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[NotKept], tuple[()]]:
+        return NotKept, ()
+
+
 @dataclass
 class Workspace:
     """Everything read from a workspace folder."""

@@ -57,7 +57,24 @@ def init_workspace(target: Path, *, year: int, name: str) -> tuple[list[Path], i
     ]
     for file_name, text in render_schemas().items():
         written.append(write_text_atomic(target / "schemas" / file_name, text))
+    if (ignore := _git_ignore(target / ".gitignore")) is not None:
+        written.append(write_text_atomic(target / ".gitignore", ignore))
     return written, years
+
+
+CACHE_IGNORE = ".chibo4tot/"
+
+
+def _git_ignore(path: Path) -> str | None:
+    """The workspace's .gitignore with the cache folder in it; None when it already has it."""
+    try:
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        return None  # not ours to rewrite; the cache folder carries its own ignore file anyway
+    if any(line.strip().strip("/") == CACHE_IGNORE.strip("/") for line in old.splitlines()):
+        return None
+    head = old if not old or old.endswith("\n") else old + "\n"
+    return head + "# Bộ nhớ đệm của chibo4tot (tạo lại được, không đưa vào git)\n" + CACHE_IGNORE + "\n"
 
 
 def _workspace_text(name: str, fw: Framework, year: int) -> str:

@@ -1,0 +1,145 @@
+"""What a workspace's results depend on, as one digest: the key of the results cache.
+
+Small inputs (chibo4tot.yaml, units.yaml, every framework file of the workspace and of the tool)
+are hashed by content. The records, tens of thousands of files at province scale, are taken by
+their ``lstat``: size, mtime_ns, ctime_ns, inode, device and mode of every entry under
+``records/`` (folders and links included, links followed where loading follows them). ctime
+cannot be set back by a user, so an edit that restores the old mtime still changes the digest.
+
+A record whose times are within :data:`RACY_NS` of the start (or in the future: a clock set back)
+may still change without its stat changing, on a filesystem with coarse timestamps. Such files
+are *racy*: their content is hashed before the run and again after it, and the hashes are kept
+with the cached results and checked on every later use (git's "racily clean" entries).
+Results are cached only when the snapshot taken after computing them equals the one taken
+before, so an edit during a run is never recorded as seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from chibo4tot.inputs.frameworks import shipped_criteria_dir
+
+RACY_NS = 3_000_000_000  # 3 s: FAT's 2-second mtime, plus a margin
+_SMALL_LIMIT = 16 * 1024 * 1024  # hash the content of small inputs up to this size; stat beyond
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    digest: bytes
+    racy: tuple[str, ...]  # records that could change unseen by their stat
+    files: int
+
+
+def content_hashes(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The SHA-256 of each file ("!" and the error when it cannot be read)."""
+    out = []
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                out.append((path, hashlib.sha256(fh.read()).hexdigest()))
+        except OSError as exc:
+            out.append((path, f"!{exc.errno}"))
+    return tuple(out)
+
+
+def _content(h: hashlib._Hash, path: str) -> None:
+    """A small input by content (or by what it is, when it is not a readable regular file)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        h.update(f"{path}\0!{exc.errno}\n".encode("utf-8", "surrogatepass"))
+        return
+    h.update(f"{path}\0{st.st_mode}\0{st.st_size}\n".encode("utf-8", "surrogatepass"))
+    if not stat.S_ISREG(st.st_mode) or st.st_size > _SMALL_LIMIT:
+        h.update(f"{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+        return
+    try:
+        with open(path, "rb") as fh:
+            h.update(hashlib.sha256(fh.read()).digest())
+    except OSError as exc:
+        h.update(f"!{exc.errno}\n".encode())
+
+
+def _stat(st: os.stat_result) -> str:
+    return f"{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}"
+
+
+def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int, str]]) -> int:
+    """Every entry under ``top``, in a fixed order; symlinked folders followed once (as loading does)."""
+    count = 0
+    seen: set[str] = set()
+    stack = [top]
+    lines: list[str] = []
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            lines.append(f"{folder}\0loop")
+            continue
+        seen.add(real)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            lines.append(f"{folder}\0!{exc.errno}")
+            continue
+        subfolders = []
+        for entry in entries:
+            count += 1
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                lines.append(f"{entry.path}\0!{exc.errno}")
+                continue
+            line = f"{entry.path}\0{_stat(st)}"
+            times.append((max(st.st_mtime_ns, st.st_ctime_ns), entry.path))
+            is_dir = stat.S_ISDIR(st.st_mode)
+            if stat.S_ISLNK(st.st_mode):
+                try:
+                    target = os.stat(entry.path)
+                    line += f"\0->{os.readlink(entry.path)}\0{_stat(target)}"
+                    times.append((max(target.st_mtime_ns, target.st_ctime_ns), entry.path))
+                    is_dir = stat.S_ISDIR(target.st_mode)
+                except OSError as exc:
+                    line += f"\0->!{exc.errno}"
+            lines.append(line)
+            if is_dir:
+                subfolders.append(entry.path)
+            elif by_content:
+                _content(h, entry.path)
+        stack.extend(reversed(subfolders))
+    h.update("\n".join(lines).encode("utf-8", "surrogatepass"))
+    return count
+
+
+def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Snapshot:
+    """The snapshot of the inputs of ``root``; ``extra`` adds what else the results depend on."""
+    start = time.time_ns()
+    h = hashlib.sha256()
+    base = os.path.abspath(root)
+    h.update(f"{base}\0{extra}\n".encode("utf-8", "surrogatepass"))
+    times: list[tuple[int, str]] = []
+    for name in ("chibo4tot.yaml", "units.yaml"):
+        _content(h, os.path.join(base, name))
+    files = 0
+    for top, by_content in (
+        (os.path.join(base, "criteria"), True),
+        (str(shipped_dir or shipped_criteria_dir()), True),
+        (os.path.join(base, "records"), False),
+    ):
+        try:
+            st = os.lstat(top)
+            h.update(f"{top}\0{st.st_mode}\0{st.st_ino}\0{st.st_dev}\n".encode("utf-8", "surrogatepass"))
+        except OSError as exc:
+            h.update(f"{top}\0!{exc.errno}\n".encode("utf-8", "surrogatepass"))
+            continue
+        # Files hashed by content cannot change unseen; only the records' stat can be racy.
+        files += _tree(h, top, by_content=by_content, times=[] if by_content else times)
+    racy = tuple(sorted({path for t, path in times if t > start - RACY_NS and not os.path.isdir(path)}))
+    return Snapshot(h.digest(), racy, files)

@@ -1,0 +1,261 @@
+"""The results cache (.chibo4tot/cache): never a stale answer, whatever changed, and the same bytes.
+
+Every test compares the cached command's output with ``--no-cache`` on the same inputs, and
+counts how often the workspace was really scored, so a hit and a miss are both proved.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chibo4tot.cachestore import CACHE_DIR, MAGIC
+from chibo4tot.cli import evaluation
+from chibo4tot.inputs import snapshot
+from tests.conftest import REPO, invoke
+
+SCORE = ["score", "--year", "2024", "--format", "json"]
+RECORD = Path("records/2024/pa-vi/2024-03.yaml")
+
+
+@pytest.fixture
+def scored(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many times the workspace was really loaded and scored."""
+    calls: list[int] = []
+    real = evaluation.score_plan
+
+    def counting(*args: object, **kwargs: object) -> evaluation.Evaluation:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evaluation, "score_plan", counting)
+    yield calls
+
+
+@pytest.fixture(autouse=True)
+def _not_racy(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Files copied a moment ago are racy (their content is hashed on every use); most tests are
+    about the stat key, so the window is closed unless a test asks for it."""
+    if not request.node.name.startswith("test_racy"):
+        monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))
+
+
+def _score(ws: Path, *extra: str, exit_code: int = 0) -> str:
+    return invoke([*SCORE, str(ws), *extra], exit_code=exit_code).stdout
+
+
+def _fresh(ws: Path) -> str:
+    return _score(ws, "--no-cache")
+
+
+def _cache_files(ws: Path) -> list[Path]:
+    return sorted((ws / CACHE_DIR).glob("*.bin"))
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_second_run_is_a_hit_with_the_same_bytes(example_copy: Path, scored: list[int]) -> None:
+    first = _score(example_copy)
+    assert len(scored) == 1 and len(_cache_files(example_copy)) == 1
+    second = _score(example_copy)
+    assert len(scored) == 1  # not scored again
+    assert first == second == _fresh(example_copy)
+    assert (example_copy / ".chibo4tot" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_no_cache_neither_reads_nor_writes(example_copy: Path, scored: list[int]) -> None:
+    _score(example_copy, "--no-cache")
+    assert not (example_copy / ".chibo4tot").exists()
+    _score(example_copy)
+    _score(example_copy, "--no-cache")
+    assert len(scored) == 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit",
+        "edit-same-size",
+        "rename",
+        "delete",
+        "add",
+        "touch",
+        "framework",
+        "units",
+        "config",
+        "clock-back",
+    ],
+)
+def test_any_change_of_an_input_is_seen(example_copy: Path, scored: list[int], change: str) -> None:
+    ws = example_copy
+    before = _score(ws)
+    record = ws / RECORD
+    if change == "edit":
+        _edit(record, '"1.2": 4,5', '"1.2": 2')
+    elif change == "edit-same-size":
+        _edit(record, '"1.2": 4,5', '"1.2": 2,5')
+    elif change == "rename":
+        record.rename(record.with_suffix(".yml"))
+    elif change == "delete":
+        record.unlink()
+    elif change == "add":  # Lũng Lầu's missing June arrives
+        may = (ws / "records/2024/lung-lau/2024-05.yaml").read_text(encoding="utf-8")
+        june = may.replace("2024-05", "2024-06").replace("05/2024", "06/2024")
+        (ws / "records/2024/lung-lau/2024-06.yaml").write_text(june, encoding="utf-8")
+    elif change == "touch":
+        os.utime(record)
+    elif change == "framework":
+        _edit(ws / "criteria/ha-giang-2024.yaml", "(tỉnh Hà Giang)", "(tỉnh Hà Giang, sửa đổi)")
+    elif change == "units":
+        _edit(ws / "units.yaml", "Chi bộ thôn Pả Vi", "Chi bộ thôn Pả Vi Thượng")
+    elif change == "config":
+        _edit(ws / "chibo4tot.yaml", "name: Đảng bộ xã Thượng Phùng", "name: Đảng bộ xã Thượng Phùng (mới)")
+    elif change == "clock-back":
+        # The clock was set back: the edit leaves the file's size and mtime as they were.
+        st = record.stat()
+        _edit(record, '"1.2": 4,5', '"1.2": 2,5')
+        os.utime(record, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert record.stat().st_mtime_ns == st.st_mtime_ns and record.stat().st_size == st.st_size
+    after = _score(ws)
+    assert len(scored) == 2  # scored again
+    assert after == _fresh(ws)
+    if change in ("edit", "edit-same-size", "clock-back", "delete", "add", "framework", "units"):
+        assert after != before
+    if change in ("touch", "rename"):
+        assert after == before
+    assert _score(ws) == after and len(scored) == 3  # and cached again
+
+
+def test_a_new_tool_version_does_not_read_old_entries(
+    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _score(example_copy)
+    monkeypatch.setattr(evaluation, "BUILD", evaluation.BUILD + "+next")
+    _score(example_copy)
+    assert len(scored) == 2
+
+
+def test_language_and_request_are_part_of_the_key(example_copy: Path, scored: list[int]) -> None:
+    vi = _score(example_copy)
+    en = invoke(["--lang", "en", *SCORE, str(example_copy)]).stdout
+    assert vi != en and len(scored) == 2
+    assert invoke(["--lang", "en", *SCORE, str(example_copy)]).stdout == en and len(scored) == 2
+    _score(example_copy, "--month", "6")
+    assert len(scored) == 3
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-signature", "empty", "garbage"])
+def test_a_damaged_entry_is_ignored_and_rebuilt(example_copy: Path, scored: list[int], damage: str) -> None:
+    expected = _score(example_copy)
+    (entry,) = _cache_files(example_copy)
+    data = bytearray(entry.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip-payload":
+        data[-10] ^= 0xFF
+    elif damage == "flip-signature":
+        data[len(MAGIC) + 3] ^= 0xFF
+    elif damage == "empty":
+        data = bytearray()
+    else:
+        data = bytearray(b"\x80\x05not a pickle at all" * 100)
+    entry.write_bytes(bytes(data))
+    assert _score(example_copy) == expected
+    assert len(scored) == 2
+    assert _score(example_copy) == expected and len(scored) == 2  # rebuilt, trusted again
+
+
+def test_an_entry_signed_by_someone_else_is_never_unpickled(
+    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _score(example_copy)
+    monkeypatch.setenv("CHIBO4TOT_CACHE_SECRET_DIR", str(tmp_path / "another-user"))
+    monkeypatch.setattr("pickle.loads", lambda *_a, **_k: pytest.fail("unpickled a foreign entry"))
+    _score(example_copy)
+    assert len(scored) == 2
+
+
+def test_racy_files_are_checked_by_content(
+    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written a moment ago (here: "in the future", a clock set back) could change unseen
+    on a filesystem with coarse timestamps; its content hash, kept with the entry, guards it."""
+    record = example_copy.resolve() / RECORD
+    future = time.time_ns() + 3600 * 10**9
+    os.utime(record, ns=(future, future))
+    first = _score(example_copy)
+    assert _score(example_copy) == first and len(scored) == 1  # cached all the same
+    (entry,) = _cache_files(example_copy)
+    key = entry.read_bytes()[len(MAGIC) + 32 : len(MAGIC) + 64]
+    real_take = snapshot.take
+
+    def coarse(root: Path, **kwargs: str) -> snapshot.Snapshot:
+        """The stat key as a coarse filesystem would give it: unchanged by the edit below."""
+        snap = real_take(root, **kwargs)
+        assert str(record) in snap.racy
+        return snapshot.Snapshot(key, snap.racy, snap.files)
+
+    _edit(record, '"1.2": 4,5', '"1.2": 2,5')
+    monkeypatch.setattr(snapshot, "take", coarse)
+    after = _score(example_copy)
+    assert len(scored) == 2
+    monkeypatch.setattr(snapshot, "take", real_take)
+    assert after == _fresh(example_copy) != first
+
+
+def test_two_processes_at_once(example_copy: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    command = [sys.executable, "-m", "chibo4tot", *SCORE, str(example_copy)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0]
+    assert len({out for out, _err in outputs}) == 1
+    assert len(_cache_files(example_copy)) == 1
+    assert not list((example_copy / CACHE_DIR).glob("*.tmp"))
+    again = subprocess.run(command, capture_output=True, env=env, timeout=300, check=True)
+    assert again.stdout == outputs[0][0]
+    assert _fresh(example_copy).encode() == outputs[0][0]
+
+
+def test_records_stay_untouched_and_report_uses_the_cache(example_copy: Path, scored: list[int]) -> None:
+    records = {p: p.read_bytes() for p in (example_copy / "records").rglob("*") if p.is_file()}
+    out = example_copy.parent / "out"
+    args = ["report", str(example_copy), "--year", "2024", "--date", "2025-01-15", "--allow-incomplete"]
+    invoke([*args, "--out", str(out / "a")])
+    invoke([*args, "--out", str(out / "b")])
+    invoke([*args, "--out", str(out / "c"), "--no-cache"])
+    assert len(scored) == 2
+    for name in ("a", "b", "c"):
+        files = sorted(p.name for p in (out / name).iterdir())
+        assert files == sorted(p.name for p in (out / "a").iterdir())
+    md = [p for p in (out / "a").iterdir() if p.suffix == ".md"]
+    for path in md:
+        assert (
+            path.read_bytes() == (out / "b" / path.name).read_bytes() == (out / "c" / path.name).read_bytes()
+        )
+    assert {p: p.read_bytes() for p in (example_copy / "records").rglob("*") if p.is_file()} == records
+
+
+def test_a_generated_province_scores_the_same_with_and_without_the_cache(tmp_path: Path) -> None:
+    from tests.test_bench_tools import province
+
+    ws = tmp_path / "tinh"
+    province.build(ws, 150, seed=3)
+    first = invoke([*SCORE, str(ws)], exit_code=0)
+    assert len(_cache_files(ws)) == 1
+    hit = invoke([*SCORE, str(ws)])
+    fresh = invoke([*SCORE, str(ws), "--no-cache"])
+    assert first.stdout == hit.stdout == fresh.stdout
+    assert first.stderr == hit.stderr == fresh.stderr
