@@ -218,7 +218,7 @@ def make_ws(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     target = tmp_path / "example"
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".chibo4tot"))  # not the demo's cache
     return target
 
 

@@ -42,7 +42,7 @@ def make_repo(tmp_path: Path) -> Path:
     """A repository whose subfolder ``ws`` is the example workspace, committed; returns ``ws``."""
     top = tmp_path / "repo"
     ws = top / "ws"
-    shutil.copytree(EXAMPLE, ws)
+    shutil.copytree(EXAMPLE, ws, ignore=shutil.ignore_patterns(".chibo4tot"))
     git(top, "init", "-q")
     git(top, "config", "user.name", "Ban Tổ chức")
     git(top, "config", "user.email", "btc@example.org")

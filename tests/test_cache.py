@@ -55,7 +55,7 @@ def _fresh(ws: Path) -> str:
 
 
 def _cache_files(ws: Path) -> list[Path]:
-    return sorted((ws / CACHE_DIR).glob("*.bin"))
+    return sorted((ws / CACHE_DIR).glob("w-*.bin"))
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -259,3 +259,70 @@ def test_a_generated_province_scores_the_same_with_and_without_the_cache(tmp_pat
     fresh = invoke([*SCORE, str(ws), "--no-cache"])
     assert first.stdout == hit.stdout == fresh.stdout
     assert first.stderr == hit.stderr == fresh.stderr
+
+
+@pytest.fixture
+def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Which files were parsed and checked, and which units scored, in the last runs."""
+    from chibo4tot.inputs import checks, loading
+    from chibo4tot.results import evaluate
+
+    seen: dict[str, list[str]] = {"parsed": [], "checked": [], "scored": []}
+    parse, check, score = loading.parse_one, checks.check_record, evaluate.score_unit
+
+    def parsing(path: Path, *args: object) -> object:
+        seen["parsed"].append(path.name)
+        return parse(path, *args)  # type: ignore[arg-type]
+
+    def checking(rf: checks.RecordFile, *args: object) -> object:
+        seen["checked"].append(rf.path.name)
+        return check(rf, *args)  # type: ignore[arg-type]
+
+    def scoring(fw: object, data: evaluate.UnitRecords, *args: object) -> object:
+        seen["scored"].append(data.unit.id)
+        return score(fw, data, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "parse_one", parsing)
+    monkeypatch.setattr(checks, "check_record", checking)
+    monkeypatch.setattr(evaluate, "score_unit", scoring)
+    return seen
+
+
+def test_after_one_edit_only_that_file_and_its_unit_are_worked_again(
+    example_copy: Path, work: dict[str, list[str]]
+) -> None:
+    _score(example_copy)
+    files = len(work["parsed"])
+    assert files > 100 and len(work["checked"]) == files and "pa-vi" in work["scored"]
+    for seen in work.values():
+        seen.clear()
+    _edit(example_copy / RECORD, '"1.2": 4,5', '"1.2": 2')
+    after = _score(example_copy)
+    assert work == {"parsed": ["2024-03.yaml"], "checked": ["2024-03.yaml"], "scored": ["pa-vi"]}
+    assert after == _fresh(example_copy)
+
+
+def test_a_framework_change_checks_every_record_again_but_parses_none(
+    example_copy: Path, work: dict[str, list[str]]
+) -> None:
+    _score(example_copy)
+    files = len(work["parsed"])
+    for seen in work.values():
+        seen.clear()
+    _edit(example_copy / "criteria/ha-giang-2024.yaml", "(tỉnh Hà Giang)", "(tỉnh Hà Giang, sửa đổi)")
+    after = _score(example_copy)
+    assert work["parsed"] == [] and len(work["checked"]) == files and len(work["scored"]) >= 11
+    assert after == _fresh(example_copy)
+
+
+def test_damaged_packs_are_ignored(example_copy: Path, work: dict[str, list[str]]) -> None:
+    expected = _score(example_copy)
+    for pack in (example_copy / CACHE_DIR).glob("r-*.bin"):
+        data = pack.read_bytes()
+        pack.write_bytes(data[: len(data) - 7])
+    for entry in _cache_files(example_copy):
+        entry.unlink()
+    for seen in work.values():
+        seen.clear()
+    assert _score(example_copy) == expected
+    assert len(work["parsed"]) > 100  # nothing trusted from the damaged packs

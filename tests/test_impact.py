@@ -45,7 +45,7 @@ def changed_ids(before: YearResults, after: YearResults) -> set[str]:
 def score_plain(tmp_path: Path, edit: str | None) -> YearResults:
     """Score a plain copy of the example (no git), with ``edit`` appended to its local framework."""
     folder = tmp_path / ("plain-after" if edit else "plain-before")
-    shutil.copytree(EXAMPLE, folder)
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".chibo4tot"))
     if edit:
         path = folder / LOCAL
         path.write_text(path.read_text(encoding="utf-8") + edit, encoding="utf-8")

@@ -80,7 +80,7 @@ def _run_hooks(repo: Path) -> dict[str, subprocess.CompletedProcess[str]]:
 
 def test_hooks_pass_then_block_a_commit_that_breaks_a_case(tmp_path: Path) -> None:
     repo = tmp_path / "ho-so"
-    shutil.copytree(EXAMPLE, repo)
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns(".chibo4tot"))
     shutil.copy(REPO / "criteria" / "mac-dinh-2024.yaml", repo / "criteria")
     shutil.copytree(REPO / "criteria" / "mac-dinh-2024.cases", repo / "criteria" / "mac-dinh-2024.cases")
     _git(repo, "init", "-q")
@@ -108,7 +108,7 @@ def test_hooks_pass_then_block_a_commit_that_breaks_a_case(tmp_path: Path) -> No
 
 def test_validate_hook_blocks_a_broken_record_and_skips_other_files(tmp_path: Path) -> None:
     repo = tmp_path / "ho-so"
-    shutil.copytree(EXAMPLE, repo)
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns(".chibo4tot"))
     _git(repo, "init", "-q")
     (repo / "ghi-chu.txt").write_text("không phải YAML\n", encoding="utf-8")
     _git(repo, "add", "ghi-chu.txt")

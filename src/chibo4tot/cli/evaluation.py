@@ -21,7 +21,7 @@ from chibo4tot.inputs.loading import (
     load_workspace,
     years_with_records,
 )
-from chibo4tot.models.records import MonthRecord
+from chibo4tot.inputs.memo import RecordMemo
 from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
 
 _MONTH = re.compile(r"^\s*(?:(\d{4})-)?(\d{1,2})\s*$")
@@ -87,6 +87,7 @@ class YearPlan:
     year_over: bool
     default_year: bool
     document: bool
+    memo: RecordMemo | None = None  # what was derived from unchanged record files before
 
 
 def plan_year(
@@ -96,6 +97,7 @@ def plan_year(
     today: dt.date | None = None,
     *,
     document: bool = False,
+    memo: RecordMemo | None = None,
 ) -> YearPlan:
     """Find and load the workspace once, and settle the year and month to score."""
     root = find_workspace(directory)
@@ -103,7 +105,7 @@ def plan_year(
     month_year, as_of = parse_month(month)
     if month_year is not None and year is not None and month_year != year:
         raise UsageError(_("--month {month} không thuộc --year {year}").format(month=month, year=year))
-    ws = load_workspace(root)  # once: the defaults below and the scoring all read it
+    ws = load_workspace(root, memo=memo)  # once: the defaults below and the scoring all read it
     if ws.config is None:  # which framework, which đảng bộ: nothing can be scored or reported
         message = (
             _("không lập được báo cáo khi chibo4tot.yaml còn lỗi (xem ở trên)")
@@ -118,13 +120,9 @@ def plan_year(
         # loop, no permission): show the loading problems that explain it, not the verdict alone.
         raise InputError(exc.message, ws.problems.items) from None
     if as_of is None:
-        recorded = {
-            int(rf.record.month[5:])
-            for rf in ws.month_records
-            if isinstance(rf.record, MonthRecord) and int(rf.record.month[:4]) == the_year
-        }
+        recorded = {int(rf.month[5:]) for rf in ws.records if rf.month is not None and rf.year == the_year}
         as_of = default_as_of(the_year, today, recorded)
-    return YearPlan(ws, the_year, as_of, the_year < today.year, by_default, document)
+    return YearPlan(ws, the_year, as_of, the_year < today.year, by_default, document, memo)
 
 
 def score_plan(plan: YearPlan, workspace: Workspace | None = None) -> Evaluation:
@@ -135,6 +133,7 @@ def score_plan(plan: YearPlan, workspace: Workspace | None = None) -> Evaluation
         as_of=plan.as_of,
         year_over=plan.year_over,
         document=plan.document,
+        memo=plan.memo if workspace is None else None,
     )
     ev.default_year = plan.default_year
     return ev
@@ -162,7 +161,7 @@ def load_and_score(
     # Everything besides the files that the results depend on: the request, the day's month
     # (the default year and month follow the calendar), the language of the messages, the build.
     request = repr((BUILD, current_language(), year, month, today.year, today.month, document))
-    slot = digest(request).hex()[:24]
+    slot = "w-" + digest(request).hex()[:24]
     before = snapshot.take(root, extra=request)
     cached = store.load(slot, before.digest)
     if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], Evaluation):
@@ -171,11 +170,13 @@ def load_and_score(
         if verify == snapshot.content_hashes(tuple(path for path, _hash in verify)):
             return hit
     racy = snapshot.content_hashes(before.racy)  # read before the records are
-    ev = score_plan(plan_year(root, year, month, today, document=document))
+    memo = RecordMemo(store, root, before.context)
+    ev = score_plan(plan_year(root, year, month, today, document=document, memo=memo))
     if (
         snapshot.take(root, extra=request).digest == before.digest
         and snapshot.content_hashes(before.racy) == racy
-    ):
+    ):  # nothing changed while it ran: what it derived is true of the inputs it was keyed by
+        memo.save()
         kept = dataclasses.replace(ev, workspace=dataclasses.replace(ev.workspace, records=NotKept()))
         store.save(slot, before.digest, (racy, kept))
     return ev

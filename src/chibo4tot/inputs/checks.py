@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from chibo4tot.errors import Loc, Problem, Severity
@@ -20,15 +21,81 @@ WARNING = Severity.WARNING
 MONTH_STEM = re.compile(r"^\d{4}-\d{2}$")
 
 
-@dataclass(frozen=True)
 class RecordFile:
-    """A record as found on disk: where it is, what its folder says, what it holds."""
+    """A record as found on disk: where it is, what its folder says, what it holds.
 
-    path: Path
-    folder_year: int | None
-    folder_unit: str
-    stem: str
-    record: MonthRecord | YearRecord
+    The few fields every stage reads of every record (unit, month or year, framework) are kept
+    apart from the record itself, which a cached record keeps serialised until it is first read:
+    at province scale most records are never read again once their results are cached.
+    """
+
+    __slots__ = (
+        "_blob",
+        "_record",
+        "folder_unit",
+        "folder_year",
+        "framework",
+        "key",
+        "month",
+        "path",
+        "stem",
+        "unit",
+        "year",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        folder_year: int | None,
+        folder_unit: str,
+        stem: str,
+        record: MonthRecord | YearRecord,
+        *,
+        key: object = None,
+    ) -> None:
+        self.path = path
+        self.folder_year = folder_year
+        self.folder_unit = folder_unit
+        self.stem = stem
+        self.unit = record.unit
+        self.month: str | None = record.month if isinstance(record, MonthRecord) else None
+        self.year: int = int(record.month[:4]) if isinstance(record, MonthRecord) else record.year
+        self.framework = record.framework
+        self.key = key  # what the cache knows the file by (its stat), when it came through the cache
+        self._record: MonthRecord | YearRecord | None = record
+        self._blob: bytes | None = None
+
+    @property
+    def is_month(self) -> bool:
+        return self.month is not None
+
+    @property
+    def record(self) -> MonthRecord | YearRecord:
+        if self._record is None:
+            assert self._blob is not None
+            self._record = pickle.loads(self._blob)
+        return self._record
+
+    def __getstate__(self) -> dict[str, object]:
+        blob = self._blob if self._blob is not None else pickle.dumps(self._record, pickle.HIGHEST_PROTOCOL)
+        state = {name: getattr(self, name) for name in self.__slots__ if name not in ("_record", "_blob")}
+        state["_blob"] = blob
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._record = None
+
+
+# What is derived from one record file alone (its checks, its stray dates) may be reused while
+# the file and what the derivation reads are unchanged: ``derive(rf, tag, compute)`` answers
+# ``compute()``, or what it answered before. ``tag`` names the derivation and what it depends on.
+Derive = Callable[[RecordFile, str, Callable[[], list[Problem]]], list[Problem]]
+
+
+def direct(_rf: RecordFile, _tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
+    return compute()
 
 
 def check_units(path: Path, units: UnitsFile) -> list[Problem]:
@@ -139,6 +206,7 @@ def check_records(
     config: WorkspaceConfig | None,
     frameworks: dict[str, Framework],
     known: set[str] | None = None,
+    derive: Derive = direct,
 ) -> list[Problem]:
     """Record ↔ folder, unit, month, framework and indicator consistency.
 
@@ -146,98 +214,108 @@ def check_records(
     so one bad file does not drown the report in echoes. Likewise a record is not compared with
     a framework chibo4tot.yaml assigns but that does not exist (outside the ``known`` ids): the
     assignment is wrong, not the record, and chibo4tot.yaml's check says so.
+
+    Everything but the duplicate check reads one file and the workspace's config, units and
+    frameworks, so it goes through ``derive`` under the tag "check".
     """
     problems: list[Problem] = []
     taken: dict[tuple[str, str], Path] = {}
     for rf in sorted(records, key=lambda r: str(r.path)):
-        rec, path = rf.record, rf.path
-        if unit_kinds is not None and rec.unit not in unit_kinds:
-            problems.append(
-                Problem(
-                    path,
-                    _("không có chi bộ mã “{id}” trong units.yaml").format(id=rec.unit),
-                    ("unit",),
-                )
-            )
-        elif rec.unit != rf.folder_unit:
-            problems.append(
-                Problem(
-                    path,
-                    _("tệp nằm trong thư mục “{folder}” nhưng ghi chi bộ “{id}”").format(
-                        folder=rf.folder_unit, id=rec.unit
-                    ),
-                    ("unit",),
-                )
-            )
-        if isinstance(rec, MonthRecord):
-            year = int(rec.month[:4])
-            if rf.folder_year is not None and year != rf.folder_year:
-                problems.append(
-                    Problem(
-                        path,
-                        _("tháng {month} không thuộc năm {year} của thư mục").format(
-                            month=rec.month, year=rf.folder_year
-                        ),
-                        ("month",),
-                    )
-                )
-            elif rf.stem != rec.month and MONTH_STEM.match(rf.stem):
-                problems.append(
-                    Problem(
-                        path,
-                        _("tên tệp là “{stem}” nhưng tháng ghi trong tệp là {month}").format(
-                            stem=rf.stem, month=rec.month
-                        ),
-                        ("month",),
-                    )
-                )
-            key = (rec.unit, rec.month)
-        else:
-            year = rec.year
-            if rf.folder_year is not None and year != rf.folder_year:
-                problems.append(
-                    Problem(
-                        path,
-                        _("năm {got} khác năm {year} của thư mục").format(got=year, year=rf.folder_year),
-                        ("year",),
-                    )
-                )
-            key = (rec.unit, str(year))
+        problems += derive(rf, "check", partial(check_record, rf, unit_kinds, config, frameworks, known))
+        key = (rf.unit, rf.month if rf.month is not None else str(rf.year))
         if key in taken:
             problems.append(
                 Problem(
-                    path,
+                    rf.path,
                     _("trùng hồ sơ: chi bộ “{unit}” đã có hồ sơ {when} ở tệp {other}").format(
-                        unit=rec.unit, when=key[1], other=taken[key].name
+                        unit=rf.unit, when=key[1], other=taken[key].name
                     ),
-                    ("month",) if isinstance(rec, MonthRecord) else ("year",),
+                    ("month",) if rf.is_month else ("year",),
                 )
             )
         else:
-            taken[key] = path
-        kind = unit_kinds.get(rec.unit) if unit_kinds else None
-        assigned = framework_for(config, year, kind) if config else None
-        assigned_exists = known is None or assigned in known
-        if (
-            rec.framework is not None
-            and assigned is not None
-            and assigned_exists
-            and rec.framework != assigned
-        ):
+            taken[key] = rf.path
+    return problems
+
+
+def check_record(
+    rf: RecordFile,
+    unit_kinds: dict[str, str] | None,
+    config: WorkspaceConfig | None,
+    frameworks: dict[str, Framework],
+    known: set[str] | None = None,
+) -> list[Problem]:
+    """The checks of :func:`check_records` that read one record alone."""
+    problems: list[Problem] = []
+    rec, path = rf.record, rf.path
+    if unit_kinds is not None and rec.unit not in unit_kinds:
+        problems.append(
+            Problem(
+                path,
+                _("không có chi bộ mã “{id}” trong units.yaml").format(id=rec.unit),
+                ("unit",),
+            )
+        )
+    elif rec.unit != rf.folder_unit:
+        problems.append(
+            Problem(
+                path,
+                _("tệp nằm trong thư mục “{folder}” nhưng ghi chi bộ “{id}”").format(
+                    folder=rf.folder_unit, id=rec.unit
+                ),
+                ("unit",),
+            )
+        )
+    if isinstance(rec, MonthRecord):
+        year = int(rec.month[:4])
+        if rf.folder_year is not None and year != rf.folder_year:
             problems.append(
                 Problem(
                     path,
-                    _("hồ sơ ghi khung tiêu chí “{got}” nhưng năm {year} dùng “{want}”").format(
-                        got=rec.framework, year=year, want=assigned
+                    _("tháng {month} không thuộc năm {year} của thư mục").format(
+                        month=rec.month, year=rf.folder_year
                     ),
-                    ("framework",),
+                    ("month",),
                 )
             )
-        fw = frameworks.get(assigned or "")
-        if fw is not None:
-            problems.extend(check_values(path, rec, fw))
-        if isinstance(rec, YearRecord):
-            problems.extend(_check_year(path, rec))
+        elif rf.stem != rec.month and MONTH_STEM.match(rf.stem):
+            problems.append(
+                Problem(
+                    path,
+                    _("tên tệp là “{stem}” nhưng tháng ghi trong tệp là {month}").format(
+                        stem=rf.stem, month=rec.month
+                    ),
+                    ("month",),
+                )
+            )
+    else:
+        year = rec.year
+        if rf.folder_year is not None and year != rf.folder_year:
+            problems.append(
+                Problem(
+                    path,
+                    _("năm {got} khác năm {year} của thư mục").format(got=year, year=rf.folder_year),
+                    ("year",),
+                )
+            )
+    kind = unit_kinds.get(rec.unit) if unit_kinds else None
+    assigned = framework_for(config, year, kind) if config else None
+    assigned_exists = known is None or assigned in known
+    if rec.framework is not None and assigned is not None and assigned_exists and rec.framework != assigned:
+        problems.append(
+            Problem(
+                path,
+                _("hồ sơ ghi khung tiêu chí “{got}” nhưng năm {year} dùng “{want}”").format(
+                    got=rec.framework, year=year, want=assigned
+                ),
+                ("framework",),
+            )
+        )
+    fw = frameworks.get(assigned or "")
+    if fw is not None:
+        problems.extend(check_values(path, rec, fw))
+    if isinstance(rec, YearRecord):
+        problems.extend(_check_year(path, rec))
     return problems
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from chibo4tot.errors import Loc, Problem, Severity
 from chibo4tot.formatting import months_text
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import RecordFile, framework_for
+from chibo4tot.inputs.checks import Derive, RecordFile, direct, framework_for
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit, WorkspaceConfig
@@ -51,6 +52,7 @@ def check_year_complete(
     *,
     year_over: bool,
     unreadable: Iterable[Path] = (),
+    derive: Derive = direct,
 ) -> list[Problem]:
     """Missing months up to ``as_of``, a missing year.yaml once the year is over, stray dates.
 
@@ -67,13 +69,13 @@ def check_year_complete(
         elif stem[:5] == f"{year}-" and stem[5:].isdigit():
             months[unit_id].add(int(stem[5:]))
     for rf in records:
-        rec = rf.record
-        if isinstance(rec, MonthRecord) and int(rec.month[:4]) == year:
-            months[rec.unit].add(int(rec.month[5:]))
-            problems += _stray_dates(rf.path, rec)
-        elif isinstance(rec, YearRecord) and rec.year == year:
-            has_year.add(rec.unit)
-            problems += _stray_discipline(rf.path, rec)
+        if rf.year != year:
+            continue
+        if rf.month is not None:
+            months[rf.unit].add(int(rf.month[5:]))
+        else:
+            has_year.add(rf.unit)
+        problems += derive(rf, "strays", partial(stray_dates, rf))
     for unit in units:
         folder = root / "records" / str(year) / unit.id
         missing = [m for m in range(1, as_of + 1) if m not in months[unit.id]]
@@ -106,6 +108,12 @@ def check_year_complete(
                 )
             )
     return problems
+
+
+def stray_dates(rf: RecordFile) -> list[Problem]:
+    """A record's dates outside its own month (or year): a pure function of the one file."""
+    rec = rf.record
+    return _stray_dates(rf.path, rec) if isinstance(rec, MonthRecord) else _stray_discipline(rf.path, rec)
 
 
 def _in_month(day: dt.date, month: str) -> bool:
@@ -156,8 +164,7 @@ def check_years_have_frameworks(
         return []
     counts: dict[int, int] = defaultdict(int)
     for rf in records:
-        rec = rf.record
-        counts[int(rec.month[:4]) if isinstance(rec, MonthRecord) else rec.year] += 1
+        counts[rf.year] += 1
     assigned = {y for a in config.frameworks for y in a.years}
     return [
         gap(

@@ -7,12 +7,22 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
 from chibo4tot.fsio import os_error_reason, outside_reason
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import MONTH_STEM, RecordFile, check_config, check_records, check_units
+from chibo4tot.inputs.checks import (
+    MONTH_STEM,
+    Derive,
+    RecordFile,
+    check_config,
+    check_records,
+    check_units,
+    direct,
+)
 from chibo4tot.inputs.completeness import (
     check_document_data,
     check_year_complete,
@@ -21,6 +31,7 @@ from chibo4tot.inputs.completeness import (
 )
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
+from chibo4tot.inputs.memo import RecordMemo
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
@@ -55,11 +66,11 @@ class Workspace:
 
     @property
     def month_records(self) -> list[RecordFile]:
-        return [r for r in self.records if isinstance(r.record, MonthRecord)]
+        return [r for r in self.records if r.is_month]
 
     @property
     def year_records(self) -> list[RecordFile]:
-        return [r for r in self.records if isinstance(r.record, YearRecord)]
+        return [r for r in self.records if not r.is_month]
 
 
 def find_workspace(start: Path) -> Path:
@@ -181,6 +192,15 @@ def parse_record(
     return RecordFile(path, folder_year, folder_unit, stem, record)
 
 
+def parse_one(
+    path: Path, folder_year: int | None, folder_unit: str
+) -> tuple[RecordFile | None, list[Problem]]:
+    """One record file and its problems, located: a function of the file's bytes alone."""
+    problems: list[Problem] = []
+    rf = parse_record(path, folder_year, folder_unit, problems)
+    return rf, locate_problems(problems)
+
+
 def load_frameworks(
     root: Path | None,
     problems: list[Problem],
@@ -210,8 +230,13 @@ def load_frameworks(
     return out
 
 
-def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | None = None) -> Workspace:
-    """Read and check a whole workspace; never raises for bad input, collects problems."""
+def load_workspace(
+    root: Path, *, year: int | None = None, shipped_dir: Path | None = None, memo: RecordMemo | None = None
+) -> Workspace:
+    """Read and check a whole workspace; never raises for bad input, collects problems.
+
+    With ``memo``, what was derived from an unchanged record file before is reused.
+    """
     ws = Workspace(root)
     problems: list[Problem] = []
     ws.config = parse_model(root / WORKSPACE_FILE, WorkspaceConfig, problems, within=root)
@@ -231,18 +256,25 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
     if ws.config is not None:
         problems.extend(check_config(root / WORKSPACE_FILE, ws.config, plain, broken))
 
-    with _no_gc():
-        for path, folder_year, folder_unit in record_paths(root, problems):
-            if year is not None and folder_year is not None and folder_year != year:
-                continue
-            rf = parse_record(path, folder_year, folder_unit, problems)
+    paths = [
+        item for item in record_paths(root, problems) if year is None or item[1] is None or item[1] == year
+    ]
+    with _no_gc(), progress.step(_("Đang đọc {n} hồ sơ").format(n=len(paths)), len(paths)) as advance:
+        for path, folder_year, folder_unit in paths:
+            job = partial(parse_one, path, folder_year, folder_unit)
+            rf, found = memo.parse(path, job) if memo is not None else job()
+            problems.extend(found)
             if rf is not None:
                 ws.records.append(rf)
+            advance(1)
     units_ok = units_path.is_file() and not any(
         p.path == units_path for p in problems if p.severity is Severity.ERROR
     )
     kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
-    problems.extend(check_records(ws.records, kinds, ws.config, plain, known=set(plain) | broken))
+    derive = memo.derive if memo is not None else direct
+    problems.extend(
+        check_records(ws.records, kinds, ws.config, plain, known=set(plain) | broken, derive=derive)
+    )
     ws.problems.extend(locate_problems(problems))
     return ws
 
@@ -250,8 +282,7 @@ def load_workspace(root: Path, *, year: int | None = None, shipped_dir: Path | N
 def years_with_records(ws: Workspace) -> set[int]:
     out: set[int] = set()
     for rf in ws.records:
-        rec = rf.record
-        out.add(int(rec.month[:4]) if isinstance(rec, MonthRecord) else rec.year)
+        out.add(rf.year)
     return out
 
 
@@ -260,13 +291,15 @@ def assigned_years(ws: Workspace) -> set[int]:
     return {y for a in ws.config.frameworks for y in a.years} if ws.config is not None else set()
 
 
-def year_gaps(ws: Workspace, year: int, as_of: int, *, year_over: bool, document: bool) -> list[Problem]:
+def year_gaps(
+    ws: Workspace, year: int, as_of: int, *, year_over: bool, document: bool, derive: Derive = direct
+) -> list[Problem]:
     """The completeness gaps of one year (and, for a report, of the data the document prints)."""
     plain = {fid: lf.framework for fid, lf in ws.frameworks.items()}
     units = scored_units(ws.units, ws.config, plain, year)
     broken = {p.path for p in ws.problems.errors if p.path is not None and "records" in p.path.parts}
     problems = check_year_complete(
-        ws.root, units, ws.records, year, as_of, year_over=year_over, unreadable=broken
+        ws.root, units, ws.records, year, as_of, year_over=year_over, unreadable=broken, derive=derive
     )
     if document and ws.config is not None:
         problems += check_document_data(ws.root / WORKSPACE_FILE, ws.config)

@@ -34,6 +34,7 @@ class Snapshot:
     digest: bytes
     racy: tuple[str, ...]  # records that could change unseen by their stat
     files: int
+    context: bytes = b""  # config, units and frameworks alone: what every check and score reads
 
 
 def content_hashes(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -121,25 +122,30 @@ def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int
 def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Snapshot:
     """The snapshot of the inputs of ``root``; ``extra`` adds what else the results depend on."""
     start = time.time_ns()
-    h = hashlib.sha256()
     base = os.path.abspath(root)
-    h.update(f"{base}\0{extra}\n".encode("utf-8", "surrogatepass"))
-    times: list[tuple[int, str]] = []
+    ctx = hashlib.sha256()
     for name in ("chibo4tot.yaml", "units.yaml"):
-        _content(h, os.path.join(base, name))
+        _content(ctx, os.path.join(base, name))
     files = 0
-    for top, by_content in (
-        (os.path.join(base, "criteria"), True),
-        (str(shipped_dir or shipped_criteria_dir()), True),
-        (os.path.join(base, "records"), False),
-    ):
-        try:
-            st = os.lstat(top)
-            h.update(f"{top}\0{st.st_mode}\0{st.st_ino}\0{st.st_dev}\n".encode("utf-8", "surrogatepass"))
-        except OSError as exc:
-            h.update(f"{top}\0!{exc.errno}\n".encode("utf-8", "surrogatepass"))
-            continue
-        # Files hashed by content cannot change unseen; only the records' stat can be racy.
-        files += _tree(h, top, by_content=by_content, times=[] if by_content else times)
+    for top in (os.path.join(base, "criteria"), str(shipped_dir or shipped_criteria_dir())):
+        if _top(ctx, top):
+            files += _tree(ctx, top, by_content=True, times=[])  # by content: cannot change unseen
+    h = hashlib.sha256(f"{base}\0{extra}\n".encode("utf-8", "surrogatepass"))
+    h.update(ctx.digest())
+    times: list[tuple[int, str]] = []
+    records = os.path.join(base, "records")
+    if _top(h, records):
+        files += _tree(h, records, by_content=False, times=times)
     racy = tuple(sorted({path for t, path in times if t > start - RACY_NS and not os.path.isdir(path)}))
-    return Snapshot(h.digest(), racy, files)
+    return Snapshot(h.digest(), racy, files, ctx.digest())
+
+
+def _top(h: hashlib._Hash, top: str) -> bool:
+    """The folder itself (a link, a file, absent); True when there is something to walk in it."""
+    try:
+        st = os.lstat(top)
+    except OSError as exc:
+        h.update(f"{top}\0!{exc.errno}\n".encode("utf-8", "surrogatepass"))
+        return False
+    h.update(f"{top}\0{st.st_mode}\0{st.st_ino}\0{st.st_dev}\n".encode("utf-8", "surrogatepass"))
+    return True

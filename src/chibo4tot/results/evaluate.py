@@ -6,17 +6,23 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
+from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import framework_for
+from chibo4tot.inputs.checks import RecordFile, direct, framework_for
 from chibo4tot.inputs.loading import Workspace, load_workspace, year_gaps, years_with_records
+from chibo4tot.inputs.memo import RecordMemo
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
 from chibo4tot.scoring import RecordRef, UnitRecords, YearResults, apply_streaks, score_year
 from chibo4tot.scoring.organisation import CELL_KINDS
+from chibo4tot.scoring.results import UnitResult
+from chibo4tot.scoring.unit import score_unit
 
 STREAK_YEARS = 10  # how far back "N năm liền" looks
 
@@ -59,19 +65,41 @@ class Evaluation:
         return out
 
 
-def group_records(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitRecords]:
-    months: dict[str, dict[int, RecordRef[MonthRecord]]] = defaultdict(dict)
-    years: dict[str, RecordRef[YearRecord]] = {}
+@dataclass
+class UnitFiles:
+    """The record files that score one unit in one year (their records not read yet)."""
+
+    months: dict[int, RecordFile] = field(default_factory=dict)
+    year: RecordFile | None = None
+
+    def files(self) -> list[RecordFile]:
+        return [*self.months.values(), *([self.year] if self.year is not None else [])]
+
+    def records(self, unit: Unit) -> UnitRecords:
+        months = {m: RecordRef(cast(MonthRecord, rf.record), rf.path) for m, rf in self.months.items()}
+        year = (
+            RecordRef(cast(YearRecord, self.year.record), self.year.path) if self.year is not None else None
+        )
+        return UnitRecords(unit, months, year)
+
+
+def group_files(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitFiles]:
+    """Each unit's files of ``year`` (the first of two for the same month, in path order)."""
+    out: dict[str, UnitFiles] = defaultdict(UnitFiles)
     for rf in ws.records:
-        if rf.path in skip:
+        if rf.path in skip or rf.year != year:
             continue
-        rec = rf.record
-        if isinstance(rec, MonthRecord):
-            if int(rec.month[:4]) == year:
-                months[rec.unit].setdefault(int(rec.month[5:]), RecordRef(rec, rf.path))
-        elif rec.year == year:
-            years.setdefault(rec.unit, RecordRef(rec, rf.path))
-    return {u.id: UnitRecords(u, months.get(u.id, {}), years.get(u.id)) for u in ws.units}
+        files = out[rf.unit]
+        if rf.month is not None:
+            files.months.setdefault(int(rf.month[5:]), rf)
+        elif files.year is None:
+            files.year = rf
+    return out
+
+
+def group_records(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitRecords]:
+    files = group_files(ws, year, skip)
+    return {u.id: files.get(u.id, UnitFiles()).records(u) for u in ws.units}
 
 
 def framework_chooser(ws: Workspace, year: int) -> Callable[[Unit], Framework | None]:
@@ -99,7 +127,13 @@ def evaluate(
 
 
 def evaluate_workspace(
-    ws: Workspace, year: int, *, as_of: int = 12, year_over: bool = True, document: bool = False
+    ws: Workspace,
+    year: int,
+    *,
+    as_of: int = 12,
+    year_over: bool = True,
+    document: bool = False,
+    memo: RecordMemo | None = None,
 ) -> Evaluation:
     """Score ``year`` of a loaded workspace; earlier years in it feed the streaks.
 
@@ -113,7 +147,7 @@ def evaluate_workspace(
     blocked: dict[str, list[Path]] = defaultdict(list)
     for rf in ws.records:
         if rf.path in bad_files:
-            blocked[rf.record.unit].append(rf.path)
+            blocked[rf.unit].append(rf.path)
     for path in bad_files:
         parts = path.parts
         if "records" in parts and len(parts) >= 3 and path.suffix in (".yaml", ".yml"):
@@ -121,20 +155,39 @@ def evaluate_workspace(
             if path not in blocked[unit_id]:
                 blocked[unit_id].append(path)
     skip_units = set(blocked)
-    skip_paths = {rf.path for rf in ws.records if rf.record.unit in skip_units} | bad_files
+    skip_paths = {rf.path for rf in ws.records if rf.unit in skip_units} | bad_files
 
     def run(y: int, months: int) -> YearResults:
-        records = group_records(ws, y, skip_paths)
+        files = group_files(ws, y, skip_paths)
         units = [u for u in ws.units if u.id not in skip_units]
         root_id = ws.config.id if ws.config else ""
-        return score_year(y, units, records, framework_chooser(ws, y), as_of=months, root_id=root_id)
+        label = _("Đang chấm điểm {n} chi bộ, năm {year}").format(n=len(units), year=y)
+        with progress.step(label, len(units)) as advance:
+
+            def scorer(fw: Framework, unit: Unit, share: Fraction | None) -> UnitResult:
+                mine = files.get(unit.id, UnitFiles())
+                advance(1)
+
+                def compute() -> UnitResult:
+                    return score_unit(fw, mine.records(unit), y, months, share)
+
+                if memo is None:
+                    return compute()
+                key = memo.score_key((unit, fw.id, y, months, share), mine.files())
+                if key is None:
+                    return compute()
+                return cast(UnitResult, memo.score(root / "records" / str(y) / unit.id, key, compute))
+
+            return score_year(
+                y, units, {}, framework_chooser(ws, y), as_of=months, root_id=root_id, scorer=scorer
+            )
 
     results = run(year, as_of)
     earlier = {y: run(y, 12) for y in sorted(years_with_records(ws)) if year - STREAK_YEARS <= y < year}
     apply_streaks(results, earlier)
     problems = ProblemList()
     problems.extend(ws.problems.items)
-    with_records = {rf.record.unit for rf in ws.records}
+    with_records = {rf.unit for rf in ws.records}
     for unit, why in results.unscored:
         if unit.id in with_records:
             problems.add(Problem(root / "units.yaml", f"{unit.id}: {why}", severity=Severity.WARNING))
@@ -146,6 +199,7 @@ def evaluate_workspace(
                 severity=Severity.WARNING,
             )
         )
-    gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document)
+    derive = memo.derive if memo is not None else direct
+    gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document, derive=derive)
     problems.extend(gaps)
     return Evaluation(ws, results, problems, dict(blocked), gaps=gaps)

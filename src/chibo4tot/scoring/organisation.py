@@ -39,9 +39,14 @@ def score_year(
     *,
     as_of: int = 12,
     root_id: str = "",
+    scorer: Callable[[Framework, Unit, Fraction | None], UnitResult] | None = None,
 ) -> YearResults:
     """Score every unit that has a framework for the year; the deepest units first, so a đảng bộ sees
-    its cells' verdicts. Quotas apply within each level before recognition."""
+    its cells' verdicts. Quotas apply within each level before recognition.
+
+    ``scorer(framework, unit, share)``, when given, stands for ``score_unit`` over ``records``
+    (the caller's memo of it); it must return a fresh result, which quotas and recognition change.
+    """
     children: dict[str, list[str]] = defaultdict(list)
     for u in units:
         if u.parent is not None:
@@ -65,8 +70,11 @@ def score_year(
                 continue
             kids = [done[k] for k in children.get(u.id, []) if k in done]
             share = Fraction(sum(1 for k in kids if k.recognised), len(kids)) if kids else None
-            data = records.get(u.id) or UnitRecords(u, {})
-            batch.append((fw, score_unit(fw, data, year, as_of, share)))
+            if scorer is not None:
+                batch.append((fw, scorer(fw, u, share)))
+            else:
+                data = records.get(u.id) or UnitRecords(u, {})
+                batch.append((fw, score_unit(fw, data, year, as_of, share)))
         for fw in {id(f): f for f, _r in batch}.values():
             same = [r for f, r in batch if f is fw]
             for quota in fw.quotas:

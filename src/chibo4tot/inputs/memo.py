@@ -1,0 +1,185 @@
+"""Reuse what was derived from each record file while the file is unchanged.
+
+For every folder ``records/<year>/<unit>/`` one signed pack in the workspace's cache holds, per
+file: the stat it was read with, the record (serialised, rebuilt only if something reads it), its
+located parse problems, and what was derived from it alone (its checks, its stray dates); and,
+per unit and year, the scores computed from exactly those files. After one record is edited,
+one file is parsed again and one unit scored again; the rest is read back from the packs.
+
+A file is known by ``(size, mtime_ns, ctime_ns, inode, device)``. A file changed within
+:data:`snapshot.RACY_NS` of being read is also known by the hash of its content, checked at
+every use. Derivations that read the workspace's config, units or frameworks (tag "check",
+and the scores) are kept under the digest of those files too (``context``). The caller
+saves the packs only when the inputs did not change while the command ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chibo4tot.cachestore import BUILD, Store, digest
+from chibo4tot.errors import Problem
+from chibo4tot.i18n import current_language
+from chibo4tot.inputs import snapshot
+from chibo4tot.inputs.checks import RecordFile
+
+FileKey = tuple[int, int, int, int, int]
+CONTEXT_TAGS = frozenset({"check"})  # derivations that read config, units or frameworks
+KEEP_SCORES = 16  # score entries kept per folder beyond those used by the latest run
+
+
+@dataclass
+class FileEntry:
+    key: FileKey
+    content: str | None  # SHA-256 of a file read while racy
+    record: RecordFile | None  # None: the file could not be read as a record
+    problems: list[Problem]  # its parse problems, located
+    derived: dict[str, list[Problem]] = field(default_factory=dict)
+
+
+@dataclass
+class Pack:
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    scores: dict[bytes, bytes] = field(default_factory=dict)  # score key → pickled UnitResult
+
+
+def file_key(path: Path) -> FileKey | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _content(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
+class RecordMemo:
+    """The packs of one workspace for one run: read on first use, saved by :meth:`save`."""
+
+    def __init__(self, store: Store, root: Path, context: bytes) -> None:
+        self.store = store
+        self.root = root
+        self.context = context.hex()
+        self.started = time.time_ns()
+        self.packs: dict[Path, Pack] = {}
+        self.fresh: dict[Path, Pack] = {}  # what this run used, per folder: what gets saved
+        self.dirty: set[Path] = set()
+
+    # --- packs -----------------------------------------------------------------------------
+
+    def _slot(self, folder: Path) -> tuple[str, bytes]:
+        rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
+        key = digest(BUILD, current_language(), str(self.root), rel)  # messages are in one language
+        return "r-" + key.hex()[:32], key
+
+    def _pack(self, folder: Path) -> Pack:
+        pack = self.packs.get(folder)
+        if pack is None:
+            slot, key = self._slot(folder)
+            loaded = self.store.load(slot, key)
+            pack = loaded if isinstance(loaded, Pack) else Pack()
+            self.packs[folder] = pack
+            self.fresh[folder] = Pack(scores={})
+        return pack
+
+    # --- files -----------------------------------------------------------------------------
+
+    def parse(
+        self, path: Path, compute: Callable[[], tuple[RecordFile | None, list[Problem]]]
+    ) -> tuple[RecordFile | None, list[Problem]]:
+        """The record in ``path`` and its located problems: from the pack while unchanged."""
+        key = file_key(path)
+        if key is None:  # a dangling link, a file gone: whatever compute says, not kept
+            return compute()
+        folder = path.parent
+        pack = self._pack(folder)
+        entry = pack.files.get(path.name)
+        if (
+            entry is not None
+            and entry.key == key
+            and (entry.content is None or entry.content == _content(path))
+        ):
+            self.fresh[folder].files[path.name] = entry
+            if entry.record is not None:
+                entry.record.key = (key, entry.content)
+            return entry.record, entry.problems
+        racy = max(key[1], key[2]) > self.started - snapshot.RACY_NS
+        content = _content(path) if racy else None  # hashed before it is read, never after
+        record, problems = compute()
+        if record is not None:
+            record.key = (key, content)
+        self.fresh[folder].files[path.name] = FileEntry(key, content, record, problems)
+        self.dirty.add(folder)
+        return record, problems
+
+    def derive(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
+        """What ``tag`` derives from ``rf`` alone, computed once per version of the file."""
+        entry = self.fresh.get(rf.path.parent, Pack()).files.get(rf.path.name)
+        if entry is None or entry.record is not rf:  # not a record this memo read
+            return compute()
+        name = f"{tag}:{self.context}" if tag in CONTEXT_TAGS else tag
+        found = entry.derived.get(name)
+        if found is None:
+            found = compute()
+            if tag in CONTEXT_TAGS:  # one context at a time: the old ones go
+                entry.derived = {k: v for k, v in entry.derived.items() if ":" not in k}
+            entry.derived[name] = found
+            self.dirty.add(rf.path.parent)
+        return found
+
+    # --- scores ----------------------------------------------------------------------------
+
+    def score_key(self, parts: object, files: list[RecordFile]) -> bytes | None:
+        """The key of a score computed from ``files`` (None when one of them is not known)."""
+        keys = []
+        for rf in sorted(files, key=lambda r: str(r.path)):
+            if rf.key is None:
+                return None
+            keys.append((str(rf.path), rf.key))
+        return digest(self.context, repr(parts), repr(keys))
+
+    def score(self, folder: Path, key: bytes, compute: Callable[[], object]) -> object:
+        """A fresh copy of the score under ``key``, computed once."""
+        pack = self._pack(folder)
+        blob = pack.scores.get(key)
+        if blob is None:
+            value = compute()
+            blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)  # before anyone changes it
+            self.dirty.add(folder)
+        else:
+            value = pickle.loads(blob)
+        self.fresh[folder].scores[key] = blob
+        return value
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the packs that changed: each with the files and scores this run used."""
+        for folder, used in self.fresh.items():
+            old = self.packs[folder]
+            stale_files = set(old.files) - set(used.files)
+            if (
+                folder not in self.dirty
+                and not stale_files
+                and len(old.scores) <= KEEP_SCORES + len(used.scores)
+            ):
+                continue
+            scores = dict(used.scores)
+            for key, blob in old.scores.items():
+                if len(scores) >= len(used.scores) + KEEP_SCORES:
+                    break
+                scores.setdefault(key, blob)
+            slot, key = self._slot(folder)
+            self.store.save(slot, key, Pack(used.files, scores))
