@@ -7,6 +7,7 @@ counts how often the workspace was really scored, so a hit and a miss are both p
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -326,3 +327,27 @@ def test_damaged_packs_are_ignored(example_copy: Path, work: dict[str, list[str]
         seen.clear()
     assert _score(example_copy) == expected
     assert len(work["parsed"]) > 100  # nothing trusted from the damaged packs
+
+
+def test_validate_reuses_the_packs_and_says_the_same(example_copy: Path, work: dict[str, list[str]]) -> None:
+    first = invoke(["validate", str(example_copy)])
+    assert len(work["parsed"]) > 100
+    work["parsed"].clear()
+    again = invoke(["validate", str(example_copy)])
+    assert work["parsed"] == []
+    fresh = invoke(["validate", str(example_copy), "--no-cache"])
+    assert len(work["parsed"]) > 100
+    assert first.stdout == again.stdout == fresh.stdout and first.stderr == again.stderr == fresh.stderr
+
+
+def test_the_packs_of_a_removed_folder_go(example_copy: Path) -> None:
+    old_year = example_copy / "records/2023/pa-vi"
+    old_year.mkdir(parents=True)
+    text = (example_copy / RECORD).read_text(encoding="utf-8")
+    (old_year / "2023-03.yaml").write_text(text.replace("2024-03", "2023-03"), encoding="utf-8")
+    _score(example_copy)
+    packs = set((example_copy / CACHE_DIR).glob("r-*.bin"))
+    shutil.rmtree(example_copy / "records/2023")
+    _score(example_copy)
+    left = set((example_copy / CACHE_DIR).glob("r-*.bin"))
+    assert left < packs  # the 2023 folders' packs (its file, its units' streak scores) are gone

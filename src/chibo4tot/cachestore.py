@@ -146,6 +146,16 @@ class Store:
             return False
         return True
 
+    def prune(self, prefix: str, keep: set[str]) -> None:
+        """Remove the entries named ``prefix…`` that are not in ``keep``."""
+        if self.secret is None:
+            return
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob(f"{prefix}*.bin"):
+                if path.stem not in keep:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+
 
 def _ignore_file(folder: Path) -> None:
     """``.chibo4tot/.gitignore`` holding ``*``: the cache never reaches git, whatever else is ignored."""

@@ -7,10 +7,12 @@ import datetime as dt
 import typer
 
 from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.evaluation import open_cache
 from chibo4tot.cli.output import print_count, print_problems, show_path
-from chibo4tot.cli.params import DirAlias, WorkspaceDir, workspace_dir
+from chibo4tot.cli.params import DirAlias, NoCache, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode
 from chibo4tot.i18n import N_, _
+from chibo4tot.inputs.checks import direct
 from chibo4tot.inputs.loading import find_workspace, load_workspace, workspace_gaps
 
 
@@ -19,13 +21,18 @@ from chibo4tot.inputs.loading import find_workspace, load_workspace, workspace_g
 def validate(
     directory: WorkspaceDir = None,
     strict: bool = typer.Option(False, "--strict", help=N_("Coi cảnh báo là lỗi.")),
+    no_cache: NoCache = False,
     dir_alias: DirAlias = None,
 ) -> None:
     """Kiểm tra mọi tệp: khung tiêu chí, danh sách chi bộ, hồ sơ tháng và năm, hồ sơ còn thiếu."""
     root = find_workspace(workspace_dir(directory, dir_alias))
-    ws = load_workspace(root)
+    run = open_cache(root, not no_cache)
+    memo = run.memo if run is not None else None
+    ws = load_workspace(root, memo=memo)
     today = dt.date.today()  # the CLI reads the clock: which months and year.yaml are due yet
-    gaps = workspace_gaps(ws, today.year, today.month)
+    gaps = workspace_gaps(ws, today.year, today.month, derive=memo.derive if memo is not None else direct)
+    if run is not None and run.unchanged():
+        run.memo.save()
     errors, warnings, files = print_problems([*ws.problems.items, *gaps])
     print_count(errors, warnings, files)
     if errors or (strict and warnings):

@@ -139,6 +139,28 @@ def score_plan(plan: YearPlan, workspace: Workspace | None = None) -> Evaluation
     return ev
 
 
+class CachedRun:
+    """One command's use of the workspace's cache: the inputs as they were when it started, the
+    per-file memo, and whether what it derived may be kept (nothing changed while it ran)."""
+
+    def __init__(self, root: Path, store: Store, request: str) -> None:
+        self.root, self.store, self.request = root, store, request
+        self.before = snapshot.take(root, extra=request)
+        self.racy = snapshot.content_hashes(self.before.racy)  # read before the records are
+        self.memo = RecordMemo(store, root, self.before.context)
+
+    def unchanged(self) -> bool:
+        return (
+            snapshot.take(self.root, extra=self.request).digest == self.before.digest
+            and snapshot.content_hashes(self.before.racy) == self.racy
+        )
+
+
+def open_cache(root: Path, cache: bool, request: str = "") -> CachedRun | None:
+    store = Store(root, enabled=cache)
+    return CachedRun(root, store, request) if store.enabled else None
+
+
 def load_and_score(
     directory: Path,
     year: int | None,
@@ -151,34 +173,29 @@ def load_and_score(
     """Find and load the workspace once, settle the year and month, score it and list its gaps.
 
     With ``cache``, the results of the same request over the same inputs come from the
-    workspace's cache (see :mod:`chibo4tot.cachestore` and :mod:`chibo4tot.inputs.snapshot`).
+    workspace's cache (see :mod:`chibo4tot.cachestore` and :mod:`chibo4tot.inputs.snapshot`),
+    and otherwise what was derived from unchanged record files is (:mod:`chibo4tot.inputs.memo`).
     """
     root = find_workspace(directory)
     today = today or dt.date.today()
-    store = Store(root, enabled=cache)
-    if not store.enabled:
-        return score_plan(plan_year(root, year, month, today, document=document))
     # Everything besides the files that the results depend on: the request, the day's month
     # (the default year and month follow the calendar), the language of the messages, the build.
     request = repr((BUILD, current_language(), year, month, today.year, today.month, document))
+    run = open_cache(root, cache, request)
+    if run is None:
+        return score_plan(plan_year(root, year, month, today, document=document))
     slot = "w-" + digest(request).hex()[:24]
-    before = snapshot.take(root, extra=request)
-    cached = store.load(slot, before.digest)
+    cached = run.store.load(slot, run.before.digest)
     if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], Evaluation):
         verify: tuple[tuple[str, str], ...] = cached[0]
         hit: Evaluation = cached[1]
         if verify == snapshot.content_hashes(tuple(path for path, _hash in verify)):
             return hit
-    racy = snapshot.content_hashes(before.racy)  # read before the records are
-    memo = RecordMemo(store, root, before.context)
-    ev = score_plan(plan_year(root, year, month, today, document=document, memo=memo))
-    if (
-        snapshot.take(root, extra=request).digest == before.digest
-        and snapshot.content_hashes(before.racy) == racy
-    ):  # nothing changed while it ran: what it derived is true of the inputs it was keyed by
-        memo.save()
+    ev = score_plan(plan_year(root, year, month, today, document=document, memo=run.memo))
+    if run.unchanged():  # what it derived is true of the inputs it was keyed by
+        run.memo.save()
         kept = dataclasses.replace(ev, workspace=dataclasses.replace(ev.workspace, records=NotKept()))
-        store.save(slot, before.digest, (racy, kept))
+        run.store.save(slot, run.before.digest, (run.racy, kept))
     return ev
 
 

@@ -256,6 +256,8 @@ def load_workspace(
     if ws.config is not None:
         problems.extend(check_config(root / WORKSPACE_FILE, ws.config, plain, broken))
 
+    if memo is not None:
+        memo.walked_all = year is None
     paths = [
         item for item in record_paths(root, problems) if year is None or item[1] is None or item[1] == year
     ]
@@ -306,14 +308,16 @@ def year_gaps(
     return locate_problems(problems)
 
 
-def workspace_gaps(ws: Workspace, today_year: int, today_month: int) -> list[Problem]:
+def workspace_gaps(
+    ws: Workspace, today_year: int, today_month: int, derive: Derive = direct
+) -> list[Problem]:
     """Every gap of every year the workspace can score, up to last month of the current year."""
     problems = locate_problems(check_years_have_frameworks(ws.root, ws.records, ws.config))
     for year in sorted(years_with_records(ws) & assigned_years(ws)):
         if year > today_year:
             continue
         as_of = 12 if year < today_year else today_month - 1
-        problems += year_gaps(ws, year, as_of, year_over=year < today_year, document=False)
+        problems += year_gaps(ws, year, as_of, year_over=year < today_year, document=False, derive=derive)
     if ws.config is not None:
         problems += locate_problems(check_document_data(ws.root / WORKSPACE_FILE, ws.config))
     return problems

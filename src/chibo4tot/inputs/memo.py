@@ -76,6 +76,7 @@ class RecordMemo:
         self.packs: dict[Path, Pack] = {}
         self.fresh: dict[Path, Pack] = {}  # what this run used, per folder: what gets saved
         self.dirty: set[Path] = set()
+        self.walked_all = False  # every records folder was visited: packs of the others are stale
 
     # --- packs -----------------------------------------------------------------------------
 
@@ -183,3 +184,5 @@ class RecordMemo:
                 scores.setdefault(key, blob)
             slot, key = self._slot(folder)
             self.store.save(slot, key, Pack(used.files, scores))
+        if self.walked_all:  # folders renamed or removed since: their packs would only take room
+            self.store.prune("r-", {self._slot(folder)[0] for folder in self.packs})
