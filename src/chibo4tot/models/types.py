@@ -56,7 +56,11 @@ def vn_error(code: str, **ctx: Any) -> PydanticCustomError:
 class Model(_PydanticBase):
     """Base of every YAML model: unknown keys are errors, no silent type coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    # defer_build: a schema is built when a model first validates, not when the module loads, so a
+    # command answered from the cache never pays for it.
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, defer_build=True
+    )
 
 
 def nfc(value: str) -> str:
