@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from chibo4tot import progress
@@ -31,7 +30,7 @@ from chibo4tot.inputs.completeness import (
 )
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
-from chibo4tot.inputs.memo import RecordMemo
+from chibo4tot.inputs.memo import Miss, RecordMemo
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
@@ -201,6 +200,37 @@ def parse_one(
     return rf, locate_problems(problems)
 
 
+def read_records(
+    paths: list[tuple[Path, int | None, str]], problems: list[Problem], memo: RecordMemo | None = None
+) -> list[RecordFile]:
+    """The records at ``paths``, in that order, and their problems: unchanged files from ``memo``,
+    the others parsed."""
+    found: list[tuple[RecordFile | None, list[Problem]] | None] = [None] * len(paths)
+    misses: list[tuple[int, Miss | None]] = []
+    with _no_gc():  # the packs unpickle many long-lived objects, as parsing builds them
+        for i, (path, _year, _unit) in enumerate(paths):
+            hit = memo.lookup(path) if memo is not None else None
+            if hit is None or isinstance(hit, Miss):
+                misses.append((i, hit))
+            else:
+                found[i] = hit
+    label = _("Đang đọc {n} hồ sơ").format(n=len(misses))
+    with _no_gc(), progress.step(label, len(misses)) as advance:
+        for i, miss in misses:
+            found[i] = result = parse_one(*paths[i])
+            if memo is not None and miss is not None:
+                memo.remember(miss, *result)
+            advance(1)
+    records: list[RecordFile] = []
+    for item in found:
+        assert item is not None
+        record, located = item
+        problems.extend(located)
+        if record is not None:
+            records.append(record)
+    return records
+
+
 def load_frameworks(
     root: Path | None,
     problems: list[Problem],
@@ -261,14 +291,7 @@ def load_workspace(
     paths = [
         item for item in record_paths(root, problems) if year is None or item[1] is None or item[1] == year
     ]
-    with _no_gc(), progress.step(_("Đang đọc {n} hồ sơ").format(n=len(paths)), len(paths)) as advance:
-        for path, folder_year, folder_unit in paths:
-            job = partial(parse_one, path, folder_year, folder_unit)
-            rf, found = memo.parse(path, job) if memo is not None else job()
-            problems.extend(found)
-            if rf is not None:
-                ws.records.append(rf)
-            advance(1)
+    ws.records.extend(read_records(paths, problems, memo))
     units_ok = units_path.is_file() and not any(
         p.path == units_path for p in problems if p.severity is Severity.ERROR
     )

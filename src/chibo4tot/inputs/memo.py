@@ -43,6 +43,15 @@ class FileEntry:
     derived: dict[str, list[Problem]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Miss:
+    """A file to parse: its stat when looked up, and its content hash when it was racy."""
+
+    path: Path
+    key: FileKey | None
+    content: str | None
+
+
 @dataclass
 class Pack:
     files: dict[str, FileEntry] = field(default_factory=dict)
@@ -97,16 +106,14 @@ class RecordMemo:
 
     # --- files -----------------------------------------------------------------------------
 
-    def parse(
-        self, path: Path, compute: Callable[[], tuple[RecordFile | None, list[Problem]]]
-    ) -> tuple[RecordFile | None, list[Problem]]:
-        """The record in ``path`` and its located problems: from the pack while unchanged."""
+    def lookup(self, path: Path) -> tuple[RecordFile | None, list[Problem]] | Miss:
+        """The record in ``path`` and its located problems, from the pack while the file is unchanged;
+        otherwise a :class:`Miss` to parse the file with and then give to :meth:`remember`."""
         key = file_key(path)
-        if key is None:  # a dangling link, a file gone: whatever compute says, not kept
-            return compute()
+        if key is None:  # a dangling link, a file gone: whatever parsing says, not kept
+            return Miss(path, None, None)
         folder = path.parent
-        pack = self._pack(folder)
-        entry = pack.files.get(path.name)
+        entry = self._pack(folder).files.get(path.name)
         if (
             entry is not None
             and entry.key == key
@@ -117,12 +124,26 @@ class RecordMemo:
                 entry.record.key = (key, entry.content)
             return entry.record, entry.problems
         racy = max(key[1], key[2]) > self.started - snapshot.RACY_NS
-        content = _content(path) if racy else None  # hashed before it is read, never after
-        record, problems = compute()
+        return Miss(path, key, _content(path) if racy else None)  # hashed before it is read, never after
+
+    def remember(self, miss: Miss, record: RecordFile | None, problems: list[Problem]) -> None:
+        if miss.key is None:
+            return
         if record is not None:
-            record.key = (key, content)
-        self.fresh[folder].files[path.name] = FileEntry(key, content, record, problems)
+            record.key = (miss.key, miss.content)
+        folder = miss.path.parent
+        self.fresh[folder].files[miss.path.name] = FileEntry(miss.key, miss.content, record, problems)
         self.dirty.add(folder)
+
+    def parse(
+        self, path: Path, compute: Callable[[], tuple[RecordFile | None, list[Problem]]]
+    ) -> tuple[RecordFile | None, list[Problem]]:
+        """:meth:`lookup`, and on a miss ``compute()`` remembered."""
+        found = self.lookup(path)
+        if not isinstance(found, Miss):
+            return found
+        record, problems = compute()
+        self.remember(found, record, problems)
         return record, problems
 
     def derive(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
