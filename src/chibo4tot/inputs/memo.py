@@ -15,7 +15,6 @@ saves the packs only when the inputs did not change while the command ran.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import time
@@ -66,12 +65,8 @@ def file_key(path: Path) -> FileKey | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
-def _content(path: Path) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.sha256(fh.read()).hexdigest()
-    except OSError:
-        return None
+def _content(path: Path) -> str:
+    return snapshot.content_hash(path)
 
 
 class RecordMemo:

@@ -23,10 +23,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from chibo4tot.fsio import ReadRefused, read_regular_bytes
+from chibo4tot.inputs.decoding import MAX_FILE_BYTES
 from chibo4tot.inputs.frameworks import shipped_criteria_dir
 
 RACY_NS = 3_000_000_000  # 3 s: FAT's 2-second mtime, plus a margin
-_SMALL_LIMIT = 16 * 1024 * 1024  # hash the content of small inputs up to this size; stat beyond
+# Content is hashed up to the size loading reads at most (a bigger file is refused unread, and
+# only its stat can matter); never more, so the cache does not read what loading would not.
+_SMALL_LIMIT = MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -37,16 +41,18 @@ class Snapshot:
     context: bytes = b""  # config, units and frameworks alone: what every check and score reads
 
 
+def content_hash(path: str | Path) -> str:
+    """The SHA-256 of a regular file's content; for anything else (a FIFO, a device, a file too
+    big, an error) a marker of what it is: opening a FIFO to hash it would wait forever."""
+    try:
+        return hashlib.sha256(read_regular_bytes(Path(path), _SMALL_LIMIT)).hexdigest()
+    except ReadRefused as exc:
+        return "!" + exc.message
+
+
 def content_hashes(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The SHA-256 of each file ("!" and the error when it cannot be read)."""
-    out = []
-    for path in paths:
-        try:
-            with open(path, "rb") as fh:
-                out.append((path, hashlib.sha256(fh.read()).hexdigest()))
-        except OSError as exc:
-            out.append((path, f"!{exc.errno}"))
-    return tuple(out)
+    """:func:`content_hash` of each file."""
+    return tuple((path, content_hash(path)) for path in paths)
 
 
 def _content(h: hashlib._Hash, path: str) -> None:
@@ -60,11 +66,7 @@ def _content(h: hashlib._Hash, path: str) -> None:
     if not stat.S_ISREG(st.st_mode) or st.st_size > _SMALL_LIMIT:
         h.update(f"{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
         return
-    try:
-        with open(path, "rb") as fh:
-            h.update(hashlib.sha256(fh.read()).digest())
-    except OSError as exc:
-        h.update(f"!{exc.errno}\n".encode())
+    h.update(content_hash(path).encode("utf-8", "surrogatepass"))
 
 
 def _stat(st: os.stat_result) -> str:
