@@ -351,3 +351,14 @@ def test_the_packs_of_a_removed_folder_go(example_copy: Path) -> None:
     _score(example_copy)
     left = set((example_copy / CACHE_DIR).glob("r-*.bin"))
     assert left < packs  # the 2023 folders' packs (its file, its units' streak scores) are gone
+
+
+def test_the_snapshot_never_walks_out_of_the_workspace(example_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "ngoai"
+    (outside / "sau").mkdir(parents=True)
+    (example_copy / "records/2024/pa-vi/lien-ket").symlink_to(outside)
+    (example_copy / "records/2024/vong").symlink_to(example_copy / "records")
+    before = snapshot.take(example_copy)
+    (outside / "sau" / "moi.yaml").write_text("x: 1\n", encoding="utf-8")  # unseen: not an input
+    assert snapshot.take(example_copy).digest == before.digest
+    assert _score(example_copy, exit_code=1) == _score(example_copy, "--no-cache", exit_code=1)

@@ -73,8 +73,13 @@ def _stat(st: os.stat_result) -> str:
     return f"{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}"
 
 
-def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int, str]]) -> int:
-    """Every entry under ``top``, in a fixed order; symlinked folders followed once (as loading does)."""
+def _inside(real: str, within: str) -> bool:
+    return real == within or real.startswith(within.rstrip(os.sep) + os.sep)
+
+
+def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int, str]], within: str) -> int:
+    """Every entry under ``top``, in a fixed order. Links are followed once, and only while they
+    stay inside ``within`` (as loading does): a link to "/" must not walk the whole disk."""
     count = 0
     seen: set[str] = set()
     stack = [top]
@@ -82,6 +87,9 @@ def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int
     while stack:
         folder = stack.pop()
         real = os.path.realpath(folder)
+        if not _inside(real, within):
+            lines.append(f"{folder}\0outside")
+            continue
         if real in seen:
             lines.append(f"{folder}\0loop")
             continue
@@ -104,6 +112,9 @@ def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int
             times.append((max(st.st_mtime_ns, st.st_ctime_ns), entry.path))
             is_dir = stat.S_ISDIR(st.st_mode)
             if stat.S_ISLNK(st.st_mode):
+                if not _inside(os.path.realpath(entry.path), within):
+                    lines.append(f"{line}\0->outside:{os.path.realpath(entry.path)}")
+                    continue
                 try:
                     target = os.stat(entry.path)
                     line += f"\0->{os.readlink(entry.path)}\0{_stat(target)}"
@@ -129,15 +140,17 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     for name in ("chibo4tot.yaml", "units.yaml"):
         _content(ctx, os.path.join(base, name))
     files = 0
-    for top in (os.path.join(base, "criteria"), str(shipped_dir or shipped_criteria_dir())):
+    inside = os.path.realpath(base)
+    shipped = str(shipped_dir or shipped_criteria_dir())
+    for top, within in ((os.path.join(base, "criteria"), inside), (shipped, os.path.realpath(shipped))):
         if _top(ctx, top):
-            files += _tree(ctx, top, by_content=True, times=[])  # by content: cannot change unseen
+            files += _tree(ctx, top, by_content=True, times=[], within=within)  # cannot change unseen
     h = hashlib.sha256(f"{base}\0{extra}\n".encode("utf-8", "surrogatepass"))
     h.update(ctx.digest())
     times: list[tuple[int, str]] = []
     records = os.path.join(base, "records")
     if _top(h, records):
-        files += _tree(h, records, by_content=False, times=times)
+        files += _tree(h, records, by_content=False, times=times, within=inside)
     racy = tuple(sorted({path for t, path in times if t > start - RACY_NS and not os.path.isdir(path)}))
     return Snapshot(h.digest(), racy, files, ctx.digest())
 
