@@ -362,3 +362,14 @@ def test_the_snapshot_never_walks_out_of_the_workspace(example_copy: Path, tmp_p
     (outside / "sau" / "moi.yaml").write_text("x: 1\n", encoding="utf-8")  # unseen: not an input
     assert snapshot.take(example_copy).digest == before.digest
     assert _score(example_copy, exit_code=1) == _score(example_copy, "--no-cache", exit_code=1)
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(
+    example_copy: Path, tmp_path: Path, scored: list[int]
+) -> None:
+    elsewhere = tmp_path / "noi-khac"
+    elsewhere.mkdir()
+    (example_copy / ".chibo4tot").symlink_to(elsewhere)
+    first = _score(example_copy)
+    assert _score(example_copy) == first and len(scored) == 2  # nothing kept, nothing read
+    assert list(elsewhere.iterdir()) == []

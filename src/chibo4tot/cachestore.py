@@ -18,6 +18,7 @@ import hmac
 import os
 import pickle
 import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -86,7 +87,9 @@ class Store:
 
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self.folder = root / CACHE_DIR
-        self.secret = user_secret() if enabled else None
+        # A .chibo4tot that is a link (or a file) is not ours: writing through it would put files
+        # wherever it points. The cache is then simply not used.
+        self.secret = user_secret() if enabled and _plain_folders(root, CACHE_DIR) else None
 
     @property
     def enabled(self) -> bool:
@@ -155,6 +158,21 @@ class Store:
                 if path.stem not in keep:
                     with contextlib.suppress(OSError):
                         path.unlink()
+
+
+def _plain_folders(root: Path, rel: Path) -> bool:
+    """Each folder of ``rel`` under ``root`` is absent or a real folder (not a link, not a file)."""
+    path = root
+    for part in rel.parts:
+        path = path / part
+        try:
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                return False
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+    return True
 
 
 def _ignore_file(folder: Path) -> None:
