@@ -13,6 +13,7 @@ and a read-only workspace or a full disk must not change what a command prints.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import hmac
 import os
@@ -119,11 +120,16 @@ class Store:
             return None
         if not hmac.compare_digest(sig, self._sign(key, payload)):
             return None
+        was_enabled = gc.isenabled()
+        gc.disable()  # many long-lived objects at once: the cyclic collector would only slow it down
         try:
             value: object = pickle.loads(payload)
             return value
         except Exception:  # signed by us but unreadable now (a class that changed in a dev build)
             return None
+        finally:
+            if was_enabled:
+                gc.enable()
 
     def save(self, slot: str, key: bytes, value: object) -> bool:
         """Store ``value`` for ``key`` under ``slot``, atomically; False when it could not be kept."""
