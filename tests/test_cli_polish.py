@@ -134,10 +134,10 @@ def test_lang_en_help_is_english() -> None:
 
 
 def test_unknown_option_is_a_vietnamese_usage_error() -> None:
-    err = invoke(["validate", "--nope"], exit_code=2).stderr
+    err = invoke(["validate", "--xyz"], exit_code=2).stderr
     usage, *rest = err.splitlines()
     assert usage.startswith("Cách dùng: chibo4tot validate [TÙY CHỌN]")  # the rest is typer's metavar
-    assert rest == ["Chạy 'chibo4tot validate --help' để xem hướng dẫn.", "", "lỗi: không có tùy chọn --nope"]
+    assert rest == ["Chạy 'chibo4tot validate --help' để xem hướng dẫn.", "", "lỗi: không có tùy chọn --xyz"]
 
 
 def test_missing_argument_and_unknown_command_in_vietnamese() -> None:
@@ -153,11 +153,11 @@ def test_no_arguments_prints_the_vietnamese_help() -> None:
 
 
 def test_usage_errors_follow_lang_and_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    err = invoke(["--lang", "en", "validate", "--nope"], exit_code=2).stderr
-    assert "--nope" in err and "lỗi" not in err and _click_vietnamese(err) == []
+    err = invoke(["--lang", "en", "validate", "--xyz"], exit_code=2).stderr
+    assert "--xyz" in err and "lỗi" not in err and _click_vietnamese(err) == []
     monkeypatch.setenv("CHIBO4TOT_LANG", "en")  # read before --lang could be parsed
-    err = invoke(["--nope"], exit_code=2).stderr
-    assert "--nope" in err and "lỗi" not in err and _click_vietnamese(err) == []
+    err = invoke(["--xyz"], exit_code=2).stderr
+    assert "--xyz" in err and "lỗi" not in err and _click_vietnamese(err) == []
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def click_of_the_future(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["validate", "--nope"], "lỗi: không có tùy chọn --nope"),
+        (["validate", "--xyz"], "lỗi: không có tùy chọn --xyz"),
         (["criteria", "show"], "lỗi: thiếu đối số 'MÃ_KHUNG'"),
         (["score", "--year", "abc"], "lỗi: giá trị không hợp lệ cho '--year'"),
         (["score", "--month"], "lỗi: tùy chọn --month dùng không đúng cách"),
