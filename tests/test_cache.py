@@ -265,11 +265,11 @@ def test_a_generated_province_scores_the_same_with_and_without_the_cache(tmp_pat
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Which files were parsed and checked, and which units scored, in the last runs."""
-    from chibo4tot.inputs import checks, loading
+    from chibo4tot.inputs import checks, parse_many
     from chibo4tot.results import evaluate
 
     seen: dict[str, list[str]] = {"parsed": [], "checked": [], "scored": []}
-    parse, check, score = loading.parse_one, checks.check_record, evaluate.score_unit
+    parse, check, score = parse_many.parse_one, checks.check_record, evaluate.score_unit
 
     def parsing(path: Path, *args: object) -> object:
         seen["parsed"].append(path.name)
@@ -283,7 +283,7 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         seen["scored"].append(data.unit.id)
         return score(fw, data, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loading, "parse_one", parsing)
+    monkeypatch.setattr(parse_many, "parse_one", parsing)
     monkeypatch.setattr(checks, "check_record", checking)
     monkeypatch.setattr(evaluate, "score_unit", scoring)
     return seen

@@ -452,3 +452,132 @@ def test_an_impossible_date_is_a_located_problem_not_a_crash(text: str) -> None:
     problem = info.value.problems[0]
     assert "ngày không có thật hoặc viết sai" in problem.message
     assert (problem.line, problem.col) == (1, 7)
+
+
+# --- the fast path of fast_load agrees with the full one ------------------------------------
+
+_ATOMS = [
+    "a",
+    "b",
+    "1",
+    "0x1",
+    "1.0",
+    ".nan",
+    ".NaN",
+    "true",
+    "True",
+    "~",
+    "null",
+    "2024-02-30",
+    "2024-03-01",
+    "'a'",
+    '"1"',
+    "!!str 1",
+    "!!int 1",
+    "!!float 1",
+    "!!binary aGk=",
+    "[1, 2]",
+    "{a: 1}",
+    "{a: 1, a: 2}",
+    "<<",
+    "!!merge x",
+    "- 1",
+    "&x a",
+    "*x",
+    "1_000",
+    "0o17",
+    "-.inf",
+    "!foo x",
+    "[a, a]",
+    "? a",
+    "",
+    "'",
+    "{",
+    "!!set {a}",
+    "2024-03-01 10:00:00",
+    "0xZZ",
+    "Đạt",
+]
+
+
+def _outcome(text: str) -> tuple[str, Any]:
+    """What fast_load gives, with every value's type spelled out (1 == 1.0 == True otherwise)."""
+
+    def strict(value: Any) -> Any:
+        if isinstance(value, dict):
+            return ("map", [(strict(k), strict(v)) for k, v in value.items()])
+        if isinstance(value, list):
+            return ("seq", [strict(v) for v in value])
+        return (type(value).__name__, repr(value))
+
+    try:
+        return "value", strict(fast_load(text))
+    except YamlErrors as exc:
+        return "problems", [(p.message, p.line, p.col) for p in exc.problems]
+
+
+def _full_outcome(text: str) -> tuple[str, Any]:
+    """The same with the plain-tree builder refusing everything: only the full path runs."""
+
+    def refuse(self: Any, node: Any) -> Any:
+        raise yamlio._NotPlain
+
+    original = yamlio._TreeBuilder.build
+    yamlio._TreeBuilder.build = refuse  # type: ignore[method-assign]
+    try:
+        return _outcome(text)
+    finally:
+        yamlio._TreeBuilder.build = original  # type: ignore[method-assign]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.sampled_from(_ATOMS), st.sampled_from(_ATOMS)), min_size=1, max_size=6
+    )
+)
+def test_the_plain_tree_builder_gives_what_the_full_path_gives(lines: list[tuple[int, str, str]]) -> None:
+    text = "".join(f"{'  ' * indent}{key}: {value}\n" for indent, key, value in lines)
+    assert _outcome(text) == _full_outcome(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",  # a duplicate key is still found
+        ".nan: 1\n.nan: 2\n",  # NaN keys never compare equal, the duplicate is still found
+        "1: a\n0x1: b\n",  # keys equal once loaded (not a duplicate by text): the full path decides
+        "base: &b {x: 1}\nuse:\n  <<: *b\n",  # anchors and merges
+        "a: [" + ", ".join(["1"] * (yamlio.MAX_NODES + 5)) + "]\n",  # too many nodes without any alias
+    ],
+)
+def test_the_fast_path_hands_over_what_it_does_not_decide(text: str) -> None:
+    assert _outcome(text) == _full_outcome(text)
+
+
+_LINE = st.tuples(
+    st.integers(0, 70),
+    st.integers(0, 40),
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.sampled_from("\n\r\x85"),
+).map(lambda t: " " * t[0] + "- " * t[1] + "[{" * (t[2] // 2) + "[" * (t[2] % 2) + "]" * t[3] + "x" + t[4])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_LINE, max_size=4).map("".join))
+def test_the_depth_prescan_never_skips_a_file_the_bound_would_check(text: str) -> None:
+    if yamlio._shallow(text):
+        assert yamlio._depth_bound(text) <= MAX_DEPTH
+
+
+def test_the_depth_prescan_lets_deep_files_through_to_the_exact_check() -> None:
+    deep = (
+        "".join(" " * i + "a:\n" for i in range(0, 2 * MAX_DEPTH + 4, 2))
+        + " " * (2 * MAX_DEPTH + 4)
+        + "b: 1\n"
+    )
+    assert not yamlio._shallow(deep)
+    with pytest.raises(YamlErrors) as info:
+        fast_load(deep)
+    assert "quá sâu" in info.value.problems[0].message

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from chibo4tot.errors import Loc, Problem, Severity
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks_framework import unknown_id
-from chibo4tot.inputs.items import assessable_items, period_max
+from chibo4tot.inputs.items import Assessable, assessable_items, period_max
 from chibo4tot.inputs.values import AnyIndicator, ValueProblem, read_count, read_value
 from chibo4tot.models.framework import CompositeIndicator, Framework
 from chibo4tot.models.records import AssessedValue, MonthRecord, ReviewLayer, YearRecord
@@ -75,6 +76,15 @@ class RecordFile:
             assert self._blob is not None
             self._record = pickle.loads(self._blob)
         return self._record
+
+    def _identity(self) -> tuple[object, ...]:
+        return (self.path, self.folder_year, self.folder_unit, self.stem, self.record)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RecordFile) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.stem))
 
     def __getstate__(self) -> dict[str, object]:
         blob = self._blob if self._blob is not None else pickle.dumps(self._record, pickle.HIGHEST_PROTOCOL)
@@ -220,8 +230,10 @@ def check_records(
     """
     problems: list[Problem] = []
     taken: dict[tuple[str, str], Path] = {}
+    rules: dict[str, ValueRules] = {}
     for rf in sorted(records, key=lambda r: str(r.path)):
-        problems += derive(rf, "check", partial(check_record, rf, unit_kinds, config, frameworks, known))
+        check = partial(check_record, rf, unit_kinds, config, frameworks, known, rules)
+        problems += derive(rf, "check", check)
         key = (rf.unit, rf.month if rf.month is not None else str(rf.year))
         if key in taken:
             problems.append(
@@ -244,8 +256,10 @@ def check_record(
     config: WorkspaceConfig | None,
     frameworks: dict[str, Framework],
     known: set[str] | None = None,
+    rules: dict[str, ValueRules] | None = None,
 ) -> list[Problem]:
-    """The checks of :func:`check_records` that read one record alone."""
+    """The checks of :func:`check_records` that read one record alone (``rules``: each
+    framework's value rules, made once and shared by the calls)."""
     problems: list[Problem] = []
     rec, path = rf.record, rf.path
     if unit_kinds is not None and rec.unit not in unit_kinds:
@@ -311,19 +325,57 @@ def check_record(
                 ("framework",),
             )
         )
-    fw = frameworks.get(assigned or "")
+    fid = assigned or ""
+    fw = frameworks.get(fid)
     if fw is not None:
-        problems.extend(check_values(path, rec, fw))
+        rules = {} if rules is None else rules
+        if fid not in rules:
+            rules[fid] = ValueRules.of(fw)
+        problems.extend(check_values(path, rec, fw, rules[fid]))
     if isinstance(rec, YearRecord):
         problems.extend(_check_year(path, rec))
     return problems
 
 
-def check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> list[Problem]:
+@dataclass
+class ValueRules:
+    """What check_values needs of one framework, built once for all the records that use it.
+
+    ``verdicts`` remembers what reading a value gave (None: fine, else the message): reading
+    depends only on the indicator and the value, and 60,000 records repeat the same few values.
+    """
+
+    items: dict[str, Assessable]
+    indicators: dict[str, AnyIndicator]
+    verdicts: dict[tuple[object, ...], str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, fw: Framework) -> ValueRules:
+        indicators: dict[str, AnyIndicator] = {ind.id: ind for _c, ind in fw.all_indicators()}  # type: ignore[misc]
+        return cls(assessable_items(fw), indicators)
+
+    def verdict(self, item: Assessable, assessed: AssessedValue) -> str | None:
+        raw = assessed.value
+        key = (item.id, assessed.not_applicable, type(raw), raw, str(raw))
+        if key not in self.verdicts:
+            try:
+                if item.indicator is not None:
+                    read_value(item.indicator, assessed, max_points=period_max(item.indicator, item.parent))
+                else:
+                    read_count(assessed)
+                self.verdicts[key] = None
+            except ValueProblem as exc:
+                self.verdicts[key] = str(exc)
+        return self.verdicts[key]
+
+
+def check_values(
+    path: Path, rec: MonthRecord | YearRecord, fw: Framework, rules: ValueRules | None = None
+) -> list[Problem]:
     """Each assessed value fits its indicator, in the record (month or year) it belongs to."""
     problems: list[Problem] = []
-    items = assessable_items(fw)
-    indicators = {ind.id: ind for _c, ind in fw.all_indicators()}
+    rules = rules or ValueRules.of(fw)
+    items, indicators = rules.items, rules.indicators
     want_year = isinstance(rec, YearRecord)
     layers: list[tuple[str, dict[str, AssessedValue]]] = [("assessment", dict(rec.assessment))]
     for name in ("vote", "review"):
@@ -336,7 +388,7 @@ def check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> li
             item = items.get(ident)
             key_loc: Loc = (*prefix, ident, "[key]")
             if item is None:
-                problems.append(_not_assessable(path, ident, indicators.get(ident), key_loc))  # type: ignore[arg-type]
+                problems.append(_not_assessable(path, ident, indicators.get(ident), key_loc))
                 continue
             if item.period is not None and (item.period == "year") != want_year:
                 where = _("hồ sơ năm (year.yaml)") if item.period == "year" else _("hồ sơ tháng")
@@ -349,13 +401,8 @@ def check_values(path: Path, rec: MonthRecord | YearRecord, fw: Framework) -> li
                     )
                 )
                 continue
-            try:
-                if item.indicator is not None:
-                    read_value(item.indicator, assessed, max_points=period_max(item.indicator, item.parent))
-                else:
-                    read_count(assessed)
-            except ValueProblem as exc:
-                problems.append(Problem(path, str(exc), (*prefix, ident, "value")))
+            if (message := rules.verdict(item, assessed)) is not None:
+                problems.append(Problem(path, message, (*prefix, ident, "value")))
     return problems
 
 

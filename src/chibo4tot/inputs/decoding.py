@@ -103,10 +103,13 @@ def utf16_variant(raw: bytes) -> str | None:
     return None
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+
+
 def _control_ratio(raw: bytes) -> float:
     if not raw:
         return 0.0
-    controls = sum(1 for b in raw if b < 32 and b not in (9, 10, 13))
+    controls = len(raw) - len(raw.translate(None, _CONTROL_BYTES))  # counted in C, not per byte
     return controls / len(raw)
 
 

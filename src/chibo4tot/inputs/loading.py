@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,15 +11,7 @@ from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
 from chibo4tot.fsio import os_error_reason, outside_reason
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import (
-    MONTH_STEM,
-    Derive,
-    RecordFile,
-    check_config,
-    check_records,
-    check_units,
-    direct,
-)
+from chibo4tot.inputs.checks import Derive, RecordFile, check_config, check_records, check_units, direct
 from chibo4tot.inputs.completeness import (
     check_document_data,
     check_year_complete,
@@ -31,8 +21,8 @@ from chibo4tot.inputs.completeness import (
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
 from chibo4tot.inputs.memo import Miss, RecordMemo
+from chibo4tot.inputs.parse_many import Parsed, no_gc, parse_records
 from chibo4tot.models.framework import Framework
-from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 
 WORKSPACE_FILE = "chibo4tot.yaml"
@@ -88,46 +78,39 @@ def find_workspace(start: Path) -> Path:
     )
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Parsing builds many long-lived objects; the cyclic GC only slows it down."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+def _walk(
+    folder: Path, root: Path, seen: set[str], problems: list[Problem], parts: tuple[str, ...] = ()
+) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """Every non-folder entry below ``folder``, with its path's parts below ``folder``. Symlinks
+    are followed only while their real path stays inside the workspace, and a folder reached
+    twice (a link to an ancestor) is a loop. Directory entries answer "link? folder?" from the
+    listing itself, so 60,000 files cost no stat call each."""
     try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _walk(folder: Path, root: Path, seen: set[str], problems: list[Problem]) -> Iterator[Path]:
-    """Every non-folder entry below ``folder``. Symlinks are followed only while their real path
-    stays inside the workspace, and a folder reached twice (a link to an ancestor) is a loop."""
-    try:
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as listing:
+            entries = sorted((folder / entry.name, entry) for entry in listing)
     except OSError as exc:
         problems.append(
             Problem(folder, _("không đọc được thư mục: {error}").format(error=os_error_reason(exc)))
         )
         return
-    for entry in entries:
-        if entry.is_symlink() and (reason := outside_reason(entry, root)) is not None:
-            problems.append(Problem(entry, reason, code=FILE_REFUSED))
+    for path, entry in entries:
+        if entry.is_symlink() and (reason := outside_reason(path, root)) is not None:
+            problems.append(Problem(path, reason, code=FILE_REFUSED))
             continue
         if not entry.is_dir():
-            yield entry
+            yield path, (*parts, entry.name)
             continue
-        real = os.path.realpath(entry)
+        real = os.path.realpath(path)
         if real in seen:
             problems.append(
                 Problem(
-                    entry,
+                    path,
                     _("liên kết tượng trưng (symlink) trỏ về một thư mục cha, tạo thành vòng lặp; bị bỏ qua"),
                     code=FILE_REFUSED,
                 )
             )
             continue
-        yield from _walk(entry, root, seen | {real}, problems)
+        yield from _walk(path, root, seen | {real}, problems, (*parts, entry.name))
 
 
 def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | None, str]]:
@@ -139,10 +122,9 @@ def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | 
         return found
     if not base.is_dir():
         return found
-    for path in _walk(base, root, {os.path.realpath(base)}, problems):
+    for path, parts in _walk(base, root, {os.path.realpath(base)}, problems):
         if path.suffix not in (".yaml", ".yml"):
             continue
-        parts = path.relative_to(base).parts
         if len(parts) != 3:
             problems.append(
                 Problem(
@@ -165,49 +147,14 @@ def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | 
     return found
 
 
-def parse_record(
-    path: Path, folder_year: int | None, folder_unit: str, problems: list[Problem]
-) -> RecordFile | None:
-    """One record file → RecordFile (a month, or year.yaml)."""
-    stem = path.stem
-    model: type[MonthRecord] | type[YearRecord]
-    if stem == "year":
-        model = YearRecord
-    else:
-        model = MonthRecord
-        if not MONTH_STEM.match(stem):
-            problems.append(
-                Problem(
-                    path,
-                    _("tên tệp hồ sơ tháng phải có dạng 2024-03.yaml (hoặc year.yaml)"),
-                    severity=Severity.WARNING,
-                )
-            )
-    # record_paths already refused every link that leaves the workspace, so the per-file real
-    # path check (a dozen lstat calls, for 60,000 files) is not repeated here.
-    record = parse_model(path, model, problems)
-    if record is None:
-        return None
-    return RecordFile(path, folder_year, folder_unit, stem, record)
-
-
-def parse_one(
-    path: Path, folder_year: int | None, folder_unit: str
-) -> tuple[RecordFile | None, list[Problem]]:
-    """One record file and its problems, located: a function of the file's bytes alone."""
-    problems: list[Problem] = []
-    rf = parse_record(path, folder_year, folder_unit, problems)
-    return rf, locate_problems(problems)
-
-
 def read_records(
-    paths: list[tuple[Path, int | None, str]], problems: list[Problem], memo: RecordMemo | None = None
-) -> list[RecordFile]:
-    """The records at ``paths``, in that order, and their problems: unchanged files from ``memo``,
-    the others parsed."""
-    found: list[tuple[RecordFile | None, list[Problem]] | None] = [None] * len(paths)
+    paths: list[tuple[Path, int | None, str]], memo: RecordMemo | None = None, workers: int | None = None
+) -> tuple[list[RecordFile], list[Problem]]:
+    """The records at ``paths``, in that order, and their located problems: unchanged files from
+    ``memo``, the others parsed (in a pool of processes when there are many)."""
+    found: list[Parsed | None] = [None] * len(paths)
     misses: list[tuple[int, Miss | None]] = []
-    with _no_gc():  # the packs unpickle many long-lived objects, as parsing builds them
+    with no_gc():  # the packs unpickle many long-lived objects, as parsing builds them
         for i, (path, _year, _unit) in enumerate(paths):
             hit = memo.lookup(path) if memo is not None else None
             if hit is None or isinstance(hit, Miss):
@@ -215,20 +162,21 @@ def read_records(
             else:
                 found[i] = hit
     label = _("Đang đọc {n} hồ sơ").format(n=len(misses))
-    with _no_gc(), progress.step(label, len(misses)) as advance:
-        for i, miss in misses:
-            found[i] = result = parse_one(*paths[i])
-            if memo is not None and miss is not None:
-                memo.remember(miss, *result)
-            advance(1)
+    with progress.step(label, len(misses)) as advance:
+        parsed = parse_records([paths[i] for i, _miss in misses], workers=workers, advance=advance)
+    for (i, miss), result in zip(misses, parsed, strict=True):
+        found[i] = result
+        if memo is not None and miss is not None:
+            memo.remember(miss, *result)
     records: list[RecordFile] = []
+    problems: list[Problem] = []
     for item in found:
         assert item is not None
         record, located = item
         problems.extend(located)
         if record is not None:
             records.append(record)
-    return records
+    return records, problems
 
 
 def load_frameworks(
@@ -261,10 +209,16 @@ def load_frameworks(
 
 
 def load_workspace(
-    root: Path, *, year: int | None = None, shipped_dir: Path | None = None, memo: RecordMemo | None = None
+    root: Path,
+    *,
+    year: int | None = None,
+    shipped_dir: Path | None = None,
+    workers: int | None = None,
+    memo: RecordMemo | None = None,
 ) -> Workspace:
     """Read and check a whole workspace; never raises for bad input, collects problems.
 
+    ``workers``: processes parsing the records (None: as the machine allows, see parse_records).
     With ``memo``, what was derived from an unchanged record file before is reused.
     """
     ws = Workspace(root)
@@ -286,21 +240,24 @@ def load_workspace(
     if ws.config is not None:
         problems.extend(check_config(root / WORKSPACE_FILE, ws.config, plain, broken))
 
-    if memo is not None:
-        memo.walked_all = year is None
-    paths = [
-        item for item in record_paths(root, problems) if year is None or item[1] is None or item[1] == year
-    ]
-    ws.records.extend(read_records(paths, problems, memo))
     units_ok = units_path.is_file() and not any(
         p.path == units_path for p in problems if p.severity is Severity.ERROR
     )
+    if memo is not None:
+        memo.walked_all = year is None
+    wanted = [
+        item for item in record_paths(root, problems) if year is None or item[1] is None or item[1] == year
+    ]
+    # Each record's problems come back located: the problems found before them are located
+    # here and those found after them below, so every message keeps the place it always had.
+    ws.problems.extend(locate_problems(problems))
+    records, found = read_records(wanted, memo, workers)
+    ws.records.extend(records)
+    ws.problems.extend(found)
     kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
     derive = memo.derive if memo is not None else direct
-    problems.extend(
-        check_records(ws.records, kinds, ws.config, plain, known=set(plain) | broken, derive=derive)
-    )
-    ws.problems.extend(locate_problems(problems))
+    checked = check_records(ws.records, kinds, ws.config, plain, known=set(plain) | broken, derive=derive)
+    ws.problems.extend(locate_problems(checked))
     return ws
 
 

@@ -7,6 +7,7 @@ Decoding the bytes is in ``decoding.py``; finding a line and column for a locati
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -28,8 +29,27 @@ MAX_DEPTH = 100
 _CLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# A plain scalar's tag depends on its text alone (no path resolvers), and the same short texts
+# (keys, "Đạt", small numbers) recur in every record: resolving each once saves a regex scan per node.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_MAX = 50_000
+_RESOLVED_TEXT_MAX = 64
+
+
 class _Loader(_CLoader):  # type: ignore[misc]
     yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not implicit[0]:
+            return super().resolve(kind, value, implicit)
+        tag = _RESOLVED.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= _RESOLVED_TEXT_MAX:
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                _RESOLVED[value] = tag
+        return tag
 
 
 for _versions, _tag, _regexp, _first in _RUAMEL_RESOLVERS:
@@ -251,9 +271,94 @@ def _too_deep(text: str) -> YamlProblem | None:
     return None
 
 
+def _shallow(text: str) -> bool:
+    """Whether :func:`_depth_bound` cannot exceed MAX_DEPTH, from a few C-speed counts.
+
+    Per line that bound is indent + dashes + flow + opens + 1; the indent is shorter than the
+    longest run of spaces, the dashes are at most all of the text's, and flow and opens at most
+    all its ``[`` and ``{``. So when no run of ``room`` spaces exists, the bound is <= MAX_DEPTH.
+    """
+    brackets = text.count("[") + text.count("{")
+    room = MAX_DEPTH - text.count("-") - 2 * brackets
+    return room > 0 and " " * room not in text
+
+
+class _NotPlain(Exception):
+    """The fast builder met something only the full constructor and checks may decide."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SHARED_TEXT_MAX = 32
+_PLAIN_SCALARS = frozenset(
+    {
+        _STR,
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:timestamp",
+    }
+)
+
+
+class _TreeBuilder:
+    """The document's value when its nodes form a plain tree: no anchors, so no alias, cycle or
+    sharing; no merge key; no tag beyond the core scalars, maps and lists; no two keys that load
+    equal; at most MAX_NODES nodes. Anything else raises _NotPlain (or the constructor's error),
+    and the caller then takes the full path, whose checks and constructor decide what to say.
+    For a plain tree both give the same value; this one skips their bookkeeping per node.
+
+    A class, not a recursive closure: a closure that calls itself is a reference cycle, and
+    loading runs with the cyclic garbage collector off, so every file's nodes would stay alive.
+    """
+
+    __slots__ = ("constructors", "count", "loader")
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.constructors = loader.yaml_constructors
+        self.count = 1
+
+    def build(self, node: yaml.Node) -> Any:
+        kind = type(node)
+        tag = node.tag
+        if kind is yaml.ScalarNode:
+            if tag == _STR:
+                text = node.value
+                # Ids, months and "Đạt" recur in every record: one shared copy each, not 60,000.
+                return sys.intern(text) if len(text) <= _SHARED_TEXT_MAX else text
+            if tag not in _PLAIN_SCALARS:
+                raise _NotPlain
+            return self.constructors[tag](self.loader, node)
+        if kind is yaml.MappingNode and tag == _MAP:
+            pairs = node.value
+            self.count += 2 * len(pairs)
+            if self.count > MAX_NODES:
+                raise _NotPlain
+            out: dict[Any, Any] = {}
+            for key_node, value_node in pairs:
+                if type(key_node) is not yaml.ScalarNode:
+                    raise _NotPlain
+                key = self.build(key_node)
+                # equal keys (a duplicate, or 1 and 0x1) and NaN keys are for the full checks
+                if key in out or key != key:
+                    raise _NotPlain
+                out[key] = self.build(value_node)
+            return out
+        if kind is yaml.SequenceNode and tag == _SEQ:
+            items = node.value
+            self.count += len(items)
+            if self.count > MAX_NODES:
+                raise _NotPlain
+            return [self.build(item) for item in items]
+        raise _NotPlain
+
+
 def fast_load(text: str) -> Any:
     """Parse one YAML document safely; raises a list of YamlProblems as ``YamlErrors``."""
-    if _depth_bound(text) > MAX_DEPTH and (deep := _too_deep(text)) is not None:
+    if not _shallow(text) and _depth_bound(text) > MAX_DEPTH and (deep := _too_deep(text)) is not None:
         raise YamlErrors([deep])
     loader = _Loader(text)
     try:
@@ -261,6 +366,11 @@ def fast_load(text: str) -> Any:
             node = loader.get_single_node()
             if node is None:
                 raise YamlErrors([YamlProblem(_("tệp rỗng: chưa có nội dung nào"), 1, 1)])
+            if "&" not in text:  # no anchor, so no alias: the nodes are a tree
+                try:
+                    return _TreeBuilder(loader).build(node)
+                except Exception:  # any doubt: the full path below decides
+                    pass
             try:
                 problems = _check_graph(node)
             except YamlProblem as cycle:
