@@ -138,3 +138,23 @@ def test_a_broken_workspace_file_stops_the_report_even_with_keep_going(
     err = invoke(args, exit_code=1).stderr
     assert err.splitlines()[-1] == "lỗi: không lập được báo cáo khi chibo4tot.yaml còn lỗi (xem ở trên)"
     assert not (tmp_path / "a").exists()
+
+
+def test_results_are_set_aside_from_the_gc_while_rendering_only(
+    example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from chibo4tot.report import markdown
+
+    seen: list[int] = []
+    real = markdown.render_markdown
+
+    def spy(*args: object, **kwargs: object) -> str:
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "render_markdown", spy)
+    invoke(["report", str(example_copy), *ARGS, "--out", str(tmp_path / "out"), "--format", "md"])
+    assert seen and seen[0] > 0  # frozen while the report is rendered
+    assert gc.get_freeze_count() == 0  # and given back to the collector afterwards

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from chibo4tot.errors import Problem
 from chibo4tot.models.workspace import Unit, WorkspaceConfig
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.markdown import TemplateProblem, md_escape, render_markdown
@@ -201,6 +203,72 @@ def test_dang_bo_verdicts_and_empty_lists() -> None:
     assert "Đảng bộ xã Một: Không đạt (72,00 điểm)." in text
     assert "## III." in text and "Không có chi bộ nào." in text
     assert "| - Lưu Văn phòng cấp ủy. |" in text  # the filing line when the workspace lists none
+
+
+# ── at scale: a summary by đảng bộ in the body, the lists in appendices ──────────────────────
+
+
+def body_and_appendices(text: str) -> tuple[str, str]:
+    body, _sep, rest = text.partition("\n---\n")
+    return body, rest
+
+
+def test_cells_under_many_dang_bo_are_listed_in_appendices() -> None:
+    text = render_markdown(meo_vac())
+    body, appendices = body_and_appendices(text)
+    assert (
+        "| Đảng bộ | Số chi bộ | Được công nhận | Tỉ lệ | Tiêu chí nhiều chi bộ chưa đạt nhất (số chi bộ) |"
+        in body
+    )
+    assert "| Đảng bộ huyện Mèo Vạc | 34 | 33 | 97,06% | 1 (1); 2 (1) |" in body
+    assert "| **Tổng cộng** | **342** | **142** | **41,52%** | **1 (200); 2 (200)** |" in body
+    assert "Danh sách 142 chi bộ tại Phụ lục 1." in body
+    assert "Danh sách 200 chi bộ và lý do của từng chi bộ tại Phụ lục 2." in body
+    assert "| 1 | Chi bộ" not in body and "1. **Chi bộ" not in body  # no per-cell list in the body
+    assert body.rstrip().endswith("| **Nguyễn Văn A** |")  # the signature closes the body
+    assert appendices.startswith(
+        "\n## PHỤ LỤC 1\n\n**Danh sách chi bộ được công nhận “Chi bộ 4 tốt” năm 2024**"
+    )
+    assert (
+        "*(Kèm theo Báo cáo số" in appendices
+        and "-BC/HU, ngày 05 tháng 02 năm 2025 của Huyện ủy Mèo Vạc)*" in appendices
+    )
+    assert "### Đảng bộ huyện Mèo Vạc (33 chi bộ)" in appendices  # its own chi bộ cơ sở
+    assert "### dang-bo-xa-00 (4 chi bộ)" in appendices  # a đảng bộ known only by its id
+    numbers = re.findall(r"^\| (\d+) \| Chi bộ", appendices, re.MULTILINE)
+    assert numbers == [str(i) for i in range(1, 143)]  # numbered straight through the groups
+    items = re.findall(r"^(\d+)\. \*\*Chi bộ", appendices, re.MULTILINE)
+    assert items == [str(i) for i in range(1, 201)]
+    assert "\n## PHỤ LỤC 2\n" in appendices and "PHỤ LỤC 3" not in appendices  # no gaps: no notes appendix
+
+
+@pytest.mark.parametrize(("cells", "appendix"), [(100, False), (101, True)])
+def test_over_a_hundred_cells_under_one_dang_bo_use_appendices(cells: int, appendix: bool) -> None:
+    units = [unit_result(f"c{i:03d}", recognised=i % 3 > 0) for i in range(cells)]
+    text = render_markdown(synthetic(units))
+    body, appendices = body_and_appendices(text)
+    assert ("Phụ lục 1" in body) is appendix
+    assert ("| 1 | Chi bộ c001 |" in body) is not appendix
+    if appendix:
+        assert "###" not in appendices  # a single đảng bộ: the lists are not split by it
+        assert "| 1 | Chi bộ c001 |" in appendices
+
+
+def test_gaps_are_counted_in_the_body_and_listed_in_an_appendix() -> None:
+    ctx = meo_vac()
+    gaps = [
+        Problem(Path(f"records/2024/thon-{i:03d}"), f"Chi bộ thon-{i:03d} thiếu hồ sơ tháng 6")
+        for i in range(3)
+    ]
+    text = render_markdown(dataclasses.replace(ctx, gaps=gaps))
+    body, appendices = body_and_appendices(text)
+    assert (
+        "**Lưu ý về số liệu: báo cáo lập khi hồ sơ chưa đầy đủ**\n\nCó 3 lưu ý về số liệu, nêu tại Phụ lục 3."
+        in body
+    )
+    assert "thiếu hồ sơ" not in body
+    assert "## PHỤ LỤC 3" in appendices
+    assert "- Chi bộ thon-002 thiếu hồ sơ tháng 6 (records/2024/thon-002)." in appendices
 
 
 # ── escaping ──────────────────────────────────────────────────────────────────────────────────

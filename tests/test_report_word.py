@@ -18,10 +18,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from chibo4tot.report import word
 from chibo4tot.report.context import ReportContext, build_context
-from chibo4tot.report.docx_base import BODY_PT, TEXT_WIDTH_CM
+from chibo4tot.report.docx_base import BODY_PT, TEXT_WIDTH_CM, new_document, to_bytes
 from chibo4tot.report.fit import break_costs, layout_header, split_lines, width_cm
-from chibo4tot.report.text import build_header, build_report_text, recognition_table
+from chibo4tot.report.text import build_header, build_report_text
+from chibo4tot.report.text_lists import Table, recognition_table
 from chibo4tot.report.word import render_docx, render_recognition_list_docx
 from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring.results import UnitResult
@@ -201,9 +203,54 @@ def test_recognition_list_attached_to_a_decision(recognition_list: Any) -> None:
 
 def test_342_cells_show_41_52_percent() -> None:
     doc = Document(io.BytesIO(render_docx(meo_vac())))
-    assert any("142 chi bộ, đạt 41,52%" in line for line in texts(doc))
+    lines = texts(doc)
+    assert any("142 chi bộ, đạt 41,52%" in line for line in lines)
     assert rows(doc.tables[1])[-1] == ["Tổng cộng", "342", "142", "41,52%"]
-    assert len(doc.tables[3].rows) == 1 + 142  # tables: header, by kind, by đảng bộ, the list
+    # Cells under 23 đảng bộ: one row each in the body, the lists in appendices after the signature.
+    by_parent = rows(doc.tables[2])
+    assert by_parent[0][4] == "Tiêu chí nhiều chi bộ chưa đạt nhất (số chi bộ)"
+    assert by_parent[-1] == ["Tổng cộng", "342", "142", "41,52%", "1 (200); 2 (200)"]
+    assert "Danh sách 142 chi bộ tại Phụ lục 1." in lines
+    assert "Danh sách 200 chi bộ và lý do của từng chi bộ tại Phụ lục 2." in lines
+    titles = [p for p in doc.paragraphs if p.text.startswith("PHỤ LỤC")]
+    assert [p.text for p in titles] == ["PHỤ LỤC 1", "PHỤ LỤC 2"]
+    assert all(p.paragraph_format.page_break_before for p in titles)  # each on a page of its own
+    listed = doc.tables[4:]  # tables: header, by kind, by đảng bộ, signature, then one per đảng bộ
+    assert sum(len(t.rows) - 1 for t in listed) == 142
+    assert [r[0] for t in listed for r in rows(t)[1:]] == [str(i) for i in range(1, 143)]  # numbered through
+
+
+def test_copied_rows_are_the_rows_python_docx_builds() -> None:
+    """A long table's body rows after the first are copies (word._copy_rows): each must read back as
+    if python-docx had built it, texts, empty cells (no run), alignment and size included."""
+    rows = [
+        ["1", "Chi bộ một", "98,00", "Tốt", ""],
+        ["2", "Chi bộ\thai\ndòng", "97,50", "", "Điều chỉnh theo hạn mức"],
+        ["3", "  cách  ", "", "Khá", "ghi\x01chú"],
+    ]
+    built = [Document(io.BytesIO(render_table(Table(COLUMNS, [row])))).tables[0] for row in rows]
+    copied = Document(io.BytesIO(render_table(Table(COLUMNS, rows)))).tables[0]
+
+    def shape(row: Any) -> list[tuple[str, Any, list[tuple[Any, Any]]]]:
+        return [
+            (c.text, c.paragraphs[0].alignment, [(r.font.size, r.bold) for r in c.paragraphs[0].runs])
+            for c in row.cells
+        ]
+
+    assert [shape(r) for r in copied.rows[1:]] == [shape(t.rows[1]) for t in built]
+    assert copied.rows[2].cells[1].text == "Chi bộ\thai\ndòng"
+    assert copied.rows[2].cells[3].paragraphs[0].runs == []  # an empty cell holds no run
+    assert copied.rows[3].cells[4].text == "ghi␁chú"  # controls shown, as everywhere else
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in copied.rows)
+
+
+COLUMNS = ["STT", "Tên chi bộ", "Điểm", "Xếp loại", "Ghi chú"]
+
+
+def render_table(table: Table) -> bytes:
+    doc = new_document(DATE, "bảng")
+    word._table(doc, table, word.LIST_WIDTHS, "clrll")
+    return to_bytes(doc, DATE)
 
 
 def test_user_text_comes_through_literally() -> None:

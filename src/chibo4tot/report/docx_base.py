@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 from chibo4tot.formatting import visible_controls
 
@@ -154,8 +156,25 @@ def style_para(
 
 
 def add_para(where: Any, text: str = "", **style: Any) -> Any:
-    """A new paragraph in the document or a table cell."""
-    return style_para(where.add_paragraph(), text, **style)
+    """A new paragraph at the end of the document or of a table cell."""
+    return style_para(_new_paragraph(where), text, **style)
+
+
+def _new_paragraph(where: Any) -> Any:
+    if not isinstance(where, DocumentObject):
+        return where.add_paragraph()
+    # The paragraph python-docx's add_paragraph makes, put where it puts it: before the section
+    # properties, which it finds by walking every paragraph already there; at a province's thousands
+    # of paragraphs that walk took most of the report's time. They are always the body's last element.
+    # (len() of an lxml element counts its children one by one: the last is looked up directly.)
+    body = where._body
+    p = OxmlElement("w:p")
+    last = next(body._element.iterchildren(reversed=True), None)
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(p)
+    else:
+        body._element.append(p)
+    return Paragraph(p, body)
 
 
 Line = tuple[str, dict[str, Any]]

@@ -39,7 +39,8 @@ from chibo4tot.report.template_errors import (
     shown,
     user_frame,
 )
-from chibo4tot.report.text import Table, build_report_text
+from chibo4tot.report.text import build_report_text
+from chibo4tot.report.text_lists import Table
 
 TEMPLATE = "bao-cao.md.j2"
 PACKAGED_PREFIX = "chibo4tot"  # a workspace template may {% extends "chibo4tot/bao-cao.md.j2" %}

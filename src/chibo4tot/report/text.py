@@ -16,11 +16,24 @@ from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
 from chibo4tot.models.workspace import WorkspaceConfig
 from chibo4tot.report.assessment import criteria_stats, shortcomings, strengths
 from chibo4tot.report.context import ReportContext
-from chibo4tot.results.views import status_label
+from chibo4tot.report.text_groups import failing_criteria, parent_names, uses_appendix
+from chibo4tot.report.text_lists import (
+    BLANK,
+    Appendix,
+    Table,
+    Unrecognised,
+    build_appendices,
+    counted,
+    data_notes,
+    is_final,
+    notes_subject,
+    period_text,
+    pointer,
+    recognition_table,
+    unrecognised_item,
+)
+from chibo4tot.results.views import parent_of, status_label
 from chibo4tot.scoring.results import Tally, UnitResult
-
-# A number left blank to be filled in by hand; non-breaking spaces survive Markdown and Word.
-BLANK = "\u00a0" * 8
 
 
 @dataclass(frozen=True)
@@ -32,22 +45,6 @@ class Header:
     number: str  # "Số        -BC/ĐU"
     party: str  # "ĐẢNG CỘNG SẢN VIỆT NAM", bold and underlined
     date_line: str  # italic
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: list[str]
-    rows: list[list[str]]
-    footer: list[str] | None = None  # a totals row
-
-
-@dataclass(frozen=True)
-class Unrecognised:
-    """A cell not recognised: its name, its score in a few words, and why."""
-
-    name: str
-    summary: str
-    reasons: list[str]
 
 
 @dataclass(frozen=True)
@@ -74,6 +71,7 @@ class ReportText:
     dang_bo: list[str]  # đảng bộ cơ sở verdicts, one line each
     data_notes_heading: str
     data_notes: list[str]  # cells not scored and gaps in the records, stated in the text; [] when none
+    data_notes_pointer: str  # at scale: a count in the body, the notes in an appendix; "" otherwise
     assessment_heading: str
     strengths_heading: str
     strengths: list[str]
@@ -82,10 +80,13 @@ class ReportText:
     recognised_heading: str
     recognised: Table
     recognised_empty: str
+    recognised_pointer: str  # at scale: the list is in an appendix; "" when it is in the body
     not_recognised_heading: str
     not_recognised: list[Unrecognised]
     not_recognised_empty: str
+    not_recognised_pointer: str
     signature: Signature
+    appendices: list[Appendix]  # [] when every list is in the body (``text_groups.uses_appendix``)
 
 
 def build_header(ctx: ReportContext) -> Header:
@@ -105,30 +106,13 @@ def document_header(cfg: WorkspaceConfig, date: dt.date, number: str = "") -> He
     )
 
 
-def _final(ctx: ReportContext) -> bool:
-    return ctx.results.as_of >= 12
-
-
-def _counted(ctx: ReportContext) -> list[UnitResult]:
-    """The cells the report counts as "đạt": recognised at year end, still on track mid-year."""
-    if _final(ctx):
-        return ctx.recognised
-    return [r for r in ctx.cells if r.status == "in_progress"]
-
-
-def _period(ctx: ReportContext) -> str:
-    if _final(ctx):
-        return _("năm {year}").format(year=ctx.year)
-    return _("năm {year} (tính đến hết tháng {month})").format(year=ctx.year, month=ctx.results.as_of)
-
-
 def _tallies(ctx: ReportContext) -> tuple[Tally, dict[str, Tally], dict[str, Tally]]:
     """Whole, by kind, by parent: the summary's own counts at year end (the same as the workbook and
     ``score``); mid-year, the cells still on track are counted instead of the (not yet) recognised."""
     s = ctx.results.summary
-    if _final(ctx):
+    if is_final(ctx):
         return s.cells, s.by_kind, s.by_parent
-    on_track = {id(r) for r in _counted(ctx)}
+    on_track = {id(r) for r in counted(ctx)}
     whole = Tally()
     by_kind: dict[str, Tally] = {}
     by_parent: dict[str, Tally] = {}
@@ -148,7 +132,7 @@ def _tally_row(label: str, t: Tally) -> list[str]:
 
 
 def _count_columns(ctx: ReportContext, first: str) -> list[str]:
-    done = _("Được công nhận") if _final(ctx) else _("Đang đạt yêu cầu")
+    done = _("Được công nhận") if is_final(ctx) else _("Đang đạt yêu cầu")
     return [first, _("Số chi bộ"), done, _("Tỉ lệ")]
 
 
@@ -156,7 +140,7 @@ def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
     whole, by_kind, by_parent = _tallies(ctx)
     share = vn_percent(rate(whole.recognised, whole.units))
     lines: list[str] = []
-    if _final(ctx):
+    if is_final(ctx):
         lines.append(
             _(
                 "Tổng số chi bộ được đánh giá: {total}; được công nhận “Chi bộ 4 tốt”: {n} chi bộ, "
@@ -195,10 +179,19 @@ def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
     by_kind_table = Table(_count_columns(ctx, _("Loại chi bộ")), kind_rows, _tally_row(_("Tổng cộng"), whole))
     by_parent_table = None
     if len(by_parent) > 1:
-        names = {r.unit.id: r.unit.name for r in ctx.results.units} | {ctx.root_id: ctx.config.name}
-        names.update({u.id: u.name for u, _why in ctx.results.unscored})
-        rows = [_tally_row(names.get(pid, pid), t) for pid, t in by_parent.items()]
-        by_parent_table = Table(_count_columns(ctx, _("Đảng bộ")), rows, _tally_row(_("Tổng cộng"), whole))
+        names = parent_names(ctx)
+        cells: dict[str, list[UnitResult]] = {}
+        for r in ctx.cells:
+            cells.setdefault(parent_of(r, ctx.root_id), []).append(r)
+        rows = [
+            [*_tally_row(names.get(pid, pid), t), failing_criteria(cells.get(pid, []))]
+            for pid, t in by_parent.items()
+        ]
+        by_parent_table = Table(
+            [*_count_columns(ctx, _("Đảng bộ")), _("Tiêu chí nhiều chi bộ chưa đạt nhất (số chi bộ)")],
+            rows,
+            [*_tally_row(_("Tổng cộng"), whole), failing_criteria(ctx.cells)],
+        )
     return lines, by_kind_table, by_parent_table
 
 
@@ -226,64 +219,6 @@ def _dang_bo(ctx: ReportContext) -> list[str]:
     return lines
 
 
-def data_notes(ctx: ReportContext) -> list[str]:
-    """What the figures leave out or rest on: cells not scored, and each gap in the records."""
-    notes = [
-        _("{name} ({id}) chưa được chấm điểm: {reason}{files}.").format(
-            name=n.name,
-            id=n.id,
-            reason=n.reason,
-            files=" (" + ", ".join(n.files) + ")" if n.files else "",
-        )
-        for n in ctx.not_scored
-    ]
-    for gap in ctx.gaps:
-        where = ctx.show(gap.path)
-        if gap.line is not None and where.endswith((".yaml", ".yml")):
-            where += ", " + _("dòng {line}").format(line=gap.line)
-        notes.append(f"{gap.message} ({where})." if where else f"{gap.message}.")
-    return notes
-
-
-def _note(r: UnitResult) -> str:
-    notes = []
-    if r.streak >= 2:
-        notes.append(_("{n} năm liền").format(n=r.streak))
-    if r.demoted_by:  # the quota's full sentence is in the workbook; here a few words are enough
-        notes.append(_("Điều chỉnh theo hạn mức"))
-    return "; ".join(notes)
-
-
-def recognition_table(ctx: ReportContext) -> Table:
-    """STT | Tên chi bộ | Điểm | Xếp loại | Ghi chú, ranked as the framework ranks (``ctx.ranked``)."""
-    columns = [_("STT"), _("Tên chi bộ"), _("Điểm"), _("Xếp loại"), _("Ghi chú")]
-    rows = [
-        [str(i), r.unit.name, vn_number(r.total, 2, fixed=True), r.rating or "", _note(r)]
-        for i, r in enumerate(ctx.ranked(_counted(ctx)), start=1)
-    ]
-    return Table(columns, rows)
-
-
-def list_subject(ctx: ReportContext) -> str:
-    """What the recognition list lists: recognised cells, or mid-year the cells still on track."""
-    if _final(ctx):
-        return _("Chi bộ được công nhận “Chi bộ 4 tốt” {period}").format(period=_period(ctx))
-    return _("Chi bộ đang đạt yêu cầu “Chi bộ 4 tốt” {period}").format(period=_period(ctx))
-
-
-def _unrecognised(r: UnitResult) -> Unrecognised:
-    points = vn_number(r.total, 2, fixed=True)
-    summary = (
-        _("{points} điểm, xếp loại {rating}").format(points=points, rating=r.rating)
-        if r.rating
-        else _("{points} điểm").format(points=points)
-    )
-    reasons = list(r.reasons)
-    if r.needed:
-        reasons.append(_("Cần có: {needed}.").format(needed="; ".join(r.needed)))
-    return Unrecognised(r.unit.name, summary, reasons)
-
-
 def _recipients(ctx: ReportContext) -> list[str]:
     items = [x.rstrip(" ,;.") for x in ctx.config.recipients]
     if not any(x.casefold().startswith("lưu") for x in items):  # the office keeps a copy
@@ -293,15 +228,25 @@ def _recipients(ctx: ReportContext) -> list[str]:
 
 def build_report_text(ctx: ReportContext) -> ReportText:
     """The whole year-end report as plain text, for the given context."""
-    period = _period(ctx)
+    period = period_text(ctx)
     results, by_kind, by_parent = _results(ctx)
     stats = criteria_stats(ctx.cells)
     heading_list = (
         _("Danh sách chi bộ được công nhận “Chi bộ 4 tốt” {period}")
-        if _final(ctx)
+        if is_final(ctx)
         else _("Danh sách chi bộ đang đạt yêu cầu “Chi bộ 4 tốt” {period}")
     )
     signer = ctx.config.signer
+    notes = data_notes(ctx)
+    recognised_heading = heading_list.format(period=period)
+    not_recognised_heading = (
+        _("Chi bộ chưa được công nhận và lý do")
+        if is_final(ctx)
+        else _("Chi bộ không còn khả năng đạt và lý do")
+    )
+    appendices = (
+        build_appendices(ctx, recognised_heading, not_recognised_heading, notes) if uses_appendix(ctx) else []
+    )
     return ReportText(
         header=build_header(ctx),
         title=_("BÁO CÁO"),
@@ -316,22 +261,36 @@ def build_report_text(ctx: ReportContext) -> ReportText:
         by_parent=by_parent,
         dang_bo=_dang_bo(ctx),
         data_notes_heading=_("Lưu ý về số liệu: báo cáo lập khi hồ sơ chưa đầy đủ"),
-        data_notes=data_notes(ctx),
+        data_notes=notes,
+        data_notes_pointer=pointer(
+            appendices,
+            notes_subject(),
+            _("Có {n} lưu ý về số liệu, nêu tại Phụ lục {appendix}."),
+            len(notes),
+        ),
         assessment_heading=_("ƯU ĐIỂM, HẠN CHẾ"),
         strengths_heading=_("Ưu điểm"),
         strengths=strengths(ctx.cells, stats),
         shortcomings_heading=_("Hạn chế"),
         shortcomings=shortcomings(ctx.cells, stats),
-        recognised_heading=heading_list.format(period=period).upper(),
+        recognised_heading=recognised_heading.upper(),
         recognised=recognition_table(ctx),
         recognised_empty=_("Không có chi bộ nào."),
-        not_recognised_heading=(
-            _("CHI BỘ CHƯA ĐƯỢC CÔNG NHẬN VÀ LÝ DO")
-            if _final(ctx)
-            else _("CHI BỘ KHÔNG CÒN KHẢ NĂNG ĐẠT VÀ LÝ DO")
+        recognised_pointer=pointer(
+            appendices,
+            recognised_heading,
+            _("Danh sách {n} chi bộ tại Phụ lục {appendix}."),
+            len(counted(ctx)),
         ),
-        not_recognised=[_unrecognised(r) for r in ctx.not_recognised],
+        not_recognised_heading=not_recognised_heading.upper(),
+        not_recognised=[unrecognised_item(r) for r in ctx.not_recognised],
         not_recognised_empty=_("Không có chi bộ nào."),
+        not_recognised_pointer=pointer(
+            appendices,
+            not_recognised_heading,
+            _("Danh sách {n} chi bộ và lý do của từng chi bộ tại Phụ lục {appendix}."),
+            len(ctx.not_recognised),
+        ),
         signature=Signature(
             recipients_label=_("Nơi nhận:"),
             recipients=_recipients(ctx),
@@ -339,4 +298,5 @@ def build_report_text(ctx: ReportContext) -> ReportText:
             position=signer.position,
             name=signer.name or "",
         ),
+        appendices=appendices,
     )

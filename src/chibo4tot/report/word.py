@@ -9,11 +9,14 @@ Bytes are reproducible: fixed core properties and zip timestamps.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass, replace
+from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from chibo4tot.i18n import _
@@ -42,16 +45,8 @@ from chibo4tot.report.docx_base import (
     two_columns,
 )
 from chibo4tot.report.fit import HEADER_SLACK_CM, PARTY_PT, layout_header, width_cm
-from chibo4tot.report.text import (
-    BLANK,
-    Header,
-    Signature,
-    Table,
-    build_header,
-    build_report_text,
-    list_subject,
-    recognition_table,
-)
+from chibo4tot.report.text import Header, Signature, build_header, build_report_text
+from chibo4tot.report.text_lists import BLANK, Appendix, Table, Unrecognised, list_subject, recognition_table
 
 
 @dataclass(frozen=True)
@@ -138,27 +133,57 @@ def add_title(doc: Doc, title: str, subject: str) -> None:
 
 def _table(doc: Doc, table: Table, widths: Sequence[float], align: str, *, keep_last: bool = False) -> None:
     """A bordered table, header row repeated on every page; ``align``: l, c or r per column.
-    ``keep_last``: the last row goes to the next page with the paragraph after the table."""
+    ``keep_last``: the last row goes to the next page with the paragraph after the table.
+
+    python-docx takes milliseconds a row (and finds a row by index by listing them all): a list of
+    thousands of cells took minutes. The header, the first body row and the footer are built with
+    python-docx; the other body rows are copies of the first (``_copy_rows``)."""
     aligns = {"l": LEFT, "c": CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
-    rows = [table.columns, *table.rows] + ([table.footer] if table.footer is not None else [])
+    body = table.rows
+    copied = body[1:] if body and any(body[0]) else []  # a copy needs a styled run to take from
+    built = body[: len(body) - len(copied)]
+    rows = [table.columns, *built] + ([table.footer] if table.footer is not None else [])
     out = doc.add_table(rows=len(rows), cols=len(table.columns))
     out.style = doc.styles["Table Grid"]
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(out, widths)
-    for row in out.rows:
+    made = list(out.rows)
+    for row in made:
         cant_split(row)  # a cell's lines stay on one page
-    out.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for i, values in enumerate(rows):
+    made[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for i, (row, values) in enumerate(zip(made, rows, strict=True)):
         strong = i == 0 or (table.footer is not None and i == len(rows) - 1)
-        for j, (cell, value) in enumerate(zip(out.rows[i].cells, values, strict=True)):
+        for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             style = {"bold": strong, "size": TABLE_PT, "align": CENTER if i == 0 else aligns[align[j]]}
             fill_cell(cell, [(value, style)])
+    if copied:
+        _copy_rows(made[1]._tr, copied)
     spacer = add_para(doc, "", after=0)
     if keep_last:
         for cell in out.rows[-1].cells:
             for p in cell.paragraphs:
                 keep_with_next(p)
         keep_with_next(spacer)
+
+
+def _copy_rows(first: Any, rows: Sequence[Sequence[str]]) -> None:
+    """Rows after ``first`` (a body row ``fill_cell`` made), each a copy of it with its own texts: the
+    XML python-docx would write, as every body cell's paragraph and run are styled alike but for the
+    column's alignment, which the copy keeps."""
+    run = next(first.iter(qn("w:r")))
+    anchor = first
+    for values in rows:
+        tr = deepcopy(first)
+        for tc, value in zip(tr.tc_lst, values, strict=True):
+            paragraph = tc.p_lst[0]
+            for old in paragraph.r_lst:
+                paragraph.remove(old)
+            if value:
+                new = deepcopy(run)
+                paragraph.append(new)
+                new.text = docx_text(value)
+        anchor.addnext(tr)
+        anchor = tr
 
 
 def add_heading(doc: Doc, text: str) -> None:
@@ -206,6 +231,7 @@ def _signature(doc: Doc, s: Signature) -> None:
 # ── the two documents ────────────────────────────────────────────────────────────────────────
 
 LIST_WIDTHS = (1.4, 8.0, 1.8, 2.0, 3.3)  # names on one line where they can be; the note may take two
+BY_PARENT_WIDTHS = (4.9, 2.5, 2.6, 2.3, 4.2)  # "Số chi bộ" on one line; the criteria column takes two
 
 
 def render_docx(ctx: ReportContext) -> bytes:
@@ -221,11 +247,16 @@ def render_docx(ctx: ReportContext) -> bytes:
     add_lines(doc, r.results)
     _table(doc, r.by_kind, (7.5, 3.0, 3.0, 3.0), "lrrr")
     if r.by_parent is not None:
-        _table(doc, r.by_parent, (7.5, 3.0, 3.0, 3.0), "lrrr")
+        _table(doc, r.by_parent, BY_PARENT_WIDTHS, "lrrrl")
     add_lines(doc, r.dang_bo)
     if r.data_notes:
-        add_para(doc, r.data_notes_heading, bold=True, indent=1.0)
-        add_lines(doc, r.data_notes, dash=True)
+        keep_with_next(
+            add_para(doc, r.data_notes_heading, bold=True, indent=1.0)
+        )  # never alone at a page end
+        if r.data_notes_pointer:
+            add_lines(doc, [r.data_notes_pointer])
+        else:
+            add_lines(doc, r.data_notes, dash=True)
 
     add_heading(doc, f"II. {r.assessment_heading}")
     add_heading(doc, f"1. {r.strengths_heading}")
@@ -234,22 +265,51 @@ def render_docx(ctx: ReportContext) -> bytes:
     add_lines(doc, r.shortcomings, dash=True)
 
     add_heading(doc, f"III. {r.recognised_heading}")
-    if r.recognised.rows:
+    if r.recognised_pointer:
+        add_lines(doc, [r.recognised_pointer])
+    elif r.recognised.rows:
         _table(doc, r.recognised, LIST_WIDTHS, "clrll")
     else:
         add_lines(doc, [r.recognised_empty])
 
     add_heading(doc, f"IV. {r.not_recognised_heading}")
-    for i, item in enumerate(r.not_recognised, start=1):
+    if r.not_recognised_pointer:
+        add_lines(doc, [r.not_recognised_pointer])
+    else:
+        _unrecognised(doc, r.not_recognised)
+        if not r.not_recognised:
+            add_lines(doc, [r.not_recognised_empty])
+
+    _signature(doc, r.signature)
+    for appendix in r.appendices:
+        _appendix(doc, appendix)
+    return to_bytes(doc, ctx.date)
+
+
+def _unrecognised(doc: Doc, items: Sequence[Unrecognised], start: int = 1) -> None:
+    for i, item in enumerate(items, start=start):
         p = keep_with_next(add_para(doc, f"{i}. ", indent=1.0))
         p.add_run(docx_text(item.name)).bold = True
         p.add_run(docx_text(f" ({item.summary}):"))
         add_lines(doc, item.reasons, dash=True)
-    if not r.not_recognised:
-        add_lines(doc, [r.not_recognised_empty])
 
-    _signature(doc, r.signature)
-    return to_bytes(doc, ctx.date)
+
+def _appendix(doc: Doc, a: Appendix) -> None:
+    """A "Phụ lục" on a page of its own after the signature: its number, what it lists, which report
+    it is attached to, then the list, each đảng bộ's cells under its name."""
+    title = keep_with_next(add_para(doc, a.title, align=CENTER, bold=True, after=0))
+    title.paragraph_format.page_break_before = True
+    keep_with_next(add_para(doc, a.subject, align=CENTER, bold=True, after=0))
+    keep_with_next(add_para(doc, a.attachment, align=CENTER, italic=True, after=12))
+    for group in a.groups:
+        if group.heading:
+            add_heading(doc, group.heading)
+        if group.table is not None:
+            _table(doc, group.table, LIST_WIDTHS, "clrll")
+        if group.items:
+            _unrecognised(doc, group.items, group.start)
+        if group.lines:
+            add_lines(doc, group.lines, dash=True)
 
 
 def render_recognition_list_docx(ctx: ReportContext) -> bytes:

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
-import zipfile
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.writer.excel import ExcelWriter
 
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
@@ -19,9 +14,7 @@ from chibo4tot.report.xlsx_records import completeness_sheet, problems_sheet
 from chibo4tot.report.xlsx_sheet import BASE_FONT, clean_text
 from chibo4tot.report.xlsx_summary import chart_sheet, summary_sheet
 from chibo4tot.report.xlsx_units import detail_sheet, monthly_sheet, recognition_sheet
-
-if TYPE_CHECKING:
-    from _typeshed import SizedBuffer, StrPath
+from chibo4tot.report.xlsx_write import workbook_bytes
 
 CREATOR = "chibo4tot"
 
@@ -66,47 +59,6 @@ def build_workbook(ctx: ReportContext) -> Any:
     chart_sheet(wb, ctx, sub, parents)
     wb.active = 0
     return wb
-
-
-class _DatedZip(zipfile.ZipFile):
-    """A zip whose entries carry a fixed time, so the same workbook gives the same bytes.
-
-    openpyxl adds most parts with ``writestr`` and each worksheet with ``write`` from a temporary
-    file (whose time would otherwise be stamped on the entry).
-    """
-
-    def __init__(self, file: io.BytesIO, stamp: dt.datetime) -> None:
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
-        self._stamp = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-
-    def writestr(
-        self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: SizedBuffer | str,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._stamp)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(
-        self,
-        filename: StrPath,
-        arcname: StrPath | None = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        name = os.fspath(arcname if arcname is not None else filename)
-        self.writestr(str(name), Path(filename).read_bytes(), compress_type, compresslevel)
-
-
-def workbook_bytes(wb: Any) -> bytes:
-    """Serialise without openpyxl's ``save``, which would stamp the current time as "modified"."""
-    buffer = io.BytesIO()
-    ExcelWriter(wb, _DatedZip(buffer, wb.properties.created)).save()
-    return buffer.getvalue()
 
 
 def render_xlsx(ctx: ReportContext) -> bytes:
