@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from chibo4tot.errors import Loc
 from chibo4tot.models.records import MonthRecord, YearRecord
@@ -35,8 +35,7 @@ class UnitRecords:
     year: RecordRef[YearRecord] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):  # a tuple: made for every fact of every month, and a tuple is cheapest
     value: FactValue
     loc: Loc
 
@@ -129,6 +128,10 @@ def discipline_cases(
     return list(seen.values())
 
 
+# Which classifications are at least which, worked out once (Classification.at_least lists the enum).
+AT_LEAST = {(a, b): a.at_least(b) for a in Classification for b in Classification}
+
+
 def member_share(year: YearRecord, at_least: Classification) -> Fraction | None:
     """Share of rated members (those not yet rated are left out) rated ``at_least`` or better."""
     mc = year.member_classification
@@ -140,7 +143,7 @@ def member_share(year: YearRecord, at_least: Classification) -> Fraction | None:
         Classification.HTNV: mc.htnv,
         Classification.KHTNV: mc.khtnv,
     }
-    good = sum(n for level, n in counts.items() if level.at_least(at_least))
+    good = sum(n for level, n in counts.items() if AT_LEAST[level, at_least])
     return ratio(good, mc.rated)
 
 

@@ -6,10 +6,10 @@ import functools
 from decimal import Decimal
 from fractions import Fraction
 
-from chibo4tot.formatting import round_half_up
+from chibo4tot.formatting import round_half_up as _round_half_up
 from chibo4tot.models.scales import Op
 
-__all__ = ["ONE", "ZERO", "compare", "exact", "ratio", "round_half_up"]
+__all__ = ["ONE", "ZERO", "compare", "exact", "exact_sum", "ratio", "round_half_up", "round_ratio"]
 
 Number = Fraction | Decimal | int
 
@@ -44,3 +44,36 @@ def compare(op: Op, value: Number, target: Number) -> bool:
 
 def ratio(part: int, whole: int) -> Fraction | None:
     return Fraction(part, whole) if whole else None
+
+
+def exact_sum(values: list[Fraction]) -> Fraction:
+    """The exact sum, over one common denominator: one normalisation instead of one per addition."""
+    n, d = 0, 1
+    for value in values:
+        vn, vd = value.numerator, value.denominator
+        if vd == d:
+            n += vn
+        else:
+            n, d = n * vd + vn * d, d * vd
+    return Fraction(n, d)
+
+
+@functools.lru_cache(maxsize=8)
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def round_half_up(value: Number, places: int) -> Decimal:
+    """formatting.round_half_up, in integers for the exact numbers scoring makes (same result)."""
+    if isinstance(value, Decimal):
+        return _round_half_up(value, places)
+    n, d = (value.numerator, value.denominator) if isinstance(value, Fraction) else (value, 1)
+    return round_ratio(n, d, places)
+
+
+def round_ratio(n: int, d: int, places: int) -> Decimal:
+    """round_half_up of n/d (d > 0), with no Fraction made: the floor below depends on the ratio only."""
+    scale = 10**places
+    magnitude = (2 * abs(n) * scale + d) // (2 * d)  # floor(|x| * 10^places + 1/2)
+    digits = -magnitude if n < 0 else magnitude
+    return Decimal(digits).scaleb(-places).quantize(_quantum(places))

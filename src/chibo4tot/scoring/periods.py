@@ -8,9 +8,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from chibo4tot.errors import Loc
-from chibo4tot.i18n import _
+from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.items import period_max
-from chibo4tot.inputs.values import AnyIndicator, Value, ValueProblem, read_value
+from chibo4tot.inputs.values import ValueProblem
 from chibo4tot.models.framework import (
     CompositeIndicator,
     CountIndicator,
@@ -21,7 +21,6 @@ from chibo4tot.models.framework import (
     ThresholdIndicator,
 )
 from chibo4tot.models.records import AssessedValue, MonthRecord, YearRecord
-from chibo4tot.models.scales import Level
 from chibo4tot.scoring.facts import (
     FactValue,
     RecordRef,
@@ -31,10 +30,9 @@ from chibo4tot.scoring.facts import (
     year_fact,
 )
 from chibo4tot.scoring.numbers import ONE, ZERO, compare, exact
-from chibo4tot.scoring.results import ReviewGap
-from chibo4tot.scoring.text import fmt_fact, fmt_number, op_text
-
-LAYERS = (("review", ("review", "values")), ("vote", ("vote", "values")), ("assessment", ("assessment",)))
+from chibo4tot.scoring.plan import IndicatorPlan, Judged, Plan
+from chibo4tot.scoring.results import PeriodScore, ReviewGap
+from chibo4tot.scoring.text import fmt_fact
 
 
 @dataclass(slots=True)
@@ -48,142 +46,97 @@ class Context:
     sub_units_share: Fraction | None = None
     warnings: list[str] = field(default_factory=list)
     gaps: list[ReviewGap] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Scored:
-    """The outcome of one period before it is wrapped with its label."""
-
-    fraction: Fraction | None
-    passed: bool
-    value: str
-    rule: str
-    path: Path | None = None
-    loc: Loc = ()
-    band: str | None = None
+    plan: Plan | None = None
+    kind: str = ""
 
 
 def final_value(rec: MonthRecord | YearRecord, ident: str) -> tuple[AssessedValue, Loc, str] | None:
     """The reviewed value decides where a review exists, then the chi bộ vote, then the self-assessment."""
-    for name, prefix in LAYERS:
-        layer = getattr(rec, name)
-        values = layer if name == "assessment" else (layer.values if layer is not None else {})
-        if ident in values:
-            return values[ident], (*prefix, ident), name
+    review = rec.review
+    if review is not None and ident in review.values:
+        return review.values[ident], ("review", "values", ident), "review"
+    vote = rec.vote
+    if vote is not None and ident in vote.values:
+        return vote.values[ident], ("vote", "values", ident), "vote"
+    if ident in rec.assessment:
+        return rec.assessment[ident], ("assessment", ident), "assessment"
     return None
 
 
-def _level_fraction(levels: list[Level], level: Level) -> Fraction:
-    top = max(exact(lv.points) for lv in levels)
-    return exact(level.points) / top if top else ONE
-
-
-def pass_fraction(ind: AnyIndicator) -> Fraction:
-    """The share of the maximum at which an indicator counts as passed."""
-    if isinstance(ind, PointsIndicator) and ind.pass_at is not None:
-        top = exact(period_max(ind))
-        return min(ONE, exact(ind.pass_at) / top) if top else ONE
-    if isinstance(ind, LevelIndicator | CompositeIndicator):
-        passing = [_level_fraction(ind.levels, lv) for lv in ind.levels if lv.passed]
-        return min(passing, default=ONE)
-    return ONE
-
-
-def value_fraction(ind: AnyIndicator, value: Value, top: Decimal, target: Fraction) -> tuple[Fraction, bool]:
-    if isinstance(ind, PassFailIndicator):
-        return (ONE if value.passed else ZERO), bool(value.passed)
-    if isinstance(ind, LevelIndicator) and value.level is not None:
-        return _level_fraction(ind.levels, value.level), value.level.passed
-    assert value.number is not None
-    if isinstance(ind, PointsIndicator):
-        fraction = exact(value.number) / exact(top) if top else ONE
-        return fraction, fraction >= pass_fraction(ind)
-    assert isinstance(ind, ThresholdIndicator | CountIndicator | DurationIndicator)
-    ok = compare(ind.op, value.number, target)
-    return (ONE if ok else ZERO), ok
-
-
-def _target(ind: AnyIndicator, rec: MonthRecord | None) -> Fraction:
-    if not isinstance(ind, ThresholdIndicator | CountIndicator | DurationIndicator):
-        return ZERO
-    target = exact(ind.target)
-    for override in getattr(ind, "overrides", []):
-        held = rec is not None and rec.thematic is not None and rec.thematic.held
-        if (override.when == "thematic_combined" and rec is not None and thematic_combined(rec)) or (
-            override.when == "thematic_held" and held
-        ):
-            target = exact(override.target)
+def _target(p: IndicatorPlan, rec: MonthRecord | None) -> Fraction:
+    target = p.target
+    overrides = getattr(p.ind, "overrides", None)
+    if overrides and rec is not None:
+        held = rec.thematic is not None and rec.thematic.held
+        for override in overrides:
+            if (override.when == "thematic_combined" and thematic_combined(rec)) or (
+                override.when == "thematic_held" and held
+            ):
+                target = exact(override.target)
     return target
 
 
-def _rule(ind: AnyIndicator, target: Fraction) -> str:
-    if isinstance(ind, ThresholdIndicator | CountIndicator | DurationIndicator):
-        shown = fmt_fact(ind.source, target) if ind.source != "self" else fmt_number(target)
-        return _("đạt khi {op} {target}").format(op=op_text(ind.op), target=shown)
-    if isinstance(ind, PointsIndicator):
-        return _("điểm tự chấm")
-    if isinstance(ind, LevelIndicator):
-        return _("mức → điểm")
-    return _("Đạt / Không đạt")
+_BY_LAYER = {"review": N_("(đảng ủy thẩm định)"), "vote": N_("(chi bộ biểu quyết)")}
 
 
 def score_self(
-    ind: AnyIndicator,
-    parent: CompositeIndicator | None,
+    p: IndicatorPlan,
     ref: RecordRef[MonthRecord] | RecordRef[YearRecord],
     ctx: Context,
-) -> Scored:
+    label: str,
+) -> PeriodScore:
     """A self-assessed indicator: the final layer's value, with a warning when the review moved it a lot."""
     rec = ref.record
-    month_rec = rec if isinstance(rec, MonthRecord) else None
-    found = final_value(rec, ind.id)
+    found = final_value(rec, p.ind.id)
     if found is None:
-        return Scored(ZERO, False, "—", _("chưa ghi giá trị: tính 0 điểm"), ref.path, ("assessment",))
+        return PeriodScore(
+            label, ZERO, False, "—", _("chưa ghi giá trị: tính 0 điểm"), ref.path, ("assessment",)
+        )
     assessed, loc, layer = found
-    top = period_max(ind, parent)
-    target = _target(ind, month_rec)
     try:
-        value = read_value(ind, assessed, max_points=top)
+        value, fraction, passed, shown = p.read(assessed)
     except ValueProblem as exc:
-        return Scored(ZERO, False, str(assessed.value), str(exc), ref.path, loc)
-    if value.not_applicable:
-        return Scored(None, True, _("không áp dụng"), _("không tính vào điểm tối đa"), ref.path, loc)
-    fraction, passed = value_fraction(ind, value, top, target)
-    rule = _rule(ind, target)
+        return PeriodScore(label, ZERO, False, str(assessed.value), str(exc), ref.path, loc)
+    if fraction is None:
+        return PeriodScore(
+            label, None, True, _("không áp dụng"), _("không tính vào điểm tối đa"), ref.path, loc
+        )
+    target = p.target
+    if p.overridden:
+        target = _target(p, rec if isinstance(rec, MonthRecord) else None)
+        fraction, passed = p.judge(value, target)
+    rule = p.rule(target)
     if layer != "assessment":
-        rule += " " + (_("(đảng ủy thẩm định)") if layer == "review" else _("(chi bộ biểu quyết)"))
-        _note_gap(ind, parent, rec, fraction, top, ref, loc, ctx)
-    return Scored(fraction, passed, str(assessed.value), rule, ref.path, loc)
+        rule += " " + _(_BY_LAYER[layer])
+        _note_gap(p, rec, fraction, ref, loc, ctx)
+    return PeriodScore(label, fraction, passed, shown, rule, ref.path, loc)
 
 
 def _note_gap(
-    ind: AnyIndicator,
-    parent: CompositeIndicator | None,
+    p: IndicatorPlan,
     rec: MonthRecord | YearRecord,
     final: Fraction,
-    top: Decimal,
     ref: RecordRef[MonthRecord] | RecordRef[YearRecord],
     loc: Loc,
     ctx: Context,
 ) -> None:
-    own = rec.assessment.get(ind.id)
+    own = rec.assessment.get(p.ind.id)
     if own is None:
         return
     try:
-        value = read_value(ind, own, max_points=top)
+        value, own_fraction, _passed, _shown = p.read(own)
     except ValueProblem:
         return
-    if value.not_applicable:
+    if own_fraction is None:
         return
-    own_fraction, _passed = value_fraction(
-        ind, value, top, _target(ind, rec if isinstance(rec, MonthRecord) else None)
-    )
-    own_points, final_points = own_fraction * exact(top), final * exact(top)
+    if p.overridden:
+        own_fraction, _passed = p.judge(value, _target(p, rec if isinstance(rec, MonthRecord) else None))
+    own_points, final_points = own_fraction * p.top_exact, final * p.top_exact
     if abs(own_points - final_points) > exact(ctx.gap_warning):
         label = rec.month if isinstance(rec, MonthRecord) else str(rec.year)
         ctx.gaps.append(
             ReviewGap(
-                ind.id,
+                p.ind.id,
                 label,
                 Decimal(str(float(own_points))),
                 Decimal(str(float(final_points))),
@@ -193,54 +146,65 @@ def _note_gap(
         )
 
 
-def score_fact(ind: AnyIndicator, raw: FactValue, target: Fraction, path: Path | None, loc: Loc) -> Scored:
+def score_fact(
+    p: IndicatorPlan, raw: FactValue, target: Fraction, path: Path | None, loc: Loc, label: str
+) -> PeriodScore:
     """An indicator computed from a fact of the record."""
+    # The verdict depends only on the value and the target: worked out once per framework.
+    value_key = (raw.numerator, raw.denominator) if isinstance(raw, Fraction) else (type(raw), raw)
+    key = (value_key, None if target is p.target else (target.numerator, target.denominator))
+    judged = p.facts.get(key)
+    if judged is None:
+        judged = p.facts[key] = _judge_fact(p, raw, target)
+    fraction, passed, shown, rule = judged
+    return PeriodScore(label, fraction, passed, shown, rule, path, loc)
+
+
+def _judge_fact(p: IndicatorPlan, raw: FactValue, target: Fraction) -> Judged:
+    ind = p.ind
     shown = fmt_fact(ind.source, raw)
     if raw is None:
         if ind.source == "attendance_rate":
-            return Scored(None, True, shown, _("không có đảng viên phải dự họp: không áp dụng"), path, loc)
-        return Scored(ZERO, False, shown, _("chưa ghi số liệu: tính 0 điểm"), path, loc)
+            return None, True, shown, _("không có đảng viên phải dự họp: không áp dụng")
+        return ZERO, False, shown, _("chưa ghi số liệu: tính 0 điểm")
     if isinstance(ind, LevelIndicator | CompositeIndicator):
-        wanted = str(raw).casefold()
-        for level in ind.levels:
-            if wanted in {level.name.casefold(), *(a.casefold() for a in level.aliases)}:
-                return Scored(
-                    _level_fraction(ind.levels, level), level.passed, shown, _("mức → điểm"), path, loc
-                )
-        return Scored(ZERO, False, shown, _("không khớp mức nào: tính 0 điểm"), path, loc)
+        level = p.levels_by_word.get(str(raw).casefold())
+        if level is not None:
+            return p.level_fraction(level), level.passed, shown, _("mức → điểm")
+        return ZERO, False, shown, _("không khớp mức nào: tính 0 điểm")
     if isinstance(ind, PassFailIndicator):
-        ok = bool(raw)
-        return Scored(ONE if ok else ZERO, ok, shown, _("Đạt / Không đạt"), path, loc)
+        return ONE if raw else ZERO, bool(raw), shown, _("Đạt / Không đạt")
     number = exact(int(raw) if isinstance(raw, bool) else raw) if not isinstance(raw, str) else ZERO
     if isinstance(ind, PointsIndicator):
         top = exact(period_max(ind))
         fraction = min(ONE, number / top) if top else ONE
-        return Scored(fraction, fraction >= pass_fraction(ind), shown, _("điểm theo số liệu"), path, loc)
+        return fraction, fraction >= p.pass_at, shown, _("điểm theo số liệu")
     assert isinstance(ind, ThresholdIndicator | CountIndicator | DurationIndicator)
     ok = compare(ind.op, number, target)
-    return Scored(ONE if ok else ZERO, ok, shown, _rule(ind, target), path, loc)
+    return ONE if ok else ZERO, ok, shown, p.rule(target)
 
 
 def score_month_indicator(
-    ind: AnyIndicator,
-    parent: CompositeIndicator | None,
-    month: int,
-    ref: RecordRef[MonthRecord],
-    ctx: Context,
-) -> Scored:
-    if ind.source == "self":
-        return score_self(ind, parent, ref, ctx)
-    fact = month_fact(ref.record, ind.source, ctx.streaks.get(month, 0))
-    return score_fact(ind, fact.value, _target(ind, ref.record), ref.path, fact.loc)
+    p: IndicatorPlan, month: int, ref: RecordRef[MonthRecord], ctx: Context, label: str
+) -> PeriodScore:
+    source = p.ind.source
+    if source == "self":
+        return score_self(p, ref, ctx, label)
+    fact = month_fact(ref.record, source, ctx.streaks.get(month, 0))
+    target = _target(p, ref.record) if p.overridden else p.target
+    return score_fact(p, fact.value, target, ref.path, fact.loc, label)
 
 
-def score_quarter_indicator(ind: AnyIndicator, refs: list[RecordRef[MonthRecord]], ctx: Context) -> Scored:
+def score_quarter_indicator(
+    p: IndicatorPlan, refs: list[RecordRef[MonthRecord]], ctx: Context, label: str
+) -> PeriodScore:
     """A quarter: facts added up over its months (counts, booleans), a self value from its latest month."""
+    ind = p.ind
     if ind.source == "self":
         for ref in reversed(refs):
             if final_value(ref.record, ind.id) is not None:
-                return score_self(ind, None, ref, ctx)
-        return score_self(ind, None, refs[-1], ctx)
+                return score_self(p, ref, ctx, label)
+        return score_self(p, refs[-1], ctx, label)
     values: list[FactValue] = []
     loc: Loc = ()
     for ref in refs:
@@ -258,18 +222,18 @@ def score_quarter_indicator(ind: AnyIndicator, refs: list[RecordRef[MonthRecord]
     else:
         fractions = [n for n in numbers if isinstance(n, Fraction)]
         raw = sum(fractions, ZERO) / len(fractions) if fractions else None
-    target = _target(ind, None)
-    return score_fact(ind, raw, target, refs[-1].path, loc)
+    return score_fact(p, raw, _target(p, None), refs[-1].path, loc, label)
 
 
-def score_year_indicator(ind: AnyIndicator, ctx: Context) -> Scored | None:
+def score_year_indicator(p: IndicatorPlan, ctx: Context, label: str) -> PeriodScore | None:
     """A year indicator from year.yaml (None when that record does not exist yet)."""
+    ind = p.ind
     if ind.source == "sub_units_recognised_share":
-        return score_fact(ind, ctx.sub_units_share, _target(ind, None), None, ())
+        return score_fact(p, ctx.sub_units_share, _target(p, None), None, (), label)
     ref = ctx.data.year
     if ref is None:
         return None
     if ind.source == "self":
-        return score_self(ind, None, ref, ctx)
+        return score_self(p, ref, ctx, label)
     fact = year_fact(ref, ind.source, ctx.data.months, ctx.sub_units_share)
-    return score_fact(ind, fact.value, _target(ind, None), ref.path, fact.loc)
+    return score_fact(p, fact.value, _target(p, None), ref.path, fact.loc, label)

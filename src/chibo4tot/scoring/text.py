@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import string
 from decimal import Decimal
 from fractions import Fraction
@@ -48,6 +49,12 @@ def fmt_fact(source: str, raw: object) -> str:
 
 def month_label(month: int, year: int) -> str:
     return f"{month:02d}/{year}"
+
+
+@functools.lru_cache(maxsize=64)
+def month_labels(year: int) -> tuple[str, ...]:
+    """The twelve month labels of a year, made once (every unit shares the same strings)."""
+    return tuple(month_label(month, year) for month in range(1, 13))
 
 
 def quarter_label(quarter: int, year: int) -> str:

@@ -24,11 +24,12 @@ from chibo4tot.models.framework import (
 )
 from chibo4tot.models.scales import Band
 from chibo4tot.models.types import CLASSIFICATION_LABELS, Classification
-from chibo4tot.scoring.facts import UnitRecords, discipline_cases, excused_streaks, member_share
+from chibo4tot.scoring.facts import AT_LEAST, UnitRecords, discipline_cases, excused_streaks, member_share
 from chibo4tot.scoring.indicators import pick_band, score_indicator
 from chibo4tot.scoring.lines import score_bonus, score_deductions
-from chibo4tot.scoring.numbers import ZERO, exact, round_half_up
+from chibo4tot.scoring.numbers import ZERO, exact, exact_sum, round_half_up, round_ratio
 from chibo4tot.scoring.periods import Context
+from chibo4tot.scoring.plan import Plan, plan_for
 from chibo4tot.scoring.results import CriterionResult, GateResult, GateStatus, IndicatorResult, UnitResult
 from chibo4tot.scoring.text import fmt_score
 
@@ -41,7 +42,16 @@ def score_unit(
     sub_units_share: Fraction | None = None,
 ) -> UnitResult:
     """Everything about one unit's year except what depends on other units (quotas, streaks)."""
-    ctx = Context(data, year, fw.review.gap_warning_points, excused_streaks(data.months), sub_units_share)
+    plan = plan_for(fw)
+    ctx = Context(
+        data,
+        year,
+        fw.review.gap_warning_points,
+        excused_streaks(data.months),
+        sub_units_share,
+        plan=plan,
+        kind=data.unit.kind.value,
+    )
     places = fw.decimal_places
     results = {c.id: [score_indicator(ind, fw, ctx, as_of) for ind in c.indicators] for c in fw.criteria}
     deductions = score_deductions(fw, data, places)
@@ -78,7 +88,7 @@ def score_unit(
         rating_rule="",
         gates=gates,
         review_gaps=ctx.gaps,
-        monthly=_monthly(fw, results, data, as_of, places),
+        monthly=_monthly(fw, plan, results, data, as_of, places),
         warnings=ctx.warnings,
         year_path=data.year.path if data.year else None,
     )
@@ -89,9 +99,10 @@ def score_unit(
 def _criterion(
     c: Criterion, indicators: list[IndicatorResult], deduction: Decimal, places: int
 ) -> CriterionResult:
-    applicable = sum((exact(i.max_points) for i in indicators if not i.not_applicable), ZERO)
-    raw = sum((i.points for i in indicators if not i.not_applicable), ZERO)
-    best_raw = sum((i.best for i in indicators if not i.not_applicable), ZERO)
+    counted = [i for i in indicators if not i.not_applicable]
+    applicable = exact_sum([exact(i.max_points) for i in counted])
+    raw = exact_sum([i.points for i in counted])
+    best_raw = exact_sum([i.best for i in counted])
     full = exact(c.max_points)
     # Not applicable indicators leave the maximum; what remains is rescaled to the criterion's maximum
     # so its minimum keeps its meaning.
@@ -115,25 +126,42 @@ def _criterion(
 
 
 def _monthly(
-    fw: Framework, results: dict[str, list[IndicatorResult]], data: UnitRecords, as_of: int, places: int
+    fw: Framework,
+    plan: Plan,
+    results: dict[str, list[IndicatorResult]],
+    data: UnitRecords,
+    as_of: int,
+    places: int,
 ) -> dict[int, dict[str, Decimal]]:
     """Points per criterion for each recorded month, from the monthly indicators, on the criterion's scale."""
     out: dict[int, dict[str, Decimal]] = {}
-    for month in sorted(m for m in data.months if m <= as_of):
-        row: dict[str, Decimal] = {}
-        for c in fw.criteria:
-            got, top = ZERO, ZERO
-            for ind, res in zip(c.indicators, results[c.id], strict=True):
-                if ind.period != "month" or res.not_applicable or len(res.periods) < month:
+    months = sorted(m for m in data.months if m <= as_of)
+    rows: dict[int, dict[str, Decimal]] = {m: {} for m in months}
+    for c in fw.criteria:
+        monthly = [
+            (plan.of(ind).points_nd, res.periods)
+            for ind, res in zip(c.indicators, results[c.id], strict=True)
+            if ind.period == "month" and not res.not_applicable
+        ]
+        scale = exact(c.max_points)
+        for month in months:
+            # The points got and the points at stake, in integers over one denominator.
+            gn, gd, tn, td = 0, 1, 0, 1
+            for (pn, pd), periods in monthly:
+                fraction = periods[month - 1].fraction
+                if fraction is None:
                     continue
-                period = res.periods[month - 1]
-                if period.fraction is None:
-                    continue
-                got += period.fraction * exact(ind.points)
-                top += exact(ind.points)
-            if top:
-                row[c.id] = round_half_up(got * exact(c.max_points) / top, places)
-        out[month] = row
+                fn = fraction.numerator
+                if fn:
+                    fn, fd = fn * pn, fraction.denominator * pd
+                    gn, gd = (gn + fn, gd) if fd == gd else (gn * fd + fn * gd, gd * fd)
+                tn, td = (tn + pn, td) if pd == td else (tn * pd + pn * td, td * pd)
+            if tn:
+                rows[month][c.id] = round_ratio(
+                    gn * scale.numerator * td, gd * scale.denominator * tn, places
+                )
+    for month in months:
+        out[month] = rows[month]
     return out
 
 
@@ -237,7 +265,7 @@ def _gate(
         label = _(CLASSIFICATION_LABELS[got])
         detail = _("xếp loại: {label}").format(label=label)
         return out(
-            got.at_least(gate.at_least),
+            AT_LEAST[got, gate.at_least],
             detail,
             year_ref.path,
             ("annual_classification",),

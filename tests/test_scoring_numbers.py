@@ -1,0 +1,42 @@
+"""Scoring's integer rounding and sums give exactly what the declared Fraction arithmetic gives."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chibo4tot import formatting
+from chibo4tot.scoring.numbers import exact_sum, round_half_up, round_ratio
+
+numerators = st.integers(min_value=-(10**12), max_value=10**12)
+denominators = st.integers(min_value=1, max_value=10**6)
+places = st.integers(min_value=0, max_value=4)
+
+
+@given(numerators, denominators, places)
+def test_rounding_a_fraction_in_integers_is_the_declared_half_up(n: int, d: int, p: int) -> None:
+    value = Fraction(n, d)
+    expected = formatting.round_half_up(value, p)
+    got = round_half_up(value, p)
+    assert (got, str(got)) == (expected, str(expected))  # the same number with the same exponent
+
+
+@given(numerators, denominators, st.integers(min_value=1, max_value=50), places)
+def test_rounding_a_ratio_does_not_need_it_reduced(n: int, d: int, k: int, p: int) -> None:
+    # n·k / d·k is the same number: the rounding must not depend on how it is written.
+    assert str(round_ratio(n * k, d * k, p)) == str(formatting.round_half_up(Fraction(n, d), p))
+
+
+@given(st.integers(min_value=-1000, max_value=1000), places)
+def test_whole_numbers_and_decimals_round_as_before(n: int, p: int) -> None:
+    assert str(round_half_up(n, p)) == str(formatting.round_half_up(n, p))
+    d = Decimal(n) / 8
+    assert str(round_half_up(d, p)) == str(formatting.round_half_up(d, p))
+
+
+@given(st.lists(st.fractions(max_denominator=1000), max_size=30))
+def test_the_sum_over_one_denominator_is_the_exact_sum(values: list[Fraction]) -> None:
+    assert exact_sum(values) == sum(values, Fraction(0))
