@@ -172,11 +172,11 @@ class RecordMemo:
         pack = self._pack(folder)
         blob = pack.scores.get(key)
         if blob is None:
-            value = compute()
-            blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)  # before anyone changes it
+            blob = pickle.dumps(compute(), pickle.HIGHEST_PROTOCOL)  # before anyone changes it
             self.dirty.add(folder)
-        else:
-            value = pickle.loads(blob)
+        # The copy read back, not the computed object: results read from a pickle keep their bulk
+        # packed, so pickling them again (the whole-run entry) does not encode it a second time.
+        value = pickle.loads(blob)
         self.fresh[folder].scores[key] = blob
         return value
 
