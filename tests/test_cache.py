@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from chibo4tot import cachestore
 from chibo4tot.cachestore import CACHE_DIR, MAGIC
 from chibo4tot.cli import evaluation
 from chibo4tot.inputs import snapshot
@@ -181,7 +182,7 @@ def test_an_entry_signed_by_someone_else_is_never_unpickled(
 ) -> None:
     _score(example_copy)
     monkeypatch.setenv("CHIBO4TOT_CACHE_SECRET_DIR", str(tmp_path / "another-user"))
-    monkeypatch.setattr("pickle.loads", lambda *_a, **_k: pytest.fail("unpickled a foreign entry"))
+    monkeypatch.setattr(cachestore, "_unpickle", lambda *_a: pytest.fail("unpickled a foreign entry"))
     _score(example_copy)
     assert len(scored) == 2
 

@@ -120,16 +120,7 @@ class Store:
             return None
         if not hmac.compare_digest(sig, self._sign(key, payload)):
             return None
-        was_enabled = gc.isenabled()
-        gc.disable()  # many long-lived objects at once: the cyclic collector would only slow it down
-        try:
-            value: object = pickle.loads(payload)
-            return value
-        except Exception:  # signed by us but unreadable now (a class that changed in a dev build)
-            return None
-        finally:
-            if was_enabled:
-                gc.enable()
+        return _unpickle(payload)
 
     def save(self, slot: str, key: bytes, value: object) -> bool:
         """Store ``value`` for ``key`` under ``slot``, atomically; False when it could not be kept."""
@@ -164,6 +155,20 @@ class Store:
                 if path.stem not in keep:
                     with contextlib.suppress(OSError):
                         path.unlink()
+
+
+def _unpickle(payload: bytes) -> object | None:
+    """A signed entry's value; None when it no longer loads (a class that changed in a dev build)."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # many long-lived objects at once: the cyclic collector would only slow it down
+    try:
+        value: object = pickle.loads(payload)
+        return value
+    except Exception:
+        return None
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _plain_folders(root: Path, rel: Path) -> bool:
