@@ -22,6 +22,7 @@ from chibo4tot.inputs.loading import (
     years_with_records,
 )
 from chibo4tot.inputs.memo import RecordMemo
+from chibo4tot.inputs.parse_many import no_gc
 from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
 
 _MONTH = re.compile(r"^\s*(?:(\d{4})-)?(\d{1,2})\s*$")
@@ -176,6 +177,19 @@ def load_and_score(
     workspace's cache (see :mod:`chibo4tot.cachestore` and :mod:`chibo4tot.inputs.snapshot`),
     and otherwise what was derived from unchanged record files is (:mod:`chibo4tot.inputs.memo`).
     """
+    with no_gc():  # a province's records and results are millions of objects and no cycles
+        return _load_and_score(directory, year, month, today, document=document, cache=cache)
+
+
+def _load_and_score(
+    directory: Path,
+    year: int | None,
+    month: str | None,
+    today: dt.date | None,
+    *,
+    document: bool,
+    cache: bool,
+) -> Evaluation:
     root = find_workspace(directory)
     today = today or dt.date.today()
     # Everything besides the files that the results depend on: the request, the day's month

@@ -86,16 +86,30 @@ class RecordFile:
     def __hash__(self) -> int:
         return hash((self.path, self.stem))
 
-    def __getstate__(self) -> dict[str, object]:
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Pickled with the record serialised on its own (kept as bytes until read), and restored
+        # without __init__: a province's cache holds 60,000 of these.
         blob = self._blob if self._blob is not None else pickle.dumps(self._record, pickle.HIGHEST_PROTOCOL)
-        state = {name: getattr(self, name) for name in self.__slots__ if name not in ("_record", "_blob")}
-        state["_blob"] = blob
-        return state
+        fields = (self.path, self.folder_year, self.folder_unit, self.stem, self.unit, self.month, self.year)
+        return _restore_record_file, (*fields, self.framework, self.key, blob)
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
-        self._record = None
+
+def _restore_record_file(*fields: object) -> RecordFile:
+    rf = RecordFile.__new__(RecordFile)
+    (
+        rf.path,
+        rf.folder_year,
+        rf.folder_unit,
+        rf.stem,
+        rf.unit,
+        rf.month,
+        rf.year,
+        rf.framework,
+        rf.key,
+        rf._blob,
+    ) = fields  # type: ignore[assignment]
+    rf._record = None
+    return rf
 
 
 # What is derived from one record file alone (its checks, its stray dates) may be reused while

@@ -79,6 +79,7 @@ class RecordMemo:
         self.started = time.time_ns()
         self.packs: dict[Path, Pack] = {}
         self.fresh: dict[Path, Pack] = {}  # what this run used, per folder: what gets saved
+        self.entries: dict[int, tuple[RecordFile, FileEntry, Path]] = {}  # id(record) → its entry
         self.dirty: set[Path] = set()
         self.walked_all = False  # every records folder was visited: packs of the others are stale
 
@@ -117,6 +118,7 @@ class RecordMemo:
             self.fresh[folder].files[path.name] = entry
             if entry.record is not None:
                 entry.record.key = (key, entry.content)
+                self.entries[id(entry.record)] = (entry.record, entry, folder)
             return entry.record, entry.problems
         racy = max(key[1], key[2]) > self.started - snapshot.RACY_NS
         return Miss(path, key, _content(path) if racy else None)  # hashed before it is read, never after
@@ -127,7 +129,10 @@ class RecordMemo:
         if record is not None:
             record.key = (miss.key, miss.content)
         folder = miss.path.parent
-        self.fresh[folder].files[miss.path.name] = FileEntry(miss.key, miss.content, record, problems)
+        entry = FileEntry(miss.key, miss.content, record, problems)
+        self.fresh[folder].files[miss.path.name] = entry
+        if record is not None:
+            self.entries[id(record)] = (record, entry, folder)
         self.dirty.add(folder)
 
     def parse(
@@ -143,9 +148,10 @@ class RecordMemo:
 
     def derive(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
         """What ``tag`` derives from ``rf`` alone, computed once per version of the file."""
-        entry = self.fresh.get(rf.path.parent, Pack()).files.get(rf.path.name)
-        if entry is None or entry.record is not rf:  # not a record this memo read
+        known = self.entries.get(id(rf))
+        if known is None or known[0] is not rf:  # not a record this memo read
             return compute()
+        _record, entry, folder = known
         name = f"{tag}:{self.context}" if tag in CONTEXT_TAGS else tag
         found = entry.derived.get(name)
         if found is None:
@@ -153,7 +159,7 @@ class RecordMemo:
             if tag in CONTEXT_TAGS:  # one context at a time: the old ones go
                 entry.derived = {k: v for k, v in entry.derived.items() if ":" not in k}
             entry.derived[name] = found
-            self.dirty.add(rf.path.parent)
+            self.dirty.add(folder)
         return found
 
     # --- scores ----------------------------------------------------------------------------
