@@ -374,3 +374,36 @@ def test_a_cache_folder_that_is_a_link_is_not_used(
     first = _score(example_copy)
     assert _score(example_copy) == first and len(scored) == 2  # nothing kept, nothing read
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_report_asked_again_is_only_written(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chibo4tot.cli import commands_report
+
+    renders: list[int] = []
+    real = commands_report._renderers
+
+    def counting(*args: object) -> object:
+        renders.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(commands_report, "_renderers", counting)
+    out = example_copy.parent / "out"
+
+    def report(name: str, *extra: str) -> dict[str, bytes]:
+        args = ["report", str(example_copy), "--year", "2024", "--allow-incomplete", "--force"]
+        invoke([*args, "--date", "2025-01-15", "--out", str(out / name), *extra])
+        return {p.name: p.read_bytes() for p in (out / name).iterdir()}
+
+    first = report("a")
+    assert report("b") == first and len(renders) == 1  # written from the cache
+    assert report("c", "--no-cache") == first and len(renders) == 2
+    (example_copy / "templates").mkdir()
+    (example_copy / "templates" / "ghi-chu.txt").write_text("mẫu riêng\n", encoding="utf-8")
+    report("d")
+    assert len(renders) == 3  # the templates folder changed
+    report("e", "--format", "md")
+    assert len(renders) == 4  # another request
+    _edit(example_copy / RECORD, '"1.2": 4,5', '"1.2": 2')
+    changed = report("f")
+    assert len(renders) == 5 and changed != first
+    assert report("g") == changed and len(renders) == 5

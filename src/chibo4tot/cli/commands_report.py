@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from chibo4tot import progress
+from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
@@ -18,8 +19,10 @@ from chibo4tot.cli.params import YEAR_METAVAR, DirAlias, NoCache, WorkspaceDir, 
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import check_write_targets
 from chibo4tot.fsio_set import ExistingFiles, SetLeftMixed, WrittenThenInterrupted, write_set_atomic
-from chibo4tot.i18n import N_, _
+from chibo4tot.i18n import N_, _, current_language
+from chibo4tot.inputs import snapshot
 from chibo4tot.report.context import ReportContext, build_context
+from chibo4tot.results.evaluate import Evaluation
 
 FORMATS = ("xlsx", "md", "docx")
 
@@ -135,30 +138,36 @@ def report(
                 "hoặc thêm --allow-incomplete để lập báo cáo có ghi rõ từng thiếu sót"
             ).format(n=len(ev.gaps))
         )
-    ctx = build_context(ev, report_date)
-    target = out if out is not None else ev.workspace.root / "bao-cao"
-    jobs = _renderers(ctx, formats, ev.workspace.root / "templates")
-    check_write_targets(target, [name for name, _render in jobs])  # before the slow rendering
-    existing = [target / name for name, _render in jobs if (target / name).exists()]
+    root = ev.workspace.root
+    target = out if out is not None else root / "bao-cao"
+    templates = root / "templates"
+    outputs = _OutputCache(ev, formats, report_date, templates, enabled=not no_cache)
+    rendered = outputs.load()
+    jobs = [] if rendered is not None else _renderers(build_context(ev, report_date), formats, templates)
+    names = [name for name, _data in rendered] if rendered is not None else [name for name, _r in jobs]
+    check_write_targets(target, names)  # before the slow rendering
+    existing = [target / name for name in names if (target / name).exists()]
     if existing and not force:
-        names = ", ".join(show_path(p) for p in existing)
-        raise UsageError(_("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=names))
-    rendered: list[tuple[str, bytes]] = []
+        listed = ", ".join(show_path(p) for p in existing)
+        raise UsageError(_("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=listed))
     written: list[Path] = []
     try:
-        with _frozen():
-            for number, (name, render) in enumerate(jobs, start=1):
-                label = _("Đang lập tệp {n}/{total}: {name}").format(n=number, total=len(jobs), name=name)
-                with progress.step(label):
-                    rendered.append((name, _render_one(render)))
+        if rendered is None:
+            rendered = []
+            with _frozen():
+                for number, (name, render) in enumerate(jobs, start=1):
+                    label = _("Đang lập tệp {n}/{total}: {name}").format(n=number, total=len(jobs), name=name)
+                    with progress.step(label):
+                        rendered.append((name, _render_one(render)))
+            outputs.save(rendered)
         # All rendered before any is written, and written as one set: a failure or Ctrl-C leaves
         # the folder as it was, never a new workbook beside last run's Word files.
         try:
             written = write_set_atomic(target, rendered, overwrite=force)
         except ExistingFiles as exc:  # another run wrote them after our check above
-            names = ", ".join(show_path(p) for p in exc.paths)
+            listed = ", ".join(show_path(p) for p in exc.paths)
             raise UsageError(
-                _("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=names)
+                _("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=listed)
             ) from None
         for path in written:
             typer.echo(show_path(path))
@@ -173,6 +182,36 @@ def report(
         raise
     if ev.problems.errors:
         raise typer.Exit(int(ExitCode.INPUT))
+
+
+class _OutputCache:
+    """The files of a report made from the same results, on the same date, from the same templates:
+    kept with the results in the workspace's cache, so a report asked again is only written."""
+
+    def __init__(
+        self, ev: Evaluation, formats: list[str], day: dt.date, templates: Path, *, enabled: bool
+    ) -> None:
+        root = ev.workspace.root
+        self.inputs = ev.inputs_key
+        self.store = Store(root, enabled=enabled and self.inputs is not None)
+        self.templates, self.root = templates, root
+        self.request = repr((BUILD, current_language(), sorted(formats), day.isoformat()))
+        self.key = self._key() if self.store.enabled else b""
+
+    def _key(self) -> bytes:
+        return digest(self.inputs or b"", self.request, snapshot.folder_digest(self.templates, self.root))
+
+    def load(self) -> list[tuple[str, bytes]] | None:
+        if not self.store.enabled:
+            return None
+        found = self.store.load("o-report", self.key)
+        if isinstance(found, list) and all(isinstance(item, tuple) and len(item) == 2 for item in found):
+            return found
+        return None
+
+    def save(self, rendered: list[tuple[str, bytes]]) -> None:
+        if self.store.enabled and self._key() == self.key:  # the templates did not change meanwhile
+            self.store.save("o-report", self.key, rendered)
 
 
 def _say_what_was_written(target: Path, written: list[Path], *, mixed: bool = False) -> None:

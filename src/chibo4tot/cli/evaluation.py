@@ -206,6 +206,7 @@ def _load_and_score(
         if verify == snapshot.content_hashes(tuple(path for path, _hash in verify)):
             return hit
     ev = score_plan(plan_year(root, year, month, today, document=document, memo=run.memo))
+    ev.inputs_key = run.before.digest
     if run.unchanged():  # what it derived is true of the inputs it was keyed by
         run.memo.save()
         kept = dataclasses.replace(ev, workspace=dataclasses.replace(ev.workspace, records=NotKept()))

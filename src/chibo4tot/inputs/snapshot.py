@@ -155,6 +155,15 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     return Snapshot(h.digest(), racy, files, ctx.digest())
 
 
+def folder_digest(folder: Path, within: Path) -> bytes:
+    """Every file under ``folder`` by content (links only inside ``within``): e.g. the templates."""
+    h = hashlib.sha256()
+    top = os.path.abspath(folder)
+    if _top(h, top):
+        _tree(h, top, by_content=True, times=[], within=os.path.realpath(within))
+    return h.digest()
+
+
 def _top(h: hashlib._Hash, top: str) -> bool:
     """The folder itself (a link, a file, absent); True when there is something to walk in it."""
     try:

@@ -47,6 +47,7 @@ class Evaluation:
     blocked: dict[str, list[Path]]  # unit id → its files with errors (not scored)
     default_year: bool = False  # the year was not asked for: the latest one that can be scored
     gaps: list[Problem] = field(default_factory=list)  # completeness warnings (code "gap")
+    inputs_key: bytes | None = None  # the cache's key of every input these results rest on
 
     def not_scored(self) -> list[NotScored]:
         """Every cell left out: no result may hide one (reports and JSON name each)."""
