@@ -184,3 +184,26 @@ def test_ctrl_c_while_workers_parse_exits_130_quietly_and_leaves_no_worker(tmp_p
     while any(Path(f"/proc/{pid}").exists() for pid in helpers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(Path(f"/proc/{pid}").exists() for pid in helpers), "a worker outlived the command"
+
+
+def test_a_province_scores_byte_identical_with_one_or_two_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole result, as `score --format json` prints it, from a pool and from one process."""
+    import json
+
+    from chibo4tot.results.evaluate import evaluate_workspace
+    from chibo4tot.results.views import results_json
+    from tests.test_bench_tools import province
+
+    root = tmp_path / "tinh"
+    province.build(root, 60, seed=5)
+    monkeypatch.setattr(parse_many, "CHUNK_FILES", 50)
+
+    def printed(workers: int) -> str:
+        ws = load_workspace(root, workers=workers)
+        ev = evaluate_workspace(ws, 2024)
+        data = results_json(ev.results, ev.problems.sorted(), "tinh", [], root)
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    assert printed(2) == printed(1)
