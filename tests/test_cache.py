@@ -60,6 +60,10 @@ def _cache_files(ws: Path) -> list[Path]:
     return sorted((ws / CACHE_DIR).glob("w-*.bin"))
 
 
+def _printed_files(ws: Path) -> list[Path]:
+    return sorted((ws / CACHE_DIR).glob("p-*.bin"))
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -159,19 +163,21 @@ def test_language_and_request_are_part_of_the_key(example_copy: Path, scored: li
 @pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-signature", "empty", "garbage"])
 def test_a_damaged_entry_is_ignored_and_rebuilt(example_copy: Path, scored: list[int], damage: str) -> None:
     expected = _score(example_copy)
-    (entry,) = _cache_files(example_copy)
-    data = bytearray(entry.read_bytes())
-    if damage == "truncate":
-        data = data[: len(data) // 2]
-    elif damage == "flip-payload":
-        data[-10] ^= 0xFF
-    elif damage == "flip-signature":
-        data[len(MAGIC) + 3] ^= 0xFF
-    elif damage == "empty":
-        data = bytearray()
-    else:
-        data = bytearray(b"\x80\x05not a pickle at all" * 100)
-    entry.write_bytes(bytes(data))
+    entries = _cache_files(example_copy) + _printed_files(example_copy)
+    assert len(entries) == 2  # the results, and what score --format json printed from them
+    for entry in entries:
+        data = bytearray(entry.read_bytes())
+        if damage == "truncate":
+            data = data[: len(data) // 2]
+        elif damage == "flip-payload":
+            data[-10] ^= 0xFF
+        elif damage == "flip-signature":
+            data[len(MAGIC) + 3] ^= 0xFF
+        elif damage == "empty":
+            data = bytearray()
+        else:
+            data = bytearray(b"\x80\x05not a pickle at all" * 100)
+        entry.write_bytes(bytes(data))
     assert _score(example_copy) == expected
     assert len(scored) == 2
     assert _score(example_copy) == expected and len(scored) == 2  # rebuilt, trusted again
@@ -322,7 +328,7 @@ def test_damaged_packs_are_ignored(example_copy: Path, work: dict[str, list[str]
     for pack in (example_copy / CACHE_DIR).glob("r-*.bin"):
         data = pack.read_bytes()
         pack.write_bytes(data[: len(data) - 7])
-    for entry in _cache_files(example_copy):
+    for entry in _cache_files(example_copy) + _printed_files(example_copy):
         entry.unlink()
     for seen in work.values():
         seen.clear()
@@ -407,3 +413,20 @@ def test_a_report_asked_again_is_only_written(example_copy: Path, monkeypatch: p
     changed = report("f")
     assert len(renders) == 5 and changed != first
     assert report("g") == changed and len(renders) == 5
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_printed_output_comes_back_with_its_problems(
+    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    args = ["score", str(example_copy), "--year", "2024", "--format", fmt]
+    first = invoke(args)
+    from chibo4tot.cli import commands_score
+
+    monkeypatch.setattr(commands_score, "evaluate", lambda *_a: pytest.fail("loaded the results again"))
+    again = invoke(args)
+    assert (again.stdout, again.stderr) == (first.stdout, first.stderr)
+    assert "thiếu hồ sơ tháng 6, 7, 8" in again.stderr and len(scored) == 1
+    monkeypatch.undo()
+    fresh = invoke([*args, "--no-cache"])
+    assert (fresh.stdout, fresh.stderr) == (first.stdout, first.stderr)

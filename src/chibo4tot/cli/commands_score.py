@@ -13,7 +13,14 @@ from rich.table import Table
 from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
-from chibo4tot.cli.evaluation import load_and_score, show_input_problems
+from chibo4tot.cli.evaluation import (
+    PrintedCache,
+    evaluate,
+    load_and_score,
+    prepare,
+    show_input_problems,
+    show_problems,
+)
 from chibo4tot.cli.output import print_problems, safe_json, safe_text, show_path, text_console
 from chibo4tot.cli.params import (
     UNIT_METAVAR,
@@ -53,7 +60,19 @@ def score(
     """Chấm điểm và xếp loại các chi bộ trong năm, kèm lý do không đạt."""
     if fmt not in FORMATS:
         raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
-    ev = load_and_score(workspace_dir(directory, dir_alias), year, month, cache=not no_cache)
+    req = prepare(workspace_dir(directory, dir_alias), year, month, cache=not no_cache)
+    # json and csv depend on the results alone: printed again as they were, without loading them.
+    printed = PrintedCache(req, (fmt, unit, keep_going)) if fmt != "table" else None
+    hit = printed.load() if printed is not None else None
+    if hit is not None:
+        problems, shown = hit
+        show_problems(problems)
+        if shown is not None:
+            typer.echo(shown, nl=False)
+        if any(p.severity is Severity.ERROR for p in problems):
+            raise typer.Exit(int(ExitCode.INPUT))
+        return
+    ev = evaluate(req)
     show = show_input_problems(ev, keep_going)
     results = ev.results
     if unit is not None:
@@ -62,15 +81,20 @@ def score(
             raise UsageError(_("không có chi bộ “{id}” trong kết quả chấm").format(id=unit))
         results.units = [r for r in results.units if r.unit.id == unit]
     root_id = ev.workspace.config.id if ev.workspace.config else ""
+    text: str | None = None
     if show:
         if fmt == "json":
             not_scored = [dataclasses.asdict(n) for n in ev.not_scored()]
             data = results_json(results, ev.problems.sorted(), root_id, not_scored, ev.workspace.root)
-            typer.echo(safe_json(json.dumps(data, ensure_ascii=False, indent=2)))
+            text = safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
         elif fmt == "csv":
-            typer.echo(_csv(ev), nl=False)
+            text = _csv(ev)
         else:
             _table(ev)
+    if text is not None:
+        typer.echo(text, nl=False)
+    if printed is not None:
+        printed.save(ev, ev.problems.items, text)
     if ev.problems.errors:
         raise typer.Exit(int(ExitCode.INPUT))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.cli.output import print_count, print_problems
-from chibo4tot.errors import InputError, UsageError
+from chibo4tot.errors import InputError, Problem, UsageError
 from chibo4tot.i18n import _, current_language
 from chibo4tot.inputs import snapshot
 from chibo4tot.inputs.loading import (
@@ -162,6 +162,37 @@ def open_cache(root: Path, cache: bool, request: str = "") -> CachedRun | None:
     return CachedRun(root, store, request) if store.enabled else None
 
 
+@dataclass
+class Request:
+    """A command's request over a workspace, settled once: where, for which day, and its cache."""
+
+    root: Path
+    year: int | None
+    month: str | None
+    today: dt.date
+    document: bool
+    key: str  # everything the results depend on besides the files
+    run: CachedRun | None
+
+
+def prepare(
+    directory: Path,
+    year: int | None,
+    month: str | None,
+    today: dt.date | None = None,
+    *,
+    document: bool = False,
+    cache: bool = True,
+) -> Request:
+    """Find the workspace and take the snapshot of its inputs (when the cache is used)."""
+    root = find_workspace(directory)
+    today = today or dt.date.today()
+    # Everything besides the files that the results depend on: the request, the day's month
+    # (the default year and month follow the calendar), the language of the messages, the build.
+    key = repr((BUILD, current_language(), year, month, today.year, today.month, document))
+    return Request(root, year, month, today, document, key, open_cache(root, cache, key))
+
+
 def load_and_score(
     directory: Path,
     year: int | None,
@@ -177,45 +208,68 @@ def load_and_score(
     workspace's cache (see :mod:`chibo4tot.cachestore` and :mod:`chibo4tot.inputs.snapshot`),
     and otherwise what was derived from unchanged record files is (:mod:`chibo4tot.inputs.memo`).
     """
+    return evaluate(prepare(directory, year, month, today, document=document, cache=cache))
+
+
+def evaluate(req: Request) -> Evaluation:
+    """The results of a prepared request (see :func:`load_and_score`)."""
     with no_gc():  # a province's records and results are millions of objects and no cycles
-        return _load_and_score(directory, year, month, today, document=document, cache=cache)
+        return _evaluate(req)
 
 
-def _load_and_score(
-    directory: Path,
-    year: int | None,
-    month: str | None,
-    today: dt.date | None,
-    *,
-    document: bool,
-    cache: bool,
-) -> Evaluation:
-    root = find_workspace(directory)
-    today = today or dt.date.today()
-    # Everything besides the files that the results depend on: the request, the day's month
-    # (the default year and month follow the calendar), the language of the messages, the build.
-    request = repr((BUILD, current_language(), year, month, today.year, today.month, document))
-    run = open_cache(root, cache, request)
+def _evaluate(req: Request) -> Evaluation:
+    root, run = req.root, req.run
     if run is None:
-        return score_plan(plan_year(root, year, month, today, document=document))
-    slot = "w-" + digest(request).hex()[:24]
+        return score_plan(plan_year(root, req.year, req.month, req.today, document=req.document))
+    slot = "w-" + digest(req.key).hex()[:24]
     cached = run.store.load(slot, run.before.digest)
     if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], Evaluation):
         verify: tuple[tuple[str, str], ...] = cached[0]
         hit: Evaluation = cached[1]
         if verify == snapshot.content_hashes(tuple(path for path, _hash in verify)):
             return hit
-    ev = score_plan(plan_year(root, year, month, today, document=document, memo=run.memo))
-    ev.inputs_key = run.before.digest
+    plan = plan_year(root, req.year, req.month, req.today, document=req.document, memo=run.memo)
+    ev = score_plan(plan)
     if run.unchanged():  # what it derived is true of the inputs it was keyed by
+        ev.inputs_key = run.before.digest
         run.memo.save()
         kept = dataclasses.replace(ev, workspace=dataclasses.replace(ev.workspace, records=NotKept()))
         run.store.save(slot, run.before.digest, (run.racy, kept))
     return ev
 
 
+class PrintedCache:
+    """What a command printed for a request over unchanged inputs (json and csv, which depend on
+    nothing else): its problems, its output and whether it failed; shown again without loading."""
+
+    def __init__(self, req: Request, params: object) -> None:
+        self.run = req.run
+        self.key = digest(self.run.before.digest, req.key, repr(params)) if self.run is not None else b""
+        self.slot = "p-" + digest(req.key, repr(params)).hex()[:24]
+
+    def load(self) -> tuple[list[Problem], str | None] | None:
+        if self.run is None:
+            return None
+        found = self.run.store.load(self.slot, self.key)
+        if not (isinstance(found, tuple) and len(found) == 3):
+            return None
+        verify, problems, text = found
+        if verify != snapshot.content_hashes(tuple(path for path, _hash in verify)):
+            return None
+        return problems, text
+
+    def save(self, ev: Evaluation, problems: list[Problem], text: str | None) -> None:
+        if self.run is not None and ev.inputs_key == self.run.before.digest:
+            self.run.store.save(self.slot, self.key, (self.run.racy, problems, text))
+
+
 def show_input_problems(ev: Evaluation, keep_going: bool) -> bool:
     """Print problems to stderr; True when results may still be shown."""
-    errors, warnings, files = print_problems(ev.problems.items)
+    return not show_problems(ev.problems.items) or keep_going
+
+
+def show_problems(problems: list[Problem]) -> int:
+    """Print problems and their count to stderr; the number of errors."""
+    errors, warnings, files = print_problems(problems)
     print_count(errors, warnings, files)
-    return not errors or keep_going
+    return errors
