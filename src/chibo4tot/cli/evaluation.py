@@ -227,6 +227,7 @@ def _evaluate(req: Request) -> Evaluation:
         verify: tuple[tuple[str, str], ...] = cached[0]
         hit: Evaluation = cached[1]
         if verify == snapshot.content_hashes(tuple(path for path, _hash in verify)):
+            hit.inputs_key = run.before.digest  # what it was stored under, checked just now
             return hit
     plan = plan_year(root, req.year, req.month, req.today, document=req.document, memo=run.memo)
     ev = score_plan(plan)
