@@ -121,11 +121,15 @@ def handled(func: F) -> F:
     → 3 in one line, Ctrl-C → 130, stdout closed by the reader → 141 in silence."""
     from chibo4tot.cli.output import print_problems, safe_text, show_path
     from chibo4tot.cli.progress_view import shown
+    from chibo4tot.inputs.parse_many import no_gc
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with shown():  # the long steps on stderr, on a terminal only; gone before any message
+            # The long steps on stderr (on a terminal only); and no cyclic garbage collection while a
+            # command runs: a province is millions of long-lived objects and almost no cycles, and
+            # each pass of the collector would walk them all (the collector runs again at the end).
+            with shown(), no_gc():
                 return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
