@@ -12,7 +12,6 @@ from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.cli.params import DirAlias, NoCache, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.checks import direct
 from chibo4tot.inputs.loading import find_workspace, load_workspace, workspace_gaps
 
 
@@ -30,7 +29,7 @@ def validate(
     memo = run.memo if run is not None else None
     ws = load_workspace(root, memo=memo)
     today = dt.date.today()  # the CLI reads the clock: which months and year.yaml are due yet
-    gaps = workspace_gaps(ws, today.year, today.month, derive=memo.derive if memo is not None else direct)
+    gaps = workspace_gaps(ws, today.year, today.month)
     if run is not None and run.unchanged():
         run.memo.save()
     errors, warnings, files = print_problems([*ws.problems.items, *gaps])

@@ -13,6 +13,7 @@ from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import InputError, Problem, UsageError
 from chibo4tot.i18n import _, current_language
 from chibo4tot.inputs import snapshot
+from chibo4tot.inputs.checks import direct
 from chibo4tot.inputs.loading import (
     NotKept,
     Workspace,
@@ -234,7 +235,8 @@ def _evaluate(req: Request) -> Evaluation:
     if run.unchanged():  # what it derived is true of the inputs it was keyed by
         ev.inputs_key = run.before.digest
         run.memo.save()
-        kept = dataclasses.replace(ev, workspace=dataclasses.replace(ev.workspace, records=NotKept()))
+        kept_ws = dataclasses.replace(ev.workspace, records=NotKept(), derive=direct)
+        kept = dataclasses.replace(ev, workspace=kept_ws)
         run.store.save(slot, run.before.digest, (run.racy, kept))
     return ev
 

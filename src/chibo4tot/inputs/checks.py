@@ -77,6 +77,14 @@ class RecordFile:
             self._record = pickle.loads(self._blob)
         return self._record
 
+    def release(self) -> None:
+        """Keep the record serialised only, until it is read again: a province's records do not all
+        stay in memory at once (each is read by its checks, its unit's scoring and its gaps)."""
+        if self._record is not None:
+            if self._blob is None:
+                self._blob = pickle.dumps(self._record, pickle.HIGHEST_PROTOCOL)
+            self._record = None
+
     def _identity(self) -> tuple[object, ...]:
         return (self.path, self.folder_year, self.folder_unit, self.stem, self.record)
 
@@ -120,6 +128,22 @@ Derive = Callable[[RecordFile, str, Callable[[], list[Problem]]], list[Problem]]
 
 def direct(_rf: RecordFile, _tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
     return compute()
+
+
+class Remembered:
+    """A :data:`Derive` that remembers for one run, in memory: what is derived from a record
+    while it is read for its checks is not read again for its gaps."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[int, str], tuple[RecordFile, list[Problem]]] = {}
+
+    def __call__(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
+        known = self.found.get((id(rf), tag))
+        if known is not None and known[0] is rf:
+            return known[1]
+        problems = compute()
+        self.found[(id(rf), tag)] = (rf, problems)
+        return problems
 
 
 def check_units(path: Path, units: UnitsFile) -> list[Problem]:
@@ -231,6 +255,7 @@ def check_records(
     frameworks: dict[str, Framework],
     known: set[str] | None = None,
     derive: Derive = direct,
+    also: Callable[[RecordFile], object] | None = None,
 ) -> list[Problem]:
     """Record ↔ folder, unit, month, framework and indicator consistency.
 
@@ -240,7 +265,8 @@ def check_records(
     assignment is wrong, not the record, and chibo4tot.yaml's check says so.
 
     Everything but the duplicate check reads one file and the workspace's config, units and
-    frameworks, so it goes through ``derive`` under the tag "check".
+    frameworks, so it goes through ``derive`` under the tag "check". ``also(rf)`` is called
+    while the record is at hand, for what else is derived from it (before it is released).
     """
     problems: list[Problem] = []
     taken: dict[tuple[str, str], Path] = {}
@@ -248,6 +274,9 @@ def check_records(
     for rf in sorted(records, key=lambda r: str(r.path)):
         check = partial(check_record, rf, unit_kinds, config, frameworks, known, rules)
         problems += derive(rf, "check", check)
+        if also is not None:
+            also(rf)
+        rf.release()
         key = (rf.unit, rf.month if rf.month is not None else str(rf.year))
         if key in taken:
             problems.append(

@@ -76,6 +76,7 @@ def check_year_complete(
         else:
             has_year.add(rf.unit)
         problems += derive(rf, "strays", partial(stray_dates, rf))
+        rf.release()
     for unit in units:
         folder = root / "records" / str(year) / unit.id
         missing = [m for m in range(1, as_of + 1) if m not in months[unit.id]]

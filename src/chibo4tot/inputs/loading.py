@@ -5,18 +5,28 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
 from chibo4tot.fsio import os_error_reason, outside_reason
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import Derive, RecordFile, check_config, check_records, check_units, direct
+from chibo4tot.inputs.checks import (
+    Derive,
+    RecordFile,
+    Remembered,
+    check_config,
+    check_records,
+    check_units,
+    direct,
+)
 from chibo4tot.inputs.completeness import (
     check_document_data,
     check_year_complete,
     check_years_have_frameworks,
     scored_units,
+    stray_dates,
 )
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
@@ -52,6 +62,7 @@ class Workspace:
     frameworks: dict[str, LoadedFramework] = field(default_factory=dict)
     records: list[RecordFile] = field(default_factory=list)
     problems: ProblemList = field(default_factory=ProblemList)
+    derive: Derive = direct  # what was derived from each record while loading, to ask again
 
     @property
     def month_records(self) -> list[RecordFile]:
@@ -255,8 +266,16 @@ def load_workspace(
     ws.records.extend(records)
     ws.problems.extend(found)
     kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
-    derive = memo.derive if memo is not None else direct
-    checked = check_records(ws.records, kinds, ws.config, plain, known=set(plain) | broken, derive=derive)
+    derive = ws.derive = memo.derive if memo is not None else Remembered()
+    checked = check_records(
+        ws.records,
+        kinds,
+        ws.config,
+        plain,
+        known=set(plain) | broken,
+        derive=derive,
+        also=lambda rf: derive(rf, "strays", partial(stray_dates, rf)),
+    )
     ws.problems.extend(locate_problems(checked))
     return ws
 
@@ -274,14 +293,21 @@ def assigned_years(ws: Workspace) -> set[int]:
 
 
 def year_gaps(
-    ws: Workspace, year: int, as_of: int, *, year_over: bool, document: bool, derive: Derive = direct
+    ws: Workspace, year: int, as_of: int, *, year_over: bool, document: bool, derive: Derive | None = None
 ) -> list[Problem]:
     """The completeness gaps of one year (and, for a report, of the data the document prints)."""
     plain = {fid: lf.framework for fid, lf in ws.frameworks.items()}
     units = scored_units(ws.units, ws.config, plain, year)
     broken = {p.path for p in ws.problems.errors if p.path is not None and "records" in p.path.parts}
     problems = check_year_complete(
-        ws.root, units, ws.records, year, as_of, year_over=year_over, unreadable=broken, derive=derive
+        ws.root,
+        units,
+        ws.records,
+        year,
+        as_of,
+        year_over=year_over,
+        unreadable=broken,
+        derive=derive or ws.derive,
     )
     if document and ws.config is not None:
         problems += check_document_data(ws.root / WORKSPACE_FILE, ws.config)
@@ -289,7 +315,7 @@ def year_gaps(
 
 
 def workspace_gaps(
-    ws: Workspace, today_year: int, today_month: int, derive: Derive = direct
+    ws: Workspace, today_year: int, today_month: int, derive: Derive | None = None
 ) -> list[Problem]:
     """Every gap of every year the workspace can score, up to last month of the current year."""
     problems = locate_problems(check_years_have_frameworks(ws.root, ws.records, ws.config))

@@ -13,7 +13,7 @@ from typing import cast
 from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import RecordFile, direct, framework_for
+from chibo4tot.inputs.checks import RecordFile, framework_for
 from chibo4tot.inputs.loading import Workspace, load_workspace, year_gaps, years_with_records
 from chibo4tot.inputs.memo import RecordMemo
 from chibo4tot.models.framework import Framework
@@ -170,7 +170,10 @@ def evaluate_workspace(
                 advance(1)
 
                 def compute() -> UnitResult:
-                    return score_unit(fw, mine.records(unit), y, months, share)
+                    result = score_unit(fw, mine.records(unit), y, months, share)
+                    for rf in mine.files():
+                        rf.release()
+                    return result
 
                 if memo is None:
                     return compute()
@@ -200,7 +203,6 @@ def evaluate_workspace(
                 severity=Severity.WARNING,
             )
         )
-    derive = memo.derive if memo is not None else direct
-    gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document, derive=derive)
+    gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document)
     problems.extend(gaps)
     return Evaluation(ws, results, problems, dict(blocked), gaps=gaps)
