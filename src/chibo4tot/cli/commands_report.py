@@ -21,6 +21,8 @@ from chibo4tot.fsio import check_write_targets
 from chibo4tot.fsio_set import ExistingFiles, SetLeftMixed, WrittenThenInterrupted, write_set_atomic
 from chibo4tot.i18n import N_, _, current_language
 from chibo4tot.inputs import snapshot
+from chibo4tot.inputs.checks import direct
+from chibo4tot.inputs.loading import NotKept
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.results.evaluate import Evaluation
 
@@ -138,6 +140,10 @@ def report(
                 "hoặc thêm --allow-incomplete để lập báo cáo có ghi rõ từng thiếu sót"
             ).format(n=len(ev.gaps))
         )
+    # The records are not read by any report: let them go before the workbook, the largest part,
+    # is built (at 5,000 cells they and the workbook would otherwise be in memory together).
+    ev.workspace.records = NotKept()
+    ev.workspace.derive = direct  # it held the per-file memo, and through it every record
     root = ev.workspace.root
     target = out if out is not None else root / "bao-cao"
     templates = root / "templates"
