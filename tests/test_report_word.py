@@ -187,7 +187,9 @@ def test_recognition_list_attached_to_a_decision(recognition_list: Any) -> None:
     assert "DANH SÁCH" in lines
     assert "Chi bộ được công nhận “Chi bộ 4 tốt” năm 2024" in lines
     attachment = next(line for line in lines if line.startswith("(Kèm theo Quyết định số"))
-    assert "-QĐ/ĐU, ngày" in attachment and attachment.endswith("năm 2025 của Đảng ủy xã Thượng Phùng)")
+    assert "-QĐ/ĐU, ngày" in attachment
+    # the last two words held together, so a wrapped line never ends with "Phùng)" alone
+    assert attachment.endswith("năm 2025 của Đảng ủy xã Thượng\u00a0Phùng)")
     table = recognition_list.tables[1]
     assert len(table.rows) == 7
     assert [row[1:4] for row in rows(table)[1:]] == [  # ranked: band, then the quota's tie-break

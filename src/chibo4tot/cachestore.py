@@ -34,8 +34,30 @@ FORMAT = 1
 IGNORE_ALL = "# Bộ nhớ đệm của chibo4tot: không đưa vào git\n*\n"
 _SIG = 32
 _KEY = 32
-# The tool's version and the interpreter's: pickles of another build are never trusted.
-BUILD = f"{FORMAT}|{__version__}|{sys.version_info[0]}.{sys.version_info[1]}|{sys.implementation.name}"
+
+
+def _code_stamp() -> str:
+    """The installed code itself (every file of the package: name, size, mtime): a changed module or
+    template in a development install is a new build, even under the same version number."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(path, package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+# The tool's version, its code and the interpreter's: pickles of another build are never trusted.
+BUILD = (
+    f"{FORMAT}|{__version__}|{_code_stamp()}|{sys.version_info[0]}.{sys.version_info[1]}"
+    f"|{sys.implementation.name}"
+)
 
 
 def digest(*parts: bytes | str) -> bytes:

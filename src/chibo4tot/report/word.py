@@ -294,13 +294,20 @@ def _unrecognised(doc: Doc, items: Sequence[Unrecognised], start: int = 1) -> No
         add_lines(doc, item.reasons, dash=True)
 
 
+def no_lone_word(text: str) -> str:
+    """A centred line's last two words held together (a no-break space): a wrapped "(Kèm theo …)"
+    line never ends with "Lập)" alone on a line of its own."""
+    head, space, tail = text.rpartition(" ")
+    return f"{head}\u00a0{tail}" if space else text
+
+
 def _appendix(doc: Doc, a: Appendix) -> None:
     """A "Phụ lục" on a page of its own after the signature: its number, what it lists, which report
     it is attached to, then the list, each đảng bộ's cells under its name."""
     title = keep_with_next(add_para(doc, a.title, align=CENTER, bold=True, after=0))
     title.paragraph_format.page_break_before = True
     keep_with_next(add_para(doc, a.subject, align=CENTER, bold=True, after=0))
-    keep_with_next(add_para(doc, a.attachment, align=CENTER, italic=True, after=12))
+    keep_with_next(add_para(doc, no_lone_word(a.attachment), align=CENTER, italic=True, after=12))
     for group in a.groups:
         if group.heading:
             add_heading(doc, group.heading)
@@ -320,7 +327,7 @@ def render_recognition_list_docx(ctx: ReportContext) -> bytes:
     add_header(doc, r.header)
     add_title(doc, r.title, r.subject)
     doc.paragraphs[-1].paragraph_format.space_after = Pt(0)
-    add_para(doc, r.attachment, align=CENTER, italic=True, after=12)
+    add_para(doc, no_lone_word(r.attachment), align=CENTER, italic=True, after=12)
     _table(doc, r.table, LIST_WIDTHS, "clrll", keep_last=True)  # never a page with only the closing
     add_para(doc, r.closing, align=LEFT, italic=True, indent=1.0)
     if r.caveat:
