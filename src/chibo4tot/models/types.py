@@ -276,11 +276,13 @@ class Classification(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Classification).index(self)
+        return _CLASSIFICATION_RANK[self]
 
     def at_least(self, other: Classification) -> bool:
         return self.rank <= other.rank
 
+
+_CLASSIFICATION_RANK = {c: i for i, c in enumerate(Classification)}  # best first, made once
 
 CLASSIFICATION_LABELS: dict[Classification, str] = {
     Classification.HTXSNV: N_("Hoàn thành xuất sắc nhiệm vụ"),
