@@ -98,7 +98,10 @@ def _walk(
     listing itself, so 60,000 files cost no stat call each."""
     try:
         with os.scandir(folder) as listing:
-            entries = sorted((folder / entry.name, entry) for entry in listing)
+            # In the order of their paths (as Path sorts them: case-folded where the system is),
+            # compared as names: comparing 60,000 Path objects costs more than the walk itself.
+            ordered = sorted(listing, key=lambda entry: os.path.normcase(entry.name))
+        entries = [(folder / entry.name, entry) for entry in ordered]
     except OSError as exc:
         problems.append(
             Problem(folder, _("không đọc được thư mục: {error}").format(error=os_error_reason(exc)))
