@@ -28,8 +28,17 @@ def main() -> None:
     """Console-script entry point: load the command line, then run it; Ctrl-C at any moment → 130."""
     try:
         try:
-            from chibo4tot.cli import main as run  # the whole command tree: the heavy part
-
+            # The whole command tree: the heavy part. Ctrl-C is held back while it loads (and
+            # delivered right after): pydantic builds schemas at import, and an interrupt inside
+            # that comes out as a SchemaError with a traceback, not as a KeyboardInterrupt.
+            can_block = hasattr(signal, "pthread_sigmask")
+            if can_block:
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                from chibo4tot.cli import main as run
+            finally:
+                if can_block:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             run()
         finally:
             # The work is over (or being abandoned): a Ctrl-C now would only interrupt the exit.

@@ -18,6 +18,7 @@ from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, read_raw
 from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.inputs.where import describe_loc
 from chibo4tot.models.framework import Framework
+from chibo4tot.signals import interrupt_held
 
 Provenance = dict[Loc, tuple[Path, Loc]]
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -109,7 +110,8 @@ def register(found: dict[str, RawFramework], raw: RawFramework, problems: list[P
 def _validate_alone(raw: RawFramework, problems: list[Problem]) -> None:
     """A framework without a usable id, checked on its own so that its problems are shown."""
     try:
-        Framework.model_validate(raw.data)
+        with interrupt_held():
+            Framework.model_validate(raw.data)
     except ValidationError as exc:
         found = problems_from_validation(exc, Framework, raw.data)
         if "extends" in raw.data:
@@ -290,7 +292,8 @@ def build_framework(
     raw = raws[fid]
     files = {r.path: r.data for r in raws.values()}
     try:
-        framework = Framework.model_validate(data)
+        with interrupt_held():
+            framework = Framework.model_validate(data)
     except ValidationError as exc:
         for loc, message in problems_from_validation(exc, Framework, data):
             path, floc, note = blame(prov, chain, raw.path, loc, _kinds_above(data, loc), files)

@@ -18,6 +18,7 @@ from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.inputs.positions import PositionTree, locate, position_tree
 from chibo4tot.inputs.where import describe_loc, file_kind
 from chibo4tot.inputs.yamlio import YamlErrors, fast_load, slip_in_scalar_file
+from chibo4tot.signals import interrupt_held
 
 M = TypeVar("M", bound=BaseModel)
 # A file that was not read (not a regular file, too large, a link out of the workspace): it is
@@ -94,7 +95,8 @@ def parse_model(
 
 def validate_data(path: Path, data: Any, model: type[M], problems: list[Problem]) -> M | None:
     try:
-        return model.model_validate(data)
+        with interrupt_held():
+            return model.model_validate(data)
     except ValidationError as exc:
         problems.extend(
             Problem(path, message, loc) for loc, message in problems_from_validation(exc, model, data)

@@ -20,6 +20,7 @@ from chibo4tot.i18n import _, current_language, set_language
 from chibo4tot.inputs.checks import MONTH_STEM, RecordFile
 from chibo4tot.inputs.locate import FILE_REFUSED, locate_problems, parse_raw, read_bytes, validate_data
 from chibo4tot.models.records import MonthRecord, YearRecord
+from chibo4tot.signals import interrupt_held
 
 Item = tuple[Path, int | None, str]  # a record file, the year and the unit its folders name
 Parsed = tuple[RecordFile | None, list[Problem]]
@@ -148,19 +149,7 @@ def chunks(items: Sequence[Item], size: int | None = None) -> list[list[Item]]:
     return out
 
 
-@contextmanager
-def _interrupt_held() -> Iterator[None]:
-    """Ctrl-C held back (not lost) while worker processes start: a process started meanwhile
-    inherits the blocked signal, so it never dies half-started with a traceback of its own;
-    the parent gets the interrupt as soon as the block is lifted."""
-    can_block = hasattr(signal, "pthread_sigmask")
-    if can_block:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        if can_block:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+_interrupt_held = interrupt_held  # worker processes start with Ctrl-C held (see chibo4tot.signals)
 
 
 def parse_records(
