@@ -113,6 +113,7 @@ class Store:
         # A .chibo4tot that is a link (or a file) is not ours: writing through it would put files
         # wherever it points. The cache is then simply not used.
         self.secret = user_secret() if enabled and _plain_folders(root, CACHE_DIR) else None
+        self.ready = False  # the folder and its ignore file made
 
     @property
     def enabled(self) -> bool:
@@ -154,8 +155,10 @@ class Store:
             return False
         data = MAGIC + self._sign(key, payload) + key + payload
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            _ignore_file(self.folder.parent)
+            if not self.ready:  # once per run, not once per entry (5,000 packs at province scale)
+                self.folder.mkdir(parents=True, exist_ok=True)
+                _ignore_file(self.folder.parent)
+                self.ready = True
             fd, tmp = tempfile.mkstemp(prefix=f".{slot}.", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(fd, "wb") as fh:

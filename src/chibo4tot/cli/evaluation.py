@@ -157,6 +157,22 @@ class CachedRun:
             and snapshot.content_hashes(self.before.racy) == self.racy
         )
 
+    def load(self, slot: str, key: bytes) -> object | None:
+        """What :meth:`save` kept under ``slot`` for ``key``, if its racy files still hold the same
+        content (their stat, part of ``key``, may not show an edit)."""
+        found = self.store.load(slot, key)
+        if not (isinstance(found, tuple) and len(found) == 2):
+            return None
+        verify: tuple[tuple[str, str], ...] = found[0]
+        value: object = found[1]
+        if verify != snapshot.content_hashes(tuple(path for path, _hash in verify)):
+            return None
+        return value
+
+    def save(self, slot: str, key: bytes, value: object) -> None:
+        """Keep ``value`` with the content hashes of this run's racy files."""
+        self.store.save(slot, key, (self.racy, value))
+
 
 def open_cache(root: Path, cache: bool, request: str = "") -> CachedRun | None:
     store = Store(root, enabled=cache)
@@ -223,13 +239,10 @@ def _evaluate(req: Request) -> Evaluation:
     if run is None:
         return score_plan(plan_year(root, req.year, req.month, req.today, document=req.document))
     slot = "w-" + digest(req.key).hex()[:24]
-    cached = run.store.load(slot, run.before.digest)
-    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], Evaluation):
-        verify: tuple[tuple[str, str], ...] = cached[0]
-        hit: Evaluation = cached[1]
-        if verify == snapshot.content_hashes(tuple(path for path, _hash in verify)):
-            hit.inputs_key = run.before.digest  # what it was stored under, checked just now
-            return hit
+    hit = run.load(slot, run.before.digest)
+    if isinstance(hit, Evaluation):
+        hit.inputs_key = run.before.digest  # what it was stored under, checked just now
+        return hit
     plan = plan_year(root, req.year, req.month, req.today, document=req.document, memo=run.memo)
     ev = score_plan(plan)
     if run.unchanged():  # what it derived is true of the inputs it was keyed by
@@ -237,7 +250,7 @@ def _evaluate(req: Request) -> Evaluation:
         run.memo.save()
         kept_ws = dataclasses.replace(ev.workspace, records=NotKept(), derive=direct)
         kept = dataclasses.replace(ev, workspace=kept_ws)
-        run.store.save(slot, run.before.digest, (run.racy, kept))
+        run.save(slot, run.before.digest, kept)
     return ev
 
 
@@ -253,17 +266,15 @@ class PrintedCache:
     def load(self) -> tuple[list[Problem], str | None] | None:
         if self.run is None:
             return None
-        found = self.run.store.load(self.slot, self.key)
-        if not (isinstance(found, tuple) and len(found) == 3):
+        found = self.run.load(self.slot, self.key)
+        if not (isinstance(found, tuple) and len(found) == 2):
             return None
-        verify, problems, text = found
-        if verify != snapshot.content_hashes(tuple(path for path, _hash in verify)):
-            return None
+        problems, text = found
         return problems, text
 
     def save(self, ev: Evaluation, problems: list[Problem], text: str | None) -> None:
         if self.run is not None and ev.inputs_key == self.run.before.digest:
-            self.run.store.save(self.slot, self.key, (self.run.racy, problems, text))
+            self.run.save(self.slot, self.key, (problems, text))
 
 
 def show_input_problems(ev: Evaluation, keep_going: bool) -> bool:

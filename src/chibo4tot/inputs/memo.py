@@ -135,17 +135,6 @@ class RecordMemo:
             self.entries[id(record)] = (record, entry, folder)
         self.dirty.add(folder)
 
-    def parse(
-        self, path: Path, compute: Callable[[], tuple[RecordFile | None, list[Problem]]]
-    ) -> tuple[RecordFile | None, list[Problem]]:
-        """:meth:`lookup`, and on a miss ``compute()`` remembered."""
-        found = self.lookup(path)
-        if not isinstance(found, Miss):
-            return found
-        record, problems = compute()
-        self.remember(found, record, problems)
-        return record, problems
-
     def derive(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
         """What ``tag`` derives from ``rf`` alone, computed once per version of the file."""
         known = self.entries.get(id(rf))
