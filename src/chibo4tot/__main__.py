@@ -31,14 +31,10 @@ def main() -> None:
             # The whole command tree: the heavy part. Ctrl-C is held back while it loads (and
             # delivered right after): pydantic builds schemas at import, and an interrupt inside
             # that comes out as a SchemaError with a traceback, not as a KeyboardInterrupt.
-            can_block = hasattr(signal, "pthread_sigmask")
-            if can_block:
-                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
+            from chibo4tot.runtime import interrupt_held  # light: signal, gc and contextlib only
+
+            with interrupt_held():
                 from chibo4tot.cli import main as run
-            finally:
-                if can_block:
-                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             run()
         finally:
             # The work is over (or being abandoned): a Ctrl-C now would only interrupt the exit.

@@ -13,7 +13,6 @@ and a read-only workspace or a full disk must not change what a command prints.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import hmac
 import os
@@ -27,6 +26,7 @@ from pathlib import Path
 from chibo4tot import __version__
 from chibo4tot.errors import UsageError
 from chibo4tot.fsio import write_bytes_atomic
+from chibo4tot.runtime import no_gc
 
 CACHE_DIR = Path(".chibo4tot") / "cache"
 MAGIC = b"C4TCACHE"
@@ -184,16 +184,12 @@ class Store:
 
 def _unpickle(payload: bytes) -> object | None:
     """A signed entry's value; None when it no longer loads (a class that changed in a dev build)."""
-    was_enabled = gc.isenabled()
-    gc.disable()  # many long-lived objects at once: the cyclic collector would only slow it down
-    try:
-        value: object = pickle.loads(payload)
-        return value
-    except Exception:
-        return None
-    finally:
-        if was_enabled:
-            gc.enable()
+    with no_gc():  # many long-lived objects at once
+        try:
+            value: object = pickle.loads(payload)
+        except Exception:
+            return None
+    return value
 
 
 def _plain_folders(root: Path, rel: Path) -> bool:

@@ -121,7 +121,7 @@ def handled(func: F) -> F:
     → 3 in one line, Ctrl-C → 130, stdout closed by the reader → 141 in silence."""
     from chibo4tot.cli.output import print_problems, safe_text, show_path
     from chibo4tot.cli.progress_view import shown
-    from chibo4tot.inputs.parse_many import no_gc
+    from chibo4tot.runtime import no_gc
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

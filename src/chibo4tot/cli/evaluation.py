@@ -23,8 +23,8 @@ from chibo4tot.inputs.loading import (
     years_with_records,
 )
 from chibo4tot.inputs.memo import RecordMemo
-from chibo4tot.inputs.parse_many import no_gc
 from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
+from chibo4tot.runtime import no_gc
 
 _MONTH = re.compile(r"^\s*(?:(\d{4})-)?(\d{1,2})\s*$")
 

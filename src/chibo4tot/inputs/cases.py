@@ -27,7 +27,7 @@ from chibo4tot.models.cases import (
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
-from chibo4tot.signals import interrupt_held
+from chibo4tot.runtime import interrupt_held
 
 UNIT_ID = "chi-bo-thu"  # the unit a case scores: its id is shown nowhere
 # Keys a case never writes in a record: the case itself says which unit, month and year.

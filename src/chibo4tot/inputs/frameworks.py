@@ -18,7 +18,7 @@ from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, read_raw
 from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.inputs.where import describe_loc
 from chibo4tot.models.framework import Framework
-from chibo4tot.signals import interrupt_held
+from chibo4tot.runtime import interrupt_held
 
 Provenance = dict[Loc, tuple[Path, Loc]]
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -31,9 +31,10 @@ from chibo4tot.inputs.completeness import (
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
 from chibo4tot.inputs.memo import Miss, RecordMemo
-from chibo4tot.inputs.parse_many import Parsed, no_gc, parse_records
+from chibo4tot.inputs.parse_many import Parsed, parse_records
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
+from chibo4tot.runtime import no_gc
 
 WORKSPACE_FILE = "chibo4tot.yaml"
 UNITS_FILE = "units.yaml"

@@ -18,7 +18,7 @@ from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.inputs.positions import PositionTree, locate, position_tree
 from chibo4tot.inputs.where import describe_loc, file_kind
 from chibo4tot.inputs.yamlio import YamlErrors, fast_load, slip_in_scalar_file
-from chibo4tot.signals import interrupt_held
+from chibo4tot.runtime import interrupt_held
 
 M = TypeVar("M", bound=BaseModel)
 # A file that was not read (not a regular file, too large, a link out of the workspace): it is

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from chibo4tot.i18n import _, current_language, set_language
 from chibo4tot.inputs.checks import MONTH_STEM, RecordFile
 from chibo4tot.inputs.locate import FILE_REFUSED, locate_problems, parse_raw, read_bytes, validate_data
 from chibo4tot.models.records import MonthRecord, YearRecord
-from chibo4tot.signals import interrupt_held
+from chibo4tot.runtime import interrupt_held, no_gc
 
 Item = tuple[Path, int | None, str]  # a record file, the year and the unit its folders name
 Parsed = tuple[RecordFile | None, list[Problem]]
@@ -34,18 +32,6 @@ POOL_MIN_FILES = 4000
 # Files per task sent to a worker: large enough that the per-task cost (pickling, the queue)
 # is small, small enough that two workers stay evenly busy and results stream back steadily.
 CHUNK_FILES = 200
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Parsing builds many long-lived objects; the cyclic GC only slows it down."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_one(path: Path, folder_year: int | None, folder_unit: str) -> Parsed:
@@ -149,9 +135,6 @@ def chunks(items: Sequence[Item], size: int | None = None) -> list[list[Item]]:
     return out
 
 
-_interrupt_held = interrupt_held  # worker processes start with Ctrl-C held (see chibo4tot.signals)
-
-
 def parse_records(
     items: Iterable[Item], *, workers: int | None = None, advance: Callable[[int], None] | None = None
 ) -> list[Parsed]:
@@ -219,7 +202,7 @@ def _share_pieces(
     pending: dict[int, Future[list[Parsed]]] = {}
     following = 0
     while following < len(pieces) or pending:
-        with _interrupt_held():  # a helper may start during submit
+        with interrupt_held():  # a helper may start during submit
             while following < len(pieces) and len(pending) < 2 * helpers:
                 pending[following] = pool.submit(_parse_chunk, pieces[following])
                 following += 1

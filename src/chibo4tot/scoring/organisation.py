@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from chibo4tot.i18n import _
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.types import UnitKind
 from chibo4tot.models.workspace import Unit
+from chibo4tot.runtime import no_gc
 from chibo4tot.scoring.facts import UnitRecords
 from chibo4tot.scoring.results import Summary, Tally, UnitResult, YearResults
 from chibo4tot.scoring.unit import score_unit
@@ -49,22 +48,8 @@ def score_year(
     ``scorer(framework, unit, share)``, when given, stands for ``score_unit`` over ``records``
     (the caller's memo of it); it must return a fresh result, which quotas and recognition change.
     """
-    with _no_cycle_collection():
+    with no_gc():  # millions of small objects and no cycles: the collector would walk them all
         return _score_year(year, units, records, framework_for, as_of=as_of, root_id=root_id, scorer=scorer)
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Scoring makes millions of small objects and no reference cycles. Beside a province's loaded
-    records, every pass of the cycle collector walks all of them: more than half the scoring time
-    at 500 cells. It is held off while scoring and restored after (reference counting still frees)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _score_year(

@@ -1,7 +1,8 @@
-"""Ctrl-C held back, not lost, while something that must not be cut in the middle runs."""
+"""Process-wide settings held for the length of a block: Ctrl-C held back, the cyclic GC paused."""
 
 from __future__ import annotations
 
+import gc
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,3 +25,19 @@ def interrupt_held() -> Iterator[None]:
     finally:
         if can_block:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused inside, restored after (reference counting still frees).
+
+    Loading, scoring and reading the cache make millions of long-lived objects and almost no
+    reference cycles; beside a province's records every pass of the collector walks all of them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
