@@ -20,6 +20,7 @@ from chibo4tot import cachestore
 from chibo4tot.cachestore import CACHE_DIR, MAGIC
 from chibo4tot.cli import evaluation
 from chibo4tot.inputs import snapshot
+from chibo4tot.inputs.record_file import RecordFile
 from tests.conftest import REPO, invoke
 
 SCORE = ["score", "--year", "2024", "--format", "json"]
@@ -282,7 +283,7 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         seen["parsed"].append(path.name)
         return parse(path, *args)  # type: ignore[arg-type]
 
-    def checking(rf: checks.RecordFile, *args: object) -> object:
+    def checking(rf: RecordFile, *args: object) -> object:
         seen["checked"].append(rf.path.name)
         return check(rf, *args)  # type: ignore[arg-type]
 

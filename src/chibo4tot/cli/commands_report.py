@@ -21,8 +21,8 @@ from chibo4tot.fsio import check_write_targets
 from chibo4tot.fsio_set import ExistingFiles, SetLeftMixed, WrittenThenInterrupted, write_set_atomic
 from chibo4tot.i18n import N_, _, current_language
 from chibo4tot.inputs import snapshot
-from chibo4tot.inputs.checks import direct
 from chibo4tot.inputs.loading import NotKept
+from chibo4tot.inputs.record_file import direct
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.results.evaluate import Evaluation
 

@@ -13,7 +13,6 @@ from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import InputError, Problem, UsageError
 from chibo4tot.i18n import _, current_language
 from chibo4tot.inputs import snapshot
-from chibo4tot.inputs.checks import direct
 from chibo4tot.inputs.loading import (
     NotKept,
     Workspace,
@@ -23,6 +22,7 @@ from chibo4tot.inputs.loading import (
     years_with_records,
 )
 from chibo4tot.inputs.memo import RecordMemo
+from chibo4tot.inputs.record_file import direct
 from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
 from chibo4tot.runtime import no_gc
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from chibo4tot.errors import Loc, Problem, Severity
 from chibo4tot.formatting import months_text
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import Derive, RecordFile, direct, framework_for
+from chibo4tot.inputs.checks import framework_for
+from chibo4tot.inputs.record_file import Derive, RecordFile, direct
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit, WorkspaceConfig

@@ -12,15 +12,7 @@ from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
 from chibo4tot.fsio import os_error_reason, outside_reason
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import (
-    Derive,
-    RecordFile,
-    Remembered,
-    check_config,
-    check_records,
-    check_units,
-    direct,
-)
+from chibo4tot.inputs.checks import check_config, check_records, check_units
 from chibo4tot.inputs.completeness import (
     check_document_data,
     check_year_complete,
@@ -32,6 +24,7 @@ from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discov
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
 from chibo4tot.inputs.memo import Miss, RecordMemo
 from chibo4tot.inputs.parse_many import Parsed, parse_records
+from chibo4tot.inputs.record_file import Derive, RecordFile, Remembered, direct
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 from chibo4tot.runtime import no_gc

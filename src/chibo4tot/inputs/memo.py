@@ -26,7 +26,7 @@ from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.errors import Problem
 from chibo4tot.i18n import current_language
 from chibo4tot.inputs import snapshot
-from chibo4tot.inputs.checks import RecordFile
+from chibo4tot.inputs.record_file import RecordFile
 
 FileKey = tuple[int, int, int, int, int]
 CONTEXT_TAGS = frozenset({"check"})  # derivations that read config, units or frameworks

@@ -15,8 +15,9 @@ from pydantic import BaseModel
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.fsio import ReadRefused
 from chibo4tot.i18n import _, current_language, set_language
-from chibo4tot.inputs.checks import MONTH_STEM, RecordFile
+from chibo4tot.inputs.checks import MONTH_STEM
 from chibo4tot.inputs.locate import FILE_REFUSED, locate_problems, parse_raw, read_bytes, validate_data
+from chibo4tot.inputs.record_file import RecordFile
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.runtime import interrupt_held, no_gc
 

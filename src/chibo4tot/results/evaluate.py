@@ -13,9 +13,10 @@ from typing import cast
 from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import RecordFile, framework_for
+from chibo4tot.inputs.checks import framework_for
 from chibo4tot.inputs.loading import Workspace, load_workspace, year_gaps, years_with_records
 from chibo4tot.inputs.memo import RecordMemo
+from chibo4tot.inputs.record_file import RecordFile
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
