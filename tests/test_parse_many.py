@@ -12,9 +12,11 @@ import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from chibo4tot import workers
 from chibo4tot.i18n import set_language
 from chibo4tot.inputs import parse_many
 from chibo4tot.inputs.loading import load_workspace, record_paths
@@ -104,7 +106,7 @@ def test_without_working_helpers_this_process_parses_everything_alike(
     items = record_paths(broken_example, [])
     alone = parse_records(items, workers=1)
     monkeypatch.setattr(parse_many, "CHUNK_FILES", 7)
-    monkeypatch.setattr(parse_many, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
     assert parse_records(items, workers=2) == alone
 
 
@@ -186,24 +188,44 @@ def test_ctrl_c_while_workers_parse_exits_130_quietly_and_leaves_no_worker(tmp_p
     assert not any(Path(f"/proc/{pid}").exists() for pid in helpers), "a worker outlived the command"
 
 
+@pytest.mark.parametrize("helpers", ["working", "dying"])
 def test_a_province_scores_byte_identical_with_one_or_two_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helpers: str
 ) -> None:
-    """The whole result, as `score --format json` prints it, from a pool and from one process."""
+    """The whole result, as `score --format json` prints it, from a pool (parsing the records,
+    then scoring the cells) and from one process; and alike when the helpers die."""
     import json
 
-    from chibo4tot.results.evaluate import evaluate_workspace
+    from chibo4tot.results import evaluate
     from chibo4tot.results.views import results_json
     from tests.test_bench_tools import province
 
     root = tmp_path / "tinh"
     province.build(root, 60, seed=5)
     monkeypatch.setattr(parse_many, "CHUNK_FILES", 50)
+    monkeypatch.setattr(evaluate, "SCORE_PIECE", 4)
+    scored_by_helpers: list[int] = []
+    real = evaluate.score_cells_in_helpers
 
-    def printed(workers: int) -> str:
-        ws = load_workspace(root, workers=workers)
-        ev = evaluate_workspace(ws, 2024)
+    def spy(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        made = real(*args, **kwargs)
+        scored_by_helpers.append(len(made))
+        return made
+
+    monkeypatch.setattr(evaluate, "score_cells_in_helpers", spy)
+
+    def printed(count: int) -> str:
+        with workers.shared(count):
+            ws = load_workspace(root)
+            ev = evaluate.evaluate_workspace(ws, 2024)
         data = results_json(ev.results, ev.problems.sorted(), "tinh", [], root)
         return json.dumps(data, ensure_ascii=False, indent=2)
 
-    assert printed(2) == printed(1)
+    alone = printed(1)
+    assert scored_by_helpers == [0]
+    monkeypatch.setattr(parse_many, "POOL_MIN_FILES", 100)
+    if helpers == "dying":
+        monkeypatch.setattr(workers, "ProcessPoolExecutor", _DyingHelpers)
+    assert printed(2) == alone
+    # the cells were scored in the pieces of the pool (by whichever process)
+    assert scored_by_helpers[1] >= 55 if helpers == "working" else scored_by_helpers[1] == 0

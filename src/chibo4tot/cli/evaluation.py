@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from chibo4tot import workers
 from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import InputError, Problem, UsageError
@@ -230,7 +231,9 @@ def load_and_score(
 
 def evaluate(req: Request) -> Evaluation:
     """The results of a prepared request (see :func:`load_and_score`)."""
-    with no_gc():  # a province's records and results are millions of objects and no cycles
+    # A province's records and results are millions of objects and no cycles; the helper
+    # processes that parse the records (when there are many) then score the cells.
+    with no_gc(), workers.shared():
         return _evaluate(req)
 
 

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from chibo4tot import workers as workers_module
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.fsio import ReadRefused
-from chibo4tot.i18n import _, current_language, set_language
+from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import MONTH_STEM
 from chibo4tot.inputs.locate import FILE_REFUSED, locate_problems, parse_raw, read_bytes, validate_data
 from chibo4tot.inputs.record_file import RecordFile
 from chibo4tot.models.records import MonthRecord, YearRecord
-from chibo4tot.runtime import interrupt_held, no_gc
+from chibo4tot.runtime import no_gc
 
 Item = tuple[Path, int | None, str]  # a record file, the year and the unit its folders name
 Parsed = tuple[RecordFile | None, list[Problem]]
@@ -103,20 +99,6 @@ def _parse_chunk(items: Sequence[Item]) -> list[Parsed]:
         return [parse_one(*item) for item in items]
 
 
-def _start_helper(language: str) -> None:
-    """In a helper process: Ctrl-C is the parent's to handle (the terminal sends it to every
-    process), and messages are in the parent's language (``--lang``), not the environment's."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    set_language(language)
-
-
-def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity where the system tells it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
-
-
 def chunks(items: Sequence[Item], size: int | None = None) -> list[list[Item]]:
     """``items`` in order, cut into pieces of about ``size`` files (CHUNK_FILES), whole unit
     folders at a time where a folder is smaller than a piece."""
@@ -141,78 +123,19 @@ def parse_records(
 ) -> list[Parsed]:
     """Every item parsed, in input order, with its located problems: as :func:`parse_one` gives,
     whether in one process or in several. ``workers`` None: as many processes as this one may
-    use (one below POOL_MIN_FILES files); ``workers=1``: one process. ``advance(n)`` is told each
-    time n more files are parsed (for a progress bar).
-
-    This process is one of the workers: it parses pieces itself while the others start (a fresh
-    interpreter takes about half a second to import the models) and between collecting their
-    results, so n workers cost n - 1 extra processes.
+    use (one below POOL_MIN_FILES files), in the pool of the enclosing
+    :func:`chibo4tot.workers.shared` block if there is one; ``workers=1``: one process.
+    ``advance(n)`` is told each time n more files are parsed (for a progress bar).
     """
     todo = list(items)
-    count = usable_cpus() if workers is None else max(workers, 1)
-    if workers is None and len(todo) < POOL_MIN_FILES:
-        count = 1
     pieces = chunks(todo)
-    tell = advance or (lambda _n: None)
-    if count == 1 or len(pieces) < 2:
-        out: list[Parsed] = []
-        for piece in pieces:
-            out += _parse_chunk(piece)
-            tell(len(piece))
-        return out
-    helpers = min(count - 1, len(pieces) - 1)
-    done: list[list[Parsed] | None] = [None] * len(pieces)
-    # "spawn": each helper is a fresh interpreter, the same on every system (no fork of this
-    # process's state, which Windows does not have and threads make unsafe).
-    try:
-        language = current_language()
-        pool = ProcessPoolExecutor(
-            helpers, mp_context=get_context("spawn"), initializer=_start_helper, initargs=(language,)
-        )
-    except (OSError, NotImplementedError):  # no process support here (a sandbox without semaphores)
-        return _parse_chunk(todo)
-    try:
-        with no_gc():  # results are unpickled by the pool's thread: no collections meanwhile either
-            _share_pieces(pool, helpers, pieces, done, tell)
-    except (BrokenProcessPool, OSError):
-        # A helper could not start or died (killed, out of memory): this process parses what is
-        # missing. The results are the same, only later.
-        pool.shutdown(wait=True, cancel_futures=True)
-        for index, piece in enumerate(pieces):
-            if done[index] is None:
-                done[index] = _parse_chunk(piece)
-        return [parsed for piece in done for parsed in piece or ()]
-    except BaseException:
-        # Ctrl-C (or a helper that died): pieces not started are dropped, each helper finishes
-        # the piece it is on and exits; loading writes nothing, so nothing is left half done.
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return [parsed for piece in done for parsed in piece or ()]
-
-
-def _share_pieces(
-    pool: ProcessPoolExecutor,
-    helpers: int,
-    pieces: list[list[Item]],
-    done: list[list[Parsed] | None],
-    tell: Callable[[int], None],
-) -> None:
-    """Keep each helper two pieces ahead, parse the next piece here while they work, and collect
-    what they finished; ``done[i]`` is piece i's results."""
-    pending: dict[int, Future[list[Parsed]]] = {}
-    following = 0
-    while following < len(pieces) or pending:
-        with interrupt_held():  # a helper may start during submit
-            while following < len(pieces) and len(pending) < 2 * helpers:
-                pending[following] = pool.submit(_parse_chunk, pieces[following])
-                following += 1
-        if following < len(pieces):
-            done[following] = _parse_chunk(pieces[following])
-            tell(len(pieces[following]))
-            following += 1
-        else:
-            wait(pending.values(), return_when=FIRST_COMPLETED)
-        for index in [i for i, future in pending.items() if future.done()]:
-            done[index] = pending.pop(index).result()
-            tell(len(pieces[index]))
+    tell: Callable[[list[Item]], None] = (lambda piece: advance(len(piece))) if advance else (lambda _p: None)
+    if workers is None and len(todo) < POOL_MIN_FILES:
+        workers = 1
+    pool = workers_module.current() if workers is None else None
+    if pool is not None:
+        done = pool.run(_parse_chunk, pieces, tell)
+    else:
+        with workers_module.shared(workers) as own:
+            done = own.run(_parse_chunk, pieces, tell)
+    return [parsed for piece in done for parsed in piece]

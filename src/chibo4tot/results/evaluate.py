@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import cast
 
-from chibo4tot import progress
+from chibo4tot import progress, workers
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import framework_for
@@ -36,6 +37,13 @@ class NotScored:
     name: str
     reason: str
     files: list[str] = field(default_factory=list)  # relative to the workspace, with "/"
+
+
+# Cells scored by helper processes only when there are this many (a helper costs about half a
+# second of CPU to start, what scoring some 250 cells takes) or when the helpers started for
+# the parsing already (then a few pieces are enough); and this many cells per piece sent.
+SCORE_POOL_MIN = 1000
+SCORE_PIECE = 25
 
 
 @dataclass
@@ -104,6 +112,59 @@ def group_records(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitRe
     return {u.id: files.get(u.id, UnitFiles()).records(u) for u in ws.units}
 
 
+def score_cells_in_helpers(
+    units: list[Unit],
+    files: dict[str, UnitFiles],
+    choose: Callable[[Unit], Framework | None],
+    year: int,
+    months: int,
+    known: Callable[[Framework, Unit], bool],
+    advance: Callable[[int], None],
+) -> dict[str, bytes]:
+    """The cells of ``units`` (those with no unit under them) scored by the helper processes of
+    the enclosing :func:`chibo4tot.workers.shared` block, when it pays: unit id → the pickled
+    result :func:`score_unit` gives (with no share of cells, as a cell has none). Cells whose
+    score is ``known`` (cached) are left out."""
+    pool = workers.current()
+    if pool is None or pool.processes < 2:
+        return {}
+    parents = {u.parent for u in units if u.parent is not None}
+    todo: dict[str, list[tuple[Unit, UnitFiles]]] = defaultdict(list)
+    frameworks: dict[str, Framework] = {}
+    for unit in units:
+        fw = choose(unit) if unit.id not in parents else None
+        if fw is None or known(fw, unit):
+            continue
+        frameworks[fw.id] = fw
+        todo[fw.id].append((unit, files.get(unit.id, UnitFiles())))
+    count = sum(len(items) for items in todo.values())
+    if count < (2 * SCORE_PIECE if pool.started else SCORE_POOL_MIN):
+        return {}
+    pieces = [
+        (frameworks[fid], year, months, items[i : i + SCORE_PIECE])
+        for fid, items in todo.items()
+        for i in range(0, len(items), SCORE_PIECE)
+    ]
+    done = pool.run(_score_piece, pieces, lambda piece: advance(len(piece[3])))
+    return {
+        unit.id: blob
+        for piece, blobs in zip(pieces, done, strict=True)
+        for (unit, _f), blob in zip(piece[3], blobs, strict=True)
+    }
+
+
+def _score_piece(piece: tuple[Framework, int, int, list[tuple[Unit, UnitFiles]]]) -> list[bytes]:
+    """In a worker: each cell of the piece scored and pickled (see score_cells_in_helpers)."""
+    fw, year, months, items = piece
+    out = []
+    for unit, files in items:
+        result = score_unit(fw, files.records(unit), year, months, None)
+        out.append(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+        for rf in files.files():
+            rf.release()
+    return out
+
+
 def framework_chooser(ws: Workspace, year: int) -> Callable[[Unit], Framework | None]:
     """The framework that scores a unit in ``year``: assigned in chibo4tot.yaml and meant for its kind."""
     frameworks = {fid: lf.framework for fid, lf in ws.frameworks.items()}
@@ -163,12 +224,30 @@ def evaluate_workspace(
         files = group_files(ws, y, skip_paths)
         units = [u for u in ws.units if u.id not in skip_units]
         root_id = ws.config.id if ws.config else ""
+        choose = framework_chooser(ws, y)
         label = _("Đang chấm điểm {n} chi bộ, năm {year}").format(n=len(units), year=y)
         with progress.step(label, len(units)) as advance:
 
+            def key_of(fw: Framework, unit: Unit, share: Fraction | None) -> bytes | None:
+                if memo is None:
+                    return None
+                mine = files.get(unit.id, UnitFiles()).files()
+                return memo.score_key((unit, fw.id, y, months, share), mine)
+
+            def folder(unit: Unit) -> Path:
+                return root / "records" / str(y) / unit.id
+
+            def known(fw: Framework, unit: Unit) -> bool:
+                key = key_of(fw, unit, None)
+                return memo is not None and key is not None and memo.has_score(folder(unit), key)
+
+            made = score_cells_in_helpers(units, files, choose, y, months, known, advance)
+
             def scorer(fw: Framework, unit: Unit, share: Fraction | None) -> UnitResult:
                 mine = files.get(unit.id, UnitFiles())
-                advance(1)
+                blob = made.pop(unit.id, None) if share is None else None
+                if blob is None:
+                    advance(1)
 
                 def compute() -> UnitResult:
                     result = score_unit(fw, mine.records(unit), y, months, share)
@@ -176,16 +255,12 @@ def evaluate_workspace(
                         rf.release()
                     return result
 
-                if memo is None:
-                    return compute()
-                key = memo.score_key((unit, fw.id, y, months, share), mine.files())
+                key = key_of(fw, unit, share)
                 if key is None:
-                    return compute()
-                return cast(UnitResult, memo.score(root / "records" / str(y) / unit.id, key, compute))
+                    return compute() if blob is None else cast(UnitResult, pickle.loads(blob))
+                return cast(UnitResult, memo.score(folder(unit), key, compute, blob))  # type: ignore[union-attr]
 
-            return score_year(
-                y, units, {}, framework_chooser(ws, y), as_of=months, root_id=root_id, scorer=scorer
-            )
+            return score_year(y, units, {}, choose, as_of=months, root_id=root_id, scorer=scorer)
 
     results = run(year, as_of)
     earlier = {y: run(y, 12) for y in sorted(years_with_records(ws)) if year - STREAK_YEARS <= y < year}
