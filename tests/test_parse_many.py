@@ -229,3 +229,13 @@ def test_a_province_scores_byte_identical_with_one_or_two_workers(
     assert printed(2) == alone
     # the cells were scored in the pieces of the pool (by whichever process)
     assert scored_by_helpers[1] >= 55 if helpers == "working" else scored_by_helpers[1] == 0
+
+
+@pytest.mark.parametrize("name", ["2024-01.yaml", "year.yaml", "tên có dấu.yaml", ".ẩn", "a b"])
+def test_child_path_is_the_joined_path(tmp_path: Path, name: str) -> None:
+    from chibo4tot.inputs.loading import child_path
+
+    made = child_path(tmp_path / "records" / "2024", name)
+    assert made == tmp_path / "records" / "2024" / name
+    assert str(made) == str(tmp_path / "records" / "2024" / name) and made.name == name
+    assert made.parent == tmp_path / "records" / "2024"

@@ -150,7 +150,7 @@ class CachedRun:
         self.root, self.store, self.request = root, store, request
         self.before = snapshot.take(root, extra=request)
         self.racy = snapshot.content_hashes(self.before.racy)  # read before the records are
-        self.memo = RecordMemo(store, root, self.before.context)
+        self.memo = RecordMemo(store, root, self.before.context, self.before.stats)
 
     def unchanged(self) -> bool:
         return (

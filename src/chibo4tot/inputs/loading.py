@@ -83,32 +83,54 @@ def find_workspace(start: Path) -> Path:
     )
 
 
+# A folder's entry as a Path without parsing the joined string again (pathlib's own walk does
+# so; 5× faster, and a province has 63,000 entries). Not in every Python: then as ``folder / name``.
+_CHILD = getattr(Path, "_make_child_relpath", None)
+
+
+def child_path(folder: Path, name: str) -> Path:
+    """``folder / name`` for a plain entry name (no separator), as pathlib's directory walk makes it."""
+    if _CHILD is not None:
+        child: Path = _CHILD(folder, name)
+        return child
+    return folder / name
+
+
 def _walk(
-    folder: Path, root: Path, seen: set[str], problems: list[Problem], parts: tuple[str, ...] = ()
+    folder: Path,
+    root: Path,
+    seen: set[str],
+    problems: list[Problem],
+    parts: tuple[str, ...] = (),
+    real_folder: str | None = None,
 ) -> Iterator[tuple[Path, tuple[str, ...]]]:
     """Every non-folder entry below ``folder``, with its path's parts below ``folder``. Symlinks
     are followed only while their real path stays inside the workspace, and a folder reached
     twice (a link to an ancestor) is a loop. Directory entries answer "link? folder?" from the
-    listing itself, so 60,000 files cost no stat call each."""
+    listing itself, so 60,000 files cost no stat call each; and a folder that is not a link is
+    its parent's real path plus its name, so only links cost a realpath."""
+    if real_folder is None:
+        real_folder = os.path.realpath(folder)
     try:
         with os.scandir(folder) as listing:
             # In the order of their paths (as Path sorts them: case-folded where the system is),
             # compared as names: comparing 60,000 Path objects costs more than the walk itself.
             ordered = sorted(listing, key=lambda entry: os.path.normcase(entry.name))
-        entries = [(folder / entry.name, entry) for entry in ordered]
+        entries = [(child_path(folder, entry.name), entry) for entry in ordered]
     except OSError as exc:
         problems.append(
             Problem(folder, _("không đọc được thư mục: {error}").format(error=os_error_reason(exc)))
         )
         return
     for path, entry in entries:
-        if entry.is_symlink() and (reason := outside_reason(path, root)) is not None:
+        linked = entry.is_symlink()
+        if linked and (reason := outside_reason(path, root)) is not None:
             problems.append(Problem(path, reason, code=FILE_REFUSED))
             continue
         if not entry.is_dir():
             yield path, (*parts, entry.name)
             continue
-        real = os.path.realpath(path)
+        real = os.path.realpath(path) if linked else os.path.join(real_folder, entry.name)
         if real in seen:
             problems.append(
                 Problem(
@@ -118,7 +140,7 @@ def _walk(
                 )
             )
             continue
-        yield from _walk(path, root, seen | {real}, problems, (*parts, entry.name))
+        yield from _walk(path, root, seen | {real}, problems, (*parts, entry.name), real)
 
 
 def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | None, str]]:

@@ -26,7 +26,7 @@ from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.errors import Problem
 from chibo4tot.i18n import current_language
 from chibo4tot.inputs import snapshot
-from chibo4tot.inputs.record_file import RecordFile
+from chibo4tot.inputs.record_file import RecordFile, from_header
 
 FileKey = tuple[int, int, int, int, int]
 CONTEXT_TAGS = frozenset({"check"})  # derivations that read config, units or frameworks
@@ -37,9 +37,25 @@ KEEP_SCORES = 16  # score entries kept per folder beyond those used by the lates
 class FileEntry:
     key: FileKey
     content: str | None  # SHA-256 of a file read while racy
-    record: RecordFile | None  # None: the file could not be read as a record
+    record: RecordFile | None  # None: the file could not be read as a record (or see header)
     problems: list[Problem]  # its parse problems, located
     derived: dict[str, list[Problem]] = field(default_factory=dict)
+    header: tuple[object, ...] | None = None  # the record as a pack keeps it, until looked up
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # The record without its path, which the lookup knows (see RecordFile.header).
+        header = self.record.header() if self.record is not None else self.header
+        return _entry, (self.key, self.content, header, self.problems, self.derived)
+
+
+def _entry(
+    key: FileKey,
+    content: str | None,
+    header: tuple[object, ...] | None,
+    problems: list[Problem],
+    derived: dict[str, list[Problem]],
+) -> FileEntry:
+    return FileEntry(key, content, None, problems, derived, header)
 
 
 @dataclass(frozen=True)
@@ -72,8 +88,11 @@ def _content(path: Path) -> str:
 class RecordMemo:
     """The packs of one workspace for one run: read on first use, saved by :meth:`save`."""
 
-    def __init__(self, store: Store, root: Path, context: bytes) -> None:
+    def __init__(
+        self, store: Store, root: Path, context: bytes, stats: dict[str, FileKey] | None = None
+    ) -> None:
         self.store = store
+        self.stats = stats or {}  # the snapshot's stat of each record file, taken before the run
         self.root = root
         self.context = context.hex()
         self.started = time.time_ns()
@@ -105,7 +124,7 @@ class RecordMemo:
     def lookup(self, path: Path) -> tuple[RecordFile | None, list[Problem]] | Miss:
         """The record in ``path`` and its located problems, from the pack while the file is unchanged;
         otherwise a :class:`Miss` to parse the file with and then give to :meth:`remember`."""
-        key = file_key(path)
+        key = self.stats.get(str(path)) or file_key(path)
         if key is None:  # a dangling link, a file gone: whatever parsing says, not kept
             return Miss(path, None, None)
         folder = path.parent
@@ -116,6 +135,8 @@ class RecordMemo:
             and (entry.content is None or entry.content == _content(path))
         ):
             self.fresh[folder].files[path.name] = entry
+            if entry.header is not None:
+                entry.record, entry.header = from_header(path, entry.header, None), None
             if entry.record is not None:
                 entry.record.key = (key, entry.content)
                 self.entries[id(entry.record)] = (entry.record, entry, folder)

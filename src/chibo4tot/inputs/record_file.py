@@ -85,9 +85,19 @@ class RecordFile:
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Pickled with the record serialised on its own (kept as bytes until read), and restored
         # without __init__: a province's cache holds 60,000 of these.
+        return _restore_record_file, (self.path, *self.header(), self.key)
+
+    def header(self) -> tuple[object, ...]:
+        """All but the path and the cache's key, for :func:`from_header` (the cache's packs know
+        both: rebuilding 60,000 Path objects from a pickle costs more than the rest of it)."""
         blob = self._blob if self._blob is not None else pickle.dumps(self._record, pickle.HIGHEST_PROTOCOL)
-        fields = (self.path, self.folder_year, self.folder_unit, self.stem, self.unit, self.month, self.year)
-        return _restore_record_file, (*fields, self.framework, self.key, blob)
+        fields = (self.folder_year, self.folder_unit, self.stem, self.unit, self.month, self.year)
+        return (*fields, self.framework, blob)
+
+
+def from_header(path: Path, header: tuple[object, ...], key: object) -> RecordFile:
+    """The record file at ``path`` whose :meth:`RecordFile.header` is ``header``."""
+    return _restore_record_file(path, *header, key)
 
 
 def _restore_record_file(*fields: object) -> RecordFile:
@@ -101,8 +111,8 @@ def _restore_record_file(*fields: object) -> RecordFile:
         rf.month,
         rf.year,
         rf.framework,
-        rf.key,
         rf._blob,
+        rf.key,
     ) = fields  # type: ignore[assignment]
     rf._record = None
     return rf

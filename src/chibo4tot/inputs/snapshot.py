@@ -20,7 +20,7 @@ import hashlib
 import os
 import stat
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chibo4tot.fsio import ReadRefused, read_regular_bytes
@@ -39,6 +39,9 @@ class Snapshot:
     racy: tuple[str, ...]  # records that could change unseen by their stat
     files: int
     context: bytes = b""  # config, units and frameworks alone: what every check and score reads
+    # Each file under records/ → its stat as the record cache knows a file (links followed):
+    # size, mtime_ns, ctime_ns, inode, device. Taken before anything is read.
+    stats: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
 
 
 def content_hash(path: str | Path) -> str:
@@ -77,16 +80,30 @@ def _inside(real: str, within: str) -> bool:
     return real == within or real.startswith(within.rstrip(os.sep) + os.sep)
 
 
-def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int, str]], within: str) -> int:
+def _key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _tree(
+    h: hashlib._Hash,
+    top: str,
+    *,
+    by_content: bool,
+    times: list[tuple[int, str]],
+    within: str,
+    stats: dict[str, tuple[int, int, int, int, int]] | None = None,
+) -> int:
     """Every entry under ``top``, in a fixed order. Links are followed once, and only while they
     stay inside ``within`` (as loading does): a link to "/" must not walk the whole disk."""
     count = 0
     seen: set[str] = set()
-    stack = [top]
+    stack: list[tuple[str, str | None]] = [(top, None)]
     lines: list[str] = []
     while stack:
-        folder = stack.pop()
-        real = os.path.realpath(folder)
+        folder, real_or_none = stack.pop()
+        # A folder listed as a folder (not a link) is its parent's real path plus its name: only
+        # the top and links need realpath (a dozen lstat calls each, for 5,000 folders).
+        real = real_or_none if real_or_none is not None else os.path.realpath(folder)
         if not _inside(real, within):
             lines.append(f"{folder}\0outside")
             continue
@@ -120,11 +137,16 @@ def _tree(h: hashlib._Hash, top: str, *, by_content: bool, times: list[tuple[int
                     line += f"\0->{os.readlink(entry.path)}\0{_stat(target)}"
                     times.append((max(target.st_mtime_ns, target.st_ctime_ns), entry.path))
                     is_dir = stat.S_ISDIR(target.st_mode)
+                    if stats is not None and not is_dir:
+                        stats[entry.path] = _key(target)
                 except OSError as exc:
                     line += f"\0->!{exc.errno}"
+            elif stats is not None and not is_dir:
+                stats[entry.path] = _key(st)
             lines.append(line)
             if is_dir:
-                subfolders.append(entry.path)
+                linked = stat.S_ISLNK(st.st_mode)
+                subfolders.append((entry.path, None if linked else os.path.join(real, entry.name)))
             elif by_content:
                 _content(h, entry.path)
         stack.extend(reversed(subfolders))
@@ -149,10 +171,11 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     h.update(ctx.digest())
     times: list[tuple[int, str]] = []
     records = os.path.join(base, "records")
+    stats: dict[str, tuple[int, int, int, int, int]] = {}
     if _top(h, records):
-        files += _tree(h, records, by_content=False, times=times, within=inside)
+        files += _tree(h, records, by_content=False, times=times, within=inside, stats=stats)
     racy = tuple(sorted({path for t, path in times if t > start - RACY_NS and not os.path.isdir(path)}))
-    return Snapshot(h.digest(), racy, files, ctx.digest())
+    return Snapshot(h.digest(), racy, files, ctx.digest(), stats)
 
 
 def folder_digest(folder: Path, within: Path) -> bytes:

@@ -228,11 +228,17 @@ def evaluate_workspace(
         label = _("Đang chấm điểm {n} chi bộ, năm {year}").format(n=len(units), year=y)
         with progress.step(label, len(units)) as advance:
 
+            keys: dict[tuple[str, str, Fraction | None], bytes | None] = {}
+
             def key_of(fw: Framework, unit: Unit, share: Fraction | None) -> bytes | None:
+                # The unit by its id: units.yaml, like every framework, is in the memo's context.
                 if memo is None:
                     return None
-                mine = files.get(unit.id, UnitFiles()).files()
-                return memo.score_key((unit, fw.id, y, months, share), mine)
+                known = (unit.id, fw.id, share)
+                if known not in keys:
+                    mine = files.get(unit.id, UnitFiles()).files()
+                    keys[known] = memo.score_key((unit.id, fw.id, y, months, share), mine)
+                return keys[known]
 
             def folder(unit: Unit) -> Path:
                 return root / "records" / str(y) / unit.id
