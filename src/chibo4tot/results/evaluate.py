@@ -227,7 +227,6 @@ def evaluate_workspace(
         choose = framework_chooser(ws, y)
         label = _("Đang chấm điểm {n} chi bộ, năm {year}").format(n=len(units), year=y)
         with progress.step(label, len(units)) as advance:
-
             keys: dict[tuple[str, str, Fraction | None], bytes | None] = {}
 
             def key_of(fw: Framework, unit: Unit, share: Fraction | None) -> bytes | None:
