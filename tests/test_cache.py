@@ -293,6 +293,7 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 
     monkeypatch.setattr(parse_many, "parse_one", parsing)
     monkeypatch.setattr(checks, "check_record", checking)
+    monkeypatch.setattr(parse_many, "check_record", checking)  # checked where it is parsed
     monkeypatch.setattr(evaluate, "score_unit", scoring)
     return seen
 

@@ -23,7 +23,7 @@ from chibo4tot.inputs.completeness import (
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
 from chibo4tot.inputs.memo import Miss, RecordMemo
-from chibo4tot.inputs.parse_many import Parsed, parse_records
+from chibo4tot.inputs.parse_many import FileChecks, Parsed, parse_and_check
 from chibo4tot.inputs.record_file import Derive, RecordFile, Remembered, direct
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
@@ -178,10 +178,15 @@ def record_paths(root: Path, problems: list[Problem]) -> list[tuple[Path, int | 
 
 
 def read_records(
-    paths: list[tuple[Path, int | None, str]], memo: RecordMemo | None = None, workers: int | None = None
+    paths: list[tuple[Path, int | None, str]],
+    memo: RecordMemo | None = None,
+    workers: int | None = None,
+    checks: FileChecks | None = None,
+    derive: RecordMemo | Remembered | None = None,
 ) -> tuple[list[RecordFile], list[Problem]]:
     """The records at ``paths``, in that order, and their located problems: unchanged files from
-    ``memo``, the others parsed (in a pool of processes when there are many)."""
+    ``memo``, the others parsed (in a pool of processes when there are many). With ``checks``,
+    what each parsed record derives is derived where it is parsed and given to ``derive``."""
     found: list[Parsed | None] = [None] * len(paths)
     misses: list[tuple[int, Miss | None]] = []
     with no_gc():  # the packs unpickle many long-lived objects, as parsing builds them
@@ -193,11 +198,14 @@ def read_records(
                 found[i] = hit
     label = _("Đang đọc {n} hồ sơ").format(n=len(misses))
     with progress.step(label, len(misses)) as advance:
-        parsed = parse_records([paths[i] for i, _miss in misses], workers=workers, advance=advance)
-    for (i, miss), result in zip(misses, parsed, strict=True):
-        found[i] = result
+        parsed = parse_and_check([paths[i] for i, _miss in misses], checks, workers=workers, advance=advance)
+    for (i, miss), (record, located, derived) in zip(misses, parsed, strict=True):
+        found[i] = (record, located)
         if memo is not None and miss is not None:
-            memo.remember(miss, *result)
+            memo.remember(miss, record, located)
+        if record is not None and derive is not None:
+            for tag, value in derived.items():
+                derive.seed(record, tag, value)
     records: list[RecordFile] = []
     problems: list[Problem] = []
     for item in found:
@@ -281,17 +289,19 @@ def load_workspace(
     # Each record's problems come back located: the problems found before them are located
     # here and those found after them below, so every message keeps the place it always had.
     ws.problems.extend(locate_problems(problems))
-    records, found = read_records(wanted, memo, workers)
+    kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
+    checks = FileChecks(kinds, ws.config, plain, set(plain) | broken)
+    memory = memo if memo is not None else Remembered()
+    records, found = read_records(wanted, memo, workers, checks, memory)
     ws.records.extend(records)
     ws.problems.extend(found)
-    kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
-    derive = ws.derive = memo.derive if memo is not None else Remembered()
+    derive = ws.derive = memory.derive if isinstance(memory, RecordMemo) else memory
     checked = check_records(
         ws.records,
         kinds,
         ws.config,
         plain,
-        known=set(plain) | broken,
+        known=checks.known,
         derive=derive,
         also=lambda rf: derive(rf, "strays", partial(stray_dates, rf)),
     )

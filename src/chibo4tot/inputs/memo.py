@@ -156,6 +156,10 @@ class RecordMemo:
             self.entries[id(record)] = (record, entry, folder)
         self.dirty.add(folder)
 
+    def seed(self, rf: RecordFile, tag: str, problems: list[Problem]) -> None:
+        """What ``tag`` derives from ``rf``, derived already (where it was parsed)."""
+        self.derive(rf, tag, lambda: problems)
+
     def derive(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
         """What ``tag`` derives from ``rf`` alone, computed once per version of the file."""
         known = self.entries.get(id(rf))

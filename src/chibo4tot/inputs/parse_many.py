@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -11,10 +12,13 @@ from chibo4tot import workers as workers_module
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.fsio import ReadRefused
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import MONTH_STEM
+from chibo4tot.inputs.checks import MONTH_STEM, ValueRules, check_record
+from chibo4tot.inputs.completeness import stray_dates
 from chibo4tot.inputs.locate import FILE_REFUSED, locate_problems, parse_raw, read_bytes, validate_data
 from chibo4tot.inputs.record_file import RecordFile
+from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
+from chibo4tot.models.workspace import WorkspaceConfig
 from chibo4tot.runtime import no_gc
 
 Item = tuple[Path, int | None, str]  # a record file, the year and the unit its folders name
@@ -99,6 +103,42 @@ def _parse_chunk(items: Sequence[Item]) -> list[Parsed]:
         return [parse_one(*item) for item in items]
 
 
+@dataclass(frozen=True)
+class FileChecks:
+    """What is derived from one record file alone, given the workspace's units (their kinds;
+    None when units.yaml is broken), config and frameworks (``known``: every framework id that
+    exists, built or not): its checks (tag "check") and its stray dates (tag "strays"). Made
+    where the record is parsed, so a record parsed by a helper process is never read here."""
+
+    unit_kinds: dict[str, str] | None
+    config: WorkspaceConfig | None
+    frameworks: dict[str, Framework]
+    known: set[str]
+
+    def derive(self, rf: RecordFile, rules: dict[str, ValueRules]) -> dict[str, list[Problem]]:
+        check = check_record(rf, self.unit_kinds, self.config, self.frameworks, self.known, rules)
+        return {"check": check, "strays": stray_dates(rf)}
+
+
+Checked = tuple[RecordFile | None, list[Problem], dict[str, list[Problem]]]
+
+
+def _check_chunk(piece: tuple[Sequence[Item], FileChecks | None]) -> list[Checked]:
+    items, checks = piece
+    if checks is None:
+        return [(rf, problems, {}) for rf, problems in _parse_chunk(items)]
+    rules: dict[str, ValueRules] = {}
+    out: list[Checked] = []
+    with no_gc():
+        for item in items:
+            rf, problems = parse_one(*item)
+            derived = checks.derive(rf, rules) if rf is not None else {}
+            if rf is not None:
+                rf.release()  # checked: serialised until its unit is scored
+            out.append((rf, problems, derived))
+    return out
+
+
 def chunks(items: Sequence[Item], size: int | None = None) -> list[list[Item]]:
     """``items`` in order, cut into pieces of about ``size`` files (CHUNK_FILES), whole unit
     folders at a time where a folder is smaller than a piece."""
@@ -122,20 +162,37 @@ def parse_records(
     items: Iterable[Item], *, workers: int | None = None, advance: Callable[[int], None] | None = None
 ) -> list[Parsed]:
     """Every item parsed, in input order, with its located problems: as :func:`parse_one` gives,
-    whether in one process or in several. ``workers`` None: as many processes as this one may
-    use (one below POOL_MIN_FILES files), in the pool of the enclosing
-    :func:`chibo4tot.workers.shared` block if there is one; ``workers=1``: one process.
-    ``advance(n)`` is told each time n more files are parsed (for a progress bar).
+    whether in one process or in several (see :func:`parse_and_check`)."""
+    done = parse_and_check(items, None, workers=workers, advance=advance)
+    return [(rf, problems) for rf, problems, _derived in done]
+
+
+def parse_and_check(
+    items: Iterable[Item],
+    checks: FileChecks | None,
+    *,
+    workers: int | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> list[Checked]:
+    """Every item parsed, in input order, with its located problems and, with ``checks``, what
+    they derive from each record: the same whether in one process or in several. ``workers``
+    None: as many processes as this one may use (one below POOL_MIN_FILES files), in the pool
+    of the enclosing :func:`chibo4tot.workers.shared` block if there is one; ``workers=1``: one
+    process. ``advance(n)`` is told each time n more files are done (for a progress bar).
     """
     todo = list(items)
-    pieces = chunks(todo)
-    tell: Callable[[list[Item]], None] = (lambda piece: advance(len(piece))) if advance else (lambda _p: None)
+    pieces = [(piece, checks) for piece in chunks(todo)]
+
+    def tell(piece: tuple[list[Item], FileChecks | None]) -> None:
+        if advance is not None:
+            advance(len(piece[0]))
+
     if workers is None and len(todo) < POOL_MIN_FILES:
         workers = 1
     pool = workers_module.current() if workers is None else None
     if pool is not None:
-        done = pool.run(_parse_chunk, pieces, tell)
+        done = pool.run(_check_chunk, pieces, tell)
     else:
         with workers_module.shared(workers) as own:
-            done = own.run(_parse_chunk, pieces, tell)
-    return [parsed for piece in done for parsed in piece]
+            done = own.run(_check_chunk, pieces, tell)
+    return [checked for piece in done for checked in piece]

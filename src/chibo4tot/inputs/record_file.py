@@ -135,6 +135,10 @@ class Remembered:
     def __init__(self) -> None:
         self.found: dict[tuple[int, str], tuple[RecordFile, list[Problem]]] = {}
 
+    def seed(self, rf: RecordFile, tag: str, problems: list[Problem]) -> None:
+        """What ``tag`` derives from ``rf``, derived already (where it was parsed)."""
+        self.found[(id(rf), tag)] = (rf, problems)
+
     def __call__(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
         known = self.found.get((id(rf), tag))
         if known is not None and known[0] is rf:
