@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from chibo4tot.errors import Problem, Severity
-from chibo4tot.inputs.frameworks import shipped_criteria_dir
 from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.locate import locate_problems
+from chibo4tot.inputs.places import shipped_criteria_dir
 from chibo4tot.results.fwterms import describe
 from chibo4tot.results.fwterms.changes import compare
 from tests.conftest import EXAMPLE, MINI_FRAMEWORK, build_tree, invoke, mini_workspace

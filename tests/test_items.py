@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from chibo4tot.inputs.frameworks import shipped_criteria_dir
 from chibo4tot.inputs.items import assessable_items, period_max
 from chibo4tot.inputs.loading import load_frameworks
+from chibo4tot.inputs.places import shipped_criteria_dir
 from chibo4tot.inputs.values import ValueProblem, read_count
 from chibo4tot.models.records import AssessedValue
 from tests.conftest import invoke

@@ -13,9 +13,10 @@ from chibo4tot.cli.params import DirAlias, WorkspaceDir
 from chibo4tot.errors import ExitCode, InputError, Problem
 from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.cases import CaseLoader, case_files, case_folder, orphan_folders
-from chibo4tot.inputs.frameworks import LoadedFramework, shipped_criteria_dir
+from chibo4tot.inputs.frameworks import LoadedFramework
 from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.locate import locate_problems
+from chibo4tot.inputs.places import shipped_criteria_dir
 from chibo4tot.results.cases import render_outcome, run_case
 
 

@@ -27,7 +27,8 @@ from chibo4tot.fsio import check_write_targets, write_text_atomic
 from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.frameworks import LoadedFramework
 from chibo4tot.inputs.gitrev import framework_at, shipped_note
-from chibo4tot.inputs.loading import WORKSPACE_FILE, find_workspace, load_frameworks
+from chibo4tot.inputs.loading import load_frameworks
+from chibo4tot.inputs.places import WORKSPACE_FILE, find_workspace
 from chibo4tot.inputs.schema import render_schemas
 from chibo4tot.models.framework import Framework
 

@@ -15,7 +15,7 @@ from chibo4tot.cli.params import AsOfMonth, DirAlias, ScoreYear, WorkspaceDir
 from chibo4tot.errors import ExitCode, UsageError
 from chibo4tot.i18n import N_, _
 from chibo4tot.inputs.gitrev import shipped_note, workspace_then
-from chibo4tot.inputs.loading import WORKSPACE_FILE
+from chibo4tot.inputs.places import WORKSPACE_FILE
 from chibo4tot.models.types import ID_PATTERN
 from chibo4tot.results.impact import compare_results, impact_json, render_impact
 from chibo4tot.results.views import problem_json

@@ -12,7 +12,8 @@ from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.cli.params import DirAlias, NoCache, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.loading import find_workspace, load_workspace, workspace_gaps
+from chibo4tot.inputs.loading import load_workspace, workspace_gaps
+from chibo4tot.inputs.places import find_workspace
 
 
 @app.command()

@@ -20,7 +20,7 @@ from chibo4tot.errors import ExitCode, Problem, UsageError
 from chibo4tot.fsio import check_write_targets, write_bytes_atomic
 from chibo4tot.i18n import _
 from chibo4tot.inputs.frameworks import LoadedFramework
-from chibo4tot.inputs.loading import WORKSPACE_FILE
+from chibo4tot.inputs.places import WORKSPACE_FILE
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import WorkspaceConfig
 from chibo4tot.results.fwterms import FrameworkTerms, describe, describe_chain, removed_items

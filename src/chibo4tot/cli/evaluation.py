@@ -18,11 +18,11 @@ from chibo4tot.inputs.loading import (
     NotKept,
     Workspace,
     assigned_years,
-    find_workspace,
     load_workspace,
     years_with_records,
 )
 from chibo4tot.inputs.memo import RecordMemo
+from chibo4tot.inputs.places import find_workspace
 from chibo4tot.inputs.record_file import direct
 from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
 from chibo4tot.runtime import no_gc

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,6 @@ from chibo4tot.runtime import interrupt_held
 
 Provenance = dict[Loc, tuple[Path, Loc]]
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def shipped_criteria_dir() -> Path:
-    """The frameworks shipped with the tool (package data, or the repository's criteria/)."""
-    packaged = Path(str(resources.files("chibo4tot"))) / "_criteria"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "criteria"
 
 
 @dataclass

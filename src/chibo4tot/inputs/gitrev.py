@@ -23,10 +23,10 @@ from chibo4tot.inputs.frameworks import (
     build_framework,
     discover,
     register,
-    shipped_criteria_dir,
 )
-from chibo4tot.inputs.loading import WORKSPACE_FILE, Workspace
+from chibo4tot.inputs.loading import Workspace
 from chibo4tot.inputs.locate import FILE_REFUSED, locate_problems, parse_raw, validate_data
+from chibo4tot.inputs.places import WORKSPACE_FILE, shipped_criteria_dir
 from chibo4tot.models.workspace import WorkspaceConfig
 
 _BLOB_MODES = ("100644", "100755")

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from chibo4tot import progress
-from chibo4tot.errors import Problem, ProblemList, Severity, UsageError
+from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.fsio import os_error_reason, outside_reason
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import check_config, check_records, check_units
@@ -20,17 +20,15 @@ from chibo4tot.inputs.completeness import (
     scored_units,
     stray_dates,
 )
-from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover, shipped_criteria_dir
+from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
 from chibo4tot.inputs.memo import Miss, RecordMemo
 from chibo4tot.inputs.parse_many import FileChecks, Parsed, parse_and_check
+from chibo4tot.inputs.places import UNITS_FILE, WORKSPACE_FILE, shipped_criteria_dir
 from chibo4tot.inputs.record_file import Derive, RecordFile, Remembered, direct
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 from chibo4tot.runtime import no_gc
-
-WORKSPACE_FILE = "chibo4tot.yaml"
-UNITS_FILE = "units.yaml"
 
 
 class NotKept(list[RecordFile]):
@@ -65,22 +63,6 @@ class Workspace:
     @property
     def year_records(self) -> list[RecordFile]:
         return [r for r in self.records if not r.is_month]
-
-
-def find_workspace(start: Path) -> Path:
-    """``start`` or the nearest folder above it that holds chibo4tot.yaml."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        # Any entry of that name, not only a regular file: a FIFO, a folder or a broken link
-        # named chibo4tot.yaml is this workspace's file, which loading then reports as what it is.
-        if os.path.lexists(folder / WORKSPACE_FILE):
-            return folder
-    raise UsageError(
-        _(
-            "không tìm thấy {file} trong “{dir}” hay các thư mục cha; "
-            "hãy chạy “chibo4tot init” để tạo không gian làm việc"
-        ).format(file=WORKSPACE_FILE, dir=start)
-    )
 
 
 # A folder's entry as a Path without parsing the joined string again (pathlib's own walk does

@@ -11,8 +11,9 @@ from chibo4tot.fsio import write_text_atomic
 from chibo4tot.i18n import _
 from chibo4tot.inputs.frameworks import LoadedFramework
 from chibo4tot.inputs.items import assessable_items, period_max
-from chibo4tot.inputs.loading import UNITS_FILE, WORKSPACE_FILE, find_workspace, load_frameworks
+from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.locate import locate_problems, parse_model
+from chibo4tot.inputs.places import UNITS_FILE, WORKSPACE_FILE, find_workspace
 from chibo4tot.inputs.schema import render_schemas
 from chibo4tot.inputs.values import AnyIndicator, plain_number
 from chibo4tot.models.framework import Framework, LevelIndicator

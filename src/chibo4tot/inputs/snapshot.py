@@ -25,7 +25,7 @@ from pathlib import Path
 
 from chibo4tot.fsio import ReadRefused, read_regular_bytes
 from chibo4tot.inputs.decoding import MAX_FILE_BYTES
-from chibo4tot.inputs.frameworks import shipped_criteria_dir
+from chibo4tot.inputs.places import UNITS_FILE, WORKSPACE_FILE, shipped_criteria_dir
 
 RACY_NS = 3_000_000_000  # 3 s: FAT's 2-second mtime, plus a margin
 # Content is hashed up to the size loading reads at most (a bigger file is refused unread, and
@@ -159,7 +159,7 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     start = time.time_ns()
     base = os.path.abspath(root)
     ctx = hashlib.sha256()
-    for name in ("chibo4tot.yaml", "units.yaml"):
+    for name in (WORKSPACE_FILE, UNITS_FILE):
         _content(ctx, os.path.join(base, name))
     files = 0
     inside = os.path.realpath(base)
