@@ -7,10 +7,9 @@ import dataclasses
 import io
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import (
@@ -33,10 +32,11 @@ from chibo4tot.cli.params import (
 )
 from chibo4tot.errors import ExitCode, Severity, UsageError
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.locate import LineFinder
-from chibo4tot.results.evaluate import Evaluation
-from chibo4tot.results.explain import render_explain, where_finder
-from chibo4tot.results.views import results_json, status_label, summary_lines, unit_row
+
+# The results' modules (and rich's tables) are imported where they are used: a score printed
+# again from the workspace's cache needs none of them.
+if TYPE_CHECKING:
+    from chibo4tot.results.evaluate import Evaluation
 
 FORMATS = ("table", "json", "csv")
 
@@ -72,6 +72,8 @@ def score(
         if any(p.severity is Severity.ERROR for p in problems):
             raise typer.Exit(int(ExitCode.INPUT))
         return
+    from chibo4tot.results.views import results_json
+
     ev = evaluate(req)
     show = show_input_problems(ev, keep_going)
     results = ev.results
@@ -117,6 +119,8 @@ def _headers(ev: Evaluation) -> list[tuple[str, str]]:
 
 
 def _csv(ev: Evaluation) -> str:
+    from chibo4tot.results.views import unit_row
+
     buffer = io.StringIO()
     headers = _headers(ev)
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -142,6 +146,11 @@ def csv_cell(text: str) -> str:
 
 def _table(ev: Evaluation) -> None:
     """A compact table (one row per unit), then the reasons in full below it, then the summary."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from chibo4tot.results.views import status_label, summary_lines, unit_row
+
     results = ev.results
     title = _("Kết quả “Chi bộ 4 tốt” năm {year}").format(year=results.year)
     if results.as_of < 12:
@@ -202,6 +211,9 @@ def explain(
     dir_alias: DirAlias = None,
 ) -> None:
     """Giải thích từng điểm, điều kiện và lý do của một chi bộ, kèm tệp:dòng."""
+    from chibo4tot.inputs.locate import LineFinder
+    from chibo4tot.results.explain import render_explain, where_finder
+
     ev = load_and_score(workspace_dir(directory, dir_alias), year, month, cache=not no_cache)
     found = next((r for r in ev.results.units if r.unit.id == unit), None)
     if found is None:

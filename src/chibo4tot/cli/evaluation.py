@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chibo4tot import workers
 from chibo4tot.cachestore import BUILD, Store, digest
@@ -14,18 +15,16 @@ from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import InputError, Problem, UsageError
 from chibo4tot.i18n import _, current_language
 from chibo4tot.inputs import snapshot
-from chibo4tot.inputs.loading import (
-    NotKept,
-    Workspace,
-    assigned_years,
-    load_workspace,
-    years_with_records,
-)
 from chibo4tot.inputs.memo import RecordMemo
 from chibo4tot.inputs.places import find_workspace
 from chibo4tot.inputs.record_file import direct
-from chibo4tot.results.evaluate import Evaluation, evaluate_workspace
 from chibo4tot.runtime import no_gc
+
+# Loading and scoring (pydantic, YAML, the engine) are imported by the functions that use them:
+# a command answered from the workspace's cache needs none of them.
+if TYPE_CHECKING:
+    from chibo4tot.inputs.loading import Workspace
+    from chibo4tot.results.evaluate import Evaluation
 
 _MONTH = re.compile(r"^\s*(?:(\d{4})-)?(\d{1,2})\s*$")
 
@@ -46,6 +45,8 @@ def _years(years: set[int]) -> str:
 
 def choose_year(ws: Workspace, year: int | None) -> tuple[int, bool]:
     """The year to score and whether it was chosen by default; an input error for a year that has nothing."""
+    from chibo4tot.inputs.loading import assigned_years, years_with_records
+
     recorded, assigned = years_with_records(ws), assigned_years(ws)
     usable = recorded & assigned
     if year is None:
@@ -103,6 +104,8 @@ def plan_year(
     memo: RecordMemo | None = None,
 ) -> YearPlan:
     """Find and load the workspace once, and settle the year and month to score."""
+    from chibo4tot.inputs.loading import load_workspace
+
     root = find_workspace(directory)
     today = today or dt.date.today()  # the only clock read: the CLI passes it down
     month_year, as_of = parse_month(month)
@@ -130,6 +133,8 @@ def plan_year(
 
 def score_plan(plan: YearPlan, workspace: Workspace | None = None) -> Evaluation:
     """Score the planned year of the workspace, or of ``workspace`` (the same one with other frameworks)."""
+    from chibo4tot.results.evaluate import evaluate_workspace
+
     ev = evaluate_workspace(
         workspace or plan.workspace,
         plan.year,
@@ -238,6 +243,9 @@ def evaluate(req: Request) -> Evaluation:
 
 
 def _evaluate(req: Request) -> Evaluation:
+    from chibo4tot.inputs.loading import NotKept
+    from chibo4tot.results.evaluate import Evaluation
+
     root, run = req.root, req.run
     if run is None:
         return score_plan(plan_year(root, req.year, req.month, req.today, document=req.document))

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chibo4tot.errors import Problem
-from chibo4tot.models.records import MonthRecord, YearRecord
+
+if TYPE_CHECKING:
+    from chibo4tot.models.records import MonthRecord, YearRecord
 
 
 class RecordFile:
@@ -42,6 +45,11 @@ class RecordFile:
         *,
         key: object = None,
     ) -> None:
+        # Here, not at the top: the workspace's cache (inputs.memo) holds record files, and a
+        # command answered from it loads no model (nor pydantic). Made only from a validated
+        # record, where the models are loaded already (under a microsecond a record).
+        from chibo4tot.models.records import MonthRecord
+
         self.path = path
         self.folder_year = folder_year
         self.folder_unit = folder_unit
