@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from babel.numbers import format_decimal
-
 LOCALE = "vi"
 RATE_PLACES = 4  # a rate is kept to 4 places: 0.4152, shown as 41,52%
 
@@ -35,6 +33,10 @@ def rate(part: int, whole: int) -> Decimal | None:
 @functools.lru_cache(maxsize=4096)
 def vn_number(value: Number, places: int = 2, *, fixed: bool = False) -> str:
     """8.5 → "8,5"; 12345.5 → "12.345,5"; with ``fixed`` the zeros stay: "94,50"."""
+    # Here, not at the top: the command line imports this module for its text helpers, and a
+    # command answered from the cache writes no number (once per value: the result is cached).
+    from babel.numbers import format_decimal
+
     rounded = round_half_up(value, places)
     pattern = "#,##0" + (("." + ("0" if fixed else "#") * places) if places else "")
     return format_decimal(rounded, format=pattern, locale=LOCALE)

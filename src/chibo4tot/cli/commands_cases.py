@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,12 +13,12 @@ from chibo4tot.cli.output import print_count, print_problems, safe_text, show_pa
 from chibo4tot.cli.params import DirAlias, WorkspaceDir
 from chibo4tot.errors import ExitCode, InputError, Problem
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.cases import CaseLoader, case_files, case_folder, orphan_folders
-from chibo4tot.inputs.frameworks import LoadedFramework
-from chibo4tot.inputs.loading import load_frameworks
-from chibo4tot.inputs.locate import locate_problems
 from chibo4tot.inputs.places import shipped_criteria_dir
-from chibo4tot.results.cases import render_outcome, run_case
+
+# Frameworks and their cases are imported where they are used: the command line starts light
+# (see chibo4tot.cli).
+if TYPE_CHECKING:
+    from chibo4tot.inputs.frameworks import LoadedFramework
 
 
 def _arguments(framework_id: str | None, directory: Path | None) -> tuple[str | None, Path]:
@@ -29,6 +30,9 @@ def _arguments(framework_id: str | None, directory: Path | None) -> tuple[str | 
 
 def _run(lf: LoadedFramework, root: Path | None, problems: list[Problem]) -> tuple[int, int, int]:
     """Print one line per case of one framework; returns (passed, failed, unreadable)."""
+    from chibo4tot.inputs.cases import CaseLoader, case_files, case_folder
+    from chibo4tot.results.cases import render_outcome, run_case
+
     folder = case_folder(lf.path)
     files = case_files(folder)
     where = _("có sẵn") if lf.shipped else show_path(folder)
@@ -65,6 +69,10 @@ def test(
     dir_alias: DirAlias = None,
 ) -> None:
     """Chạy các trường hợp kiểm thử của khung tiêu chí (thư mục <khung>.cases bên cạnh tệp khung)."""
+    from chibo4tot.inputs.cases import case_files, case_folder, orphan_folders
+    from chibo4tot.inputs.loading import load_frameworks
+    from chibo4tot.inputs.locate import locate_problems
+
     fid, folder = _arguments(framework_id, directory or dir_alias)
     root = optional_root(folder)
     problems: list[Problem] = []

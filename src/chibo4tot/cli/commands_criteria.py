@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
 from chibo4tot.cli.app import criteria_app, handled
 from chibo4tot.cli.commands_report import parse_date
@@ -25,12 +25,13 @@ from chibo4tot.cli.params import DirAlias, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ChiboError, ExitCode, Problem, UsageError
 from chibo4tot.fsio import check_write_targets, write_text_atomic
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.frameworks import LoadedFramework
-from chibo4tot.inputs.gitrev import framework_at, shipped_note
-from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.places import WORKSPACE_FILE, find_workspace
-from chibo4tot.inputs.schema import render_schemas
-from chibo4tot.models.framework import Framework
+
+# Frameworks, git revisions and schemas are imported where they are used: the command line
+# starts light (see chibo4tot.cli).
+if TYPE_CHECKING:
+    from chibo4tot.inputs.frameworks import LoadedFramework
+    from chibo4tot.models.framework import Framework
 
 
 def optional_root(directory: Path) -> Path | None:
@@ -42,10 +43,11 @@ def optional_root(directory: Path) -> Path | None:
 
 
 def _frameworks(directory: Path) -> dict[str, LoadedFramework]:
-    problems: list[Problem] = []
-    frameworks = load_frameworks(optional_root(directory), problems)
+    from chibo4tot.inputs.loading import load_frameworks
     from chibo4tot.inputs.locate import locate_problems
 
+    problems: list[Problem] = []
+    frameworks = load_frameworks(optional_root(directory), problems)
     located = locate_problems(problems)
     errors, warnings, files = print_problems(located)
     print_count(errors, warnings, files)
@@ -65,6 +67,8 @@ def get_framework(frameworks: dict[str, LoadedFramework], fid: str) -> LoadedFra
 @handled
 def list_(directory: WorkspaceDir = None, dir_alias: DirAlias = None) -> None:
     """Liệt kê các khung tiêu chí có sẵn và của không gian làm việc."""
+    from rich.table import Table
+
     frameworks = _frameworks(workspace_dir(directory, dir_alias))
     table = Table(title=_("Khung tiêu chí"), show_lines=False)
     table.add_column(_("Mã"), no_wrap=True)  # an id is typed back in full: never cut or folded
@@ -140,6 +144,8 @@ def _then_and_now(
     directory: Path, frameworks: dict[str, LoadedFramework], fid: str, other: str, rev: str
 ) -> tuple[Framework, Framework]:
     """Framework ``fid`` at git revision ``rev``, and as it is now."""
+    from chibo4tot.inputs.gitrev import framework_at, shipped_note
+
     if other:
         raise UsageError(
             _("với --rev chỉ nêu một mã khung: khung đó ở phiên bản {rev} được so với hiện tại").format(
@@ -204,6 +210,8 @@ def schema(
     check: bool = typer.Option(False, "--check", help=N_("Chỉ kiểm tra các tệp đã có còn khớp không.")),
 ) -> None:
     """Xuất JSON Schema sinh từ mô hình, để trình soạn thảo gợi ý và kiểm tra."""
+    from chibo4tot.inputs.schema import render_schemas
+
     stale = []
     schemas = render_schemas()
     if not check:

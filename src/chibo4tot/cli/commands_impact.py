@@ -14,11 +14,7 @@ from chibo4tot.cli.output import safe_json, safe_text
 from chibo4tot.cli.params import AsOfMonth, DirAlias, ScoreYear, WorkspaceDir
 from chibo4tot.errors import ExitCode, UsageError
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.gitrev import shipped_note, workspace_then
 from chibo4tot.inputs.places import WORKSPACE_FILE
-from chibo4tot.models.types import ID_PATTERN
-from chibo4tot.results.impact import compare_results, impact_json, render_impact
-from chibo4tot.results.views import problem_json
 
 FORMATS = ("text", "json")
 
@@ -26,6 +22,8 @@ FORMATS = ("text", "json")
 def id_and_folder(first: str | None, second: Path | None) -> tuple[str | None, Path]:
     """``[ID] [DIR]`` with both optional: a lone argument is the folder when it cannot be a framework
     id, or when it is a workspace folder; otherwise it is the id."""
+    from chibo4tot.models.types import ID_PATTERN  # with pydantic: loaded only when it is asked
+
     if second is not None or first is None:
         return first, second or Path(".")
     if not re.match(ID_PATTERN, first) or (Path(first) / WORKSPACE_FILE).is_file():
@@ -61,6 +59,11 @@ def impact(
     """Chấm lại theo khung tiêu chí ở một phiên bản git, liệt kê chi bộ đổi điểm, xếp loại hay kết quả."""
     if fmt not in FORMATS:
         raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
+    # Git revisions and the comparison of results: imported here, the command line starts light.
+    from chibo4tot.inputs.gitrev import shipped_note, workspace_then
+    from chibo4tot.results.impact import compare_results, impact_json, render_impact
+    from chibo4tot.results.views import problem_json
+
     fid, directory = id_and_folder(first, second or dir_alias)
     plan = plan_year(directory, year, month)
     then = workspace_then(plan.workspace, plan.year, rev, fid)

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,10 +22,12 @@ from chibo4tot.fsio import check_write_targets
 from chibo4tot.fsio_set import ExistingFiles, SetLeftMixed, WrittenThenInterrupted, write_set_atomic
 from chibo4tot.i18n import N_, _, current_language
 from chibo4tot.inputs import snapshot
-from chibo4tot.inputs.loading import NotKept
 from chibo4tot.inputs.record_file import direct
-from chibo4tot.report.context import ReportContext, build_context
-from chibo4tot.results.evaluate import Evaluation
+
+# Loading, results and reports are imported where they are used: the command line starts light.
+if TYPE_CHECKING:
+    from chibo4tot.report.context import ReportContext
+    from chibo4tot.results.evaluate import Evaluation
 
 FORMATS = ("xlsx", "md", "docx")
 
@@ -126,6 +129,9 @@ def report(
     dir_alias: DirAlias = None,
 ) -> None:
     """Lập báo cáo cuối năm: bảng tính Excel, báo cáo Markdown và Word, danh sách công nhận."""
+    from chibo4tot.inputs.loading import NotKept
+    from chibo4tot.report.context import build_context
+
     formats = parse_formats(fmt)
     report_date = parse_date(date, dt.date.today())  # the CLI reads the clock; reports get the date
     ev = load_and_score(

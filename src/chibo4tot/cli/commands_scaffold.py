@@ -21,7 +21,6 @@ from chibo4tot.cli.params import (
 from chibo4tot.errors import UsageError
 from chibo4tot.fsio import check_write_targets
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.scaffold import init_workspace, new_record
 
 
 @app.command()
@@ -38,6 +37,8 @@ def init(
     ),
 ) -> None:
     """Tạo một không gian làm việc mới, kiểm tra hợp lệ ngay."""
+    from chibo4tot.inputs.scaffold import init_workspace  # frameworks and models: not at start
+
     wanted = year or dt.date.today().year
     # A file where a folder goes fails half-way otherwise, after chibo4tot.yaml is written.
     check_write_targets(directory, ["chibo4tot.yaml", "units.yaml"])
@@ -81,6 +82,8 @@ def new(
     dir_alias: DirAlias = None,
 ) -> None:
     """Tạo hồ sơ tháng (hoặc cuối năm) đã điền sẵn theo khung tiêu chí; không ghi đè."""
+    from chibo4tot.inputs.scaffold import new_record  # frameworks and models: not at start
+
     if bool(month) == bool(year):
         raise UsageError(_("hãy ghi đúng một trong hai: --month 2024-03 hoặc --year 2024"))
     normalised = None

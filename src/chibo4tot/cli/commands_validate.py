@@ -12,7 +12,6 @@ from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.cli.params import DirAlias, NoCache, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode
 from chibo4tot.i18n import N_, _
-from chibo4tot.inputs.loading import load_workspace, workspace_gaps
 from chibo4tot.inputs.places import find_workspace
 
 
@@ -25,6 +24,8 @@ def validate(
     dir_alias: DirAlias = None,
 ) -> None:
     """Kiểm tra mọi tệp: khung tiêu chí, danh sách chi bộ, hồ sơ tháng và năm, hồ sơ còn thiếu."""
+    from chibo4tot.inputs.loading import load_workspace, workspace_gaps  # not at start: pydantic, YAML
+
     root = find_workspace(workspace_dir(directory, dir_alias))
     run = open_cache(root, not no_cache)
     memo = run.memo if run is not None else None

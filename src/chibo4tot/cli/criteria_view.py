@@ -12,6 +12,7 @@ import shutil
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -19,13 +20,16 @@ from chibo4tot.cli.output import print_count, print_problems, safe_text, show_pa
 from chibo4tot.errors import ExitCode, Problem, UsageError
 from chibo4tot.fsio import check_write_targets, write_bytes_atomic
 from chibo4tot.i18n import _
-from chibo4tot.inputs.frameworks import LoadedFramework
 from chibo4tot.inputs.places import WORKSPACE_FILE
-from chibo4tot.models.framework import Framework
-from chibo4tot.models.workspace import WorkspaceConfig
-from chibo4tot.results.fwterms import FrameworkTerms, describe, describe_chain, removed_items
-from chibo4tot.results.fwterms.changes import change_lines, compare
-from chibo4tot.results.fwterms.outline import Line, outline
+
+# Frameworks, models and their descriptions are imported where they are used: the command line
+# starts light (see chibo4tot.cli).
+if TYPE_CHECKING:
+    from chibo4tot.inputs.frameworks import LoadedFramework
+    from chibo4tot.models.framework import Framework
+    from chibo4tot.models.workspace import WorkspaceConfig
+    from chibo4tot.results.fwterms import FrameworkTerms
+    from chibo4tot.results.fwterms.outline import Line
 
 MARK = "✱"
 FORMATS = ("text", "md", "docx")
@@ -36,6 +40,8 @@ def terms_of(
     frameworks: Mapping[str, LoadedFramework], fid: str
 ) -> tuple[FrameworkTerms, FrameworkTerms | None]:
     """The framework in words, and its parent's (``None`` when it extends nothing)."""
+    from chibo4tot.results.fwterms import describe, describe_chain
+
     plain: dict[str, Framework] = {k: v.framework for k, v in frameworks.items()}
     fw = plain[fid]
     parent = describe_chain(plain, fw.extends) if fw.extends and fw.extends in plain else None
@@ -59,6 +65,9 @@ def wrap_lines(lines: list[Line], width: int, marks: bool) -> list[str]:
 
 
 def print_terms(terms: FrameworkTerms, parent: FrameworkTerms | None) -> None:
+    from chibo4tot.results.fwterms import removed_items
+    from chibo4tot.results.fwterms.outline import Line, outline
+
     width = shutil.get_terminal_size().columns
     marks = parent is not None
     intro = [Line(0, _("Khung tiêu chí {id}").format(id=terms.id))]
@@ -91,6 +100,7 @@ def workspace_config(root: Path | None) -> WorkspaceConfig | None:
     if root is None:
         return None
     from chibo4tot.inputs.locate import locate_problems, parse_model
+    from chibo4tot.models.workspace import WorkspaceConfig
 
     problems: list[Problem] = []
     config = parse_model(root / WORKSPACE_FILE, WorkspaceConfig, problems, within=root)
@@ -143,6 +153,9 @@ def print_diff(
     before, after = labels or (old.id, new.id)
     if fmt not in DIFF_FORMATS:
         raise UsageError(_("--format chỉ nhận: {formats}").format(formats=", ".join(DIFF_FORMATS)))
+    from chibo4tot.results.fwterms import describe
+    from chibo4tot.results.fwterms.changes import change_lines, compare
+
     changes = compare(describe(old), describe(new))
     if fmt == "md":
         from chibo4tot.report.framework_md import render_changes_md

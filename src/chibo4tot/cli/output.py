@@ -9,13 +9,16 @@ so that "[red]" or ":smile:" in a name is shown as typed, never taken as a style
 from __future__ import annotations
 
 import errno
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.formatting import CONTROLS, visible_controls
@@ -34,17 +37,24 @@ def safe_json(text: str) -> str:
     return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        # rich's own answer is SystemExit(1), which would say "input problems"; the funnel
-        # (cli/app.py) turns a closed pipe into 141, like every other path that writes stdout.
-        self.quiet = True
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+@functools.cache
+def _console_class() -> type[Console]:
+    """rich's console, imported when a command prints a table: problems and JSON need none."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich's own answer is SystemExit(1), which would say "input problems"; the funnel
+            # (cli/app.py) turns a closed pipe into 141, like every other path that writes stdout.
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Console
 
 
 def text_console(**options: Any) -> Console:
     """A rich console for the user's text: no markup ("[red]"), no emoji codes (":smile:")."""
-    return _Console(markup=False, emoji=False, **options)
+    return _console_class()(markup=False, emoji=False, **options)
 
 
 def show_path(path: Path | None) -> str:

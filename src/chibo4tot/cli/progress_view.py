@@ -7,11 +7,15 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING
 
 from chibo4tot import progress
+
+# rich's progress bars are imported when one may be drawn (on a terminal): every command runs
+# inside shown(), and a pipe or a cached answer draws nothing.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import TaskID
 
 SHOW_AFTER = 1.0  # seconds: a step quicker than this is never drawn
 
@@ -20,6 +24,8 @@ class _Bars:
     """Each step as one transient bar, drawn only once the step has lasted :data:`SHOW_AFTER`."""
 
     def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.view = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -92,6 +98,8 @@ def shown() -> Iterator[None]:
     if not wanted():
         yield
         return
+    from rich.console import Console
+
     bars = _Bars(Console(stderr=True))
     try:
         with progress.listening(bars):
