@@ -1,10 +1,10 @@
 """The entry point of ``chibo4tot`` and ``python -m chibo4tot``: light, so Ctrl-C is handled from
 the first moment.
 
-Loading the command tree (typer, rich, pydantic, ruamel, openpyxl…) takes about half a second;
-a console script that imported it before calling its entry function would show a Python
-traceback for a Ctrl-C in that time. Here nothing heavy is imported until the handler is in
-place. What remains, and is accepted:
+Loading the command tree (typer and the command modules; each command imports pydantic, ruamel,
+openpyxl… when it runs) takes a tenth of a second or more; a console script that imported it
+before calling its entry function would show a Python traceback for a Ctrl-C in that time.
+Here nothing heavy is imported until the handler is in place. What remains, and is accepted:
 
 * a signal while the interpreter itself starts, before this module runs (a few tens of
   milliseconds), gets Python's default handling;

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.formatting import CONTROLS, visible_controls
 from chibo4tot.i18n import _
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def safe_text(text: str) -> str:
