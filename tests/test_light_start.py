@@ -12,8 +12,8 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-# What a start must not pay for: the models and everything built on them, YAML, the writers,
-# rich's tables and bars, babel's number formats.
+# What a start must not pay for: the models and everything built on them, the process pool,
+# YAML, the writers, rich's tables and bars, babel's number formats.
 HEAVY = (
     "chibo4tot.models",
     "chibo4tot.inputs.loading",
@@ -21,6 +21,7 @@ HEAVY = (
     "chibo4tot.scoring",
     "chibo4tot.results",
     "chibo4tot.report",
+    "chibo4tot.workers",
     "yaml",
     "ruamel",
     "openpyxl",

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chibo4tot import workers
 from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import InputError, Problem, UsageError
@@ -236,6 +235,8 @@ def load_and_score(
 
 def evaluate(req: Request) -> Evaluation:
     """The results of a prepared request (see :func:`load_and_score`)."""
+    from chibo4tot import workers  # the process pool (concurrent.futures, logging): not at start
+
     # A province's records and results are millions of objects and no cycles; the helper
     # processes that parse the records (when there are many) then score the cells.
     with no_gc(), workers.shared():
