@@ -7,12 +7,14 @@ counts how often the workspace was really scored, so a hit and a miss are both p
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -257,9 +259,28 @@ def test_records_stay_untouched_and_report_uses_the_cache(example_copy: Path, sc
     assert {p: p.read_bytes() for p in (example_copy / "records").rglob("*") if p.is_file()} == records
 
 
-def test_a_generated_province_scores_the_same_with_and_without_the_cache(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pool", [False, True])
+def test_a_generated_province_scores_the_same_with_and_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: bool
+) -> None:
+    """Also when a helper process parsed, checked and scored what the cache keeps (as at province
+    scale): the cached records, checks and scores, and a run after an edit, say the same."""
+    from chibo4tot.inputs import parse_many
+    from chibo4tot.results import evaluate
     from tests.test_bench_tools import province
 
+    if pool:
+        monkeypatch.setattr(parse_many, "POOL_MIN_FILES", 100)
+        monkeypatch.setattr(parse_many, "CHUNK_FILES", 60)
+        monkeypatch.setattr(evaluate, "SCORE_PIECE", 5)
+    real, by_helpers = evaluate.score_cells_in_helpers, []
+
+    def spy(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        made = real(*args, **kwargs)
+        by_helpers.append(len(made))
+        return made
+
+    monkeypatch.setattr(evaluate, "score_cells_in_helpers", spy)
     ws = tmp_path / "tinh"
     province.build(ws, 150, seed=3)
     first = invoke([*SCORE, str(ws)], exit_code=0)
@@ -268,6 +289,16 @@ def test_a_generated_province_scores_the_same_with_and_without_the_cache(tmp_pat
     fresh = invoke([*SCORE, str(ws), "--no-cache"])
     assert first.stdout == hit.stdout == fresh.stdout
     assert first.stderr == hit.stderr == fresh.stderr
+    assert (by_helpers[0] > 100) is pool  # the first run's cells, scored in the pool's pieces
+    record = sorted((ws / "records" / "2024").glob("*/2024-03.yaml"))[7]
+    text = record.read_text(encoding="utf-8")
+    edited = re.sub(r'"1.1": \w+', '"1.1": Kém', text, count=1)  # scores change, still valid
+    assert edited != text
+    record.write_text(edited, encoding="utf-8")
+    after = invoke([*SCORE, str(ws)])
+    fresh = invoke([*SCORE, str(ws), "--no-cache"])
+    assert (after.stdout, after.stderr) == (fresh.stdout, fresh.stderr)
+    assert after.stdout != first.stdout
 
 
 @pytest.fixture
