@@ -275,7 +275,7 @@ def test_a_generated_province_scores_the_same_with_and_without_the_cache(
         monkeypatch.setattr(evaluate, "SCORE_PIECE", 5)
     real, by_helpers = evaluate.score_cells_in_helpers, []
 
-    def spy(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+    def spy(*args: Any, **kwargs: Any) -> dict[str, Any]:
         made = real(*args, **kwargs)
         by_helpers.append(len(made))
         return made

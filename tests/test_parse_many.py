@@ -207,7 +207,7 @@ def test_a_province_scores_byte_identical_with_one_or_two_workers(
     scored_by_helpers: list[int] = []
     real = evaluate.score_cells_in_helpers
 
-    def spy(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+    def spy(*args: Any, **kwargs: Any) -> dict[str, Any]:
         made = real(*args, **kwargs)
         scored_by_helpers.append(len(made))
         return made

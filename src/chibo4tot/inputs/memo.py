@@ -190,16 +190,13 @@ class RecordMemo:
     def has_score(self, folder: Path, key: bytes) -> bool:
         return key in self._pack(folder).scores
 
-    def score(
-        self, folder: Path, key: bytes, compute: Callable[[], object], made: bytes | None = None
-    ) -> object:
-        """A fresh copy of the score under ``key``, computed once (``made``: computed already,
-        pickled, by a helper process)."""
+    def score(self, folder: Path, key: bytes, compute: Callable[[], object], made: object = None) -> object:
+        """A fresh copy of the score under ``key``, computed once (``made``: computed already)."""
         pack = self._pack(folder)
         blob = pack.scores.get(key)
         if blob is None:
-            # Pickled before anyone changes it.
-            blob = made if made is not None else pickle.dumps(compute(), pickle.HIGHEST_PROTOCOL)
+            value = made if made is not None else compute()
+            blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)  # before anyone changes it
             self.dirty.add(folder)
         # The copy read back, not the computed object: results read from a pickle keep their bulk
         # packed, so pickling them again (the whole-run entry) does not encode it a second time.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,11 +119,12 @@ def score_cells_in_helpers(
     months: int,
     known: Callable[[Framework, Unit], bool],
     advance: Callable[[int], None],
-) -> dict[str, bytes]:
-    """The cells of ``units`` (those with no unit under them) scored by the helper processes of
-    the enclosing :func:`chibo4tot.workers.shared` block, when it pays: unit id → the pickled
-    result :func:`score_unit` gives (with no share of cells, as a cell has none). Cells whose
-    score is ``known`` (cached) are left out."""
+) -> dict[str, UnitResult]:
+    """The cells of ``units`` (those with no unit under them) scored in pieces shared with the
+    helper processes of the enclosing :func:`chibo4tot.workers.shared` block, when it pays: unit
+    id → what :func:`score_unit` gives (with no share of cells, as a cell has none). A result
+    from a helper arrives as the cache keeps it, its bulk packed until read. Cells whose score is
+    ``known`` (cached) are left out."""
     pool = workers.current()
     if pool is None or pool.processes < 2:
         return {}
@@ -147,19 +147,18 @@ def score_cells_in_helpers(
     ]
     done = pool.run(_score_piece, pieces, lambda piece: advance(len(piece[3])))
     return {
-        unit.id: blob
-        for piece, blobs in zip(pieces, done, strict=True)
-        for (unit, _f), blob in zip(piece[3], blobs, strict=True)
+        unit.id: result
+        for piece, results in zip(pieces, done, strict=True)
+        for (unit, _f), result in zip(piece[3], results, strict=True)
     }
 
 
-def _score_piece(piece: tuple[Framework, int, int, list[tuple[Unit, UnitFiles]]]) -> list[bytes]:
-    """In a worker: each cell of the piece scored and pickled (see score_cells_in_helpers)."""
+def _score_piece(piece: tuple[Framework, int, int, list[tuple[Unit, UnitFiles]]]) -> list[UnitResult]:
+    """In a worker: each cell of the piece scored (see score_cells_in_helpers)."""
     fw, year, months, items = piece
     out = []
     for unit, files in items:
-        result = score_unit(fw, files.records(unit), year, months, None)
-        out.append(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+        out.append(score_unit(fw, files.records(unit), year, months, None))
         for rf in files.files():
             rf.release()
     return out
@@ -250,8 +249,8 @@ def evaluate_workspace(
 
             def scorer(fw: Framework, unit: Unit, share: Fraction | None) -> UnitResult:
                 mine = files.get(unit.id, UnitFiles())
-                blob = made.pop(unit.id, None) if share is None else None
-                if blob is None:
+                ready = made.pop(unit.id, None) if share is None else None
+                if ready is None:
                     advance(1)
 
                 def compute() -> UnitResult:
@@ -262,8 +261,8 @@ def evaluate_workspace(
 
                 key = key_of(fw, unit, share)
                 if key is None:
-                    return compute() if blob is None else cast(UnitResult, pickle.loads(blob))
-                return cast(UnitResult, memo.score(folder(unit), key, compute, blob))  # type: ignore[union-attr]
+                    return compute() if ready is None else ready
+                return cast(UnitResult, memo.score(folder(unit), key, compute, ready))  # type: ignore[union-attr]
 
             return score_year(y, units, {}, choose, as_of=months, root_id=root_id, scorer=scorer)
 
