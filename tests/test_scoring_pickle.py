@@ -82,3 +82,16 @@ def test_results_pickle_small(scored: YearResults) -> None:
     # Every period of every indicator travels compressed: a few kB per unit, not tens.
     per_unit = len(pickle.dumps(scored, protocol=5)) / len(scored.units)
     assert per_unit < 12_000
+
+
+def test_monthly_rows_are_worked_out_when_read_and_what_is_written_first_stands() -> None:
+    fresh = evaluate(EXAMPLE, 2024).results.units
+    read, written, copied = fresh[0], fresh[1], fresh[2]
+    rows = read.monthly
+    assert rows and all(set(row) <= {c.id for c in read.criteria} for row in rows.values())
+    assert read.monthly is rows  # worked out once
+    written.monthly = {1: {}}
+    assert written.monthly == {1: {}}
+    assert pickle.loads(pickle.dumps(written, protocol=5)).monthly == {1: {}}
+    assert dataclasses.replace(copied, streak=7).monthly == copied.monthly
+    assert pickle.loads(pickle.dumps(copied, protocol=5)).monthly == copied.monthly

@@ -97,7 +97,7 @@ def lost_points(c: CriterionResult, where: Where) -> list[str]:
         for p in ind.periods:
             if not p.remaining and p.fraction is not None and p.fraction < 1:
                 # Of a graded meeting, only the sub-indicators that lost points.
-                lost = [c for c in p.children if c.points is not None and c.points < c.max_points]
+                lost = tuple(c for c in p.children if c.points is not None and c.points < c.max_points)
                 lines.extend(_period_line(replace(p, children=lost), top, where, "    "))
     return lines
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -40,32 +41,68 @@ class Fact(NamedTuple):  # a tuple: made for every fact of every month, and a tu
     loc: Loc
 
 
+def _attendance(rec: MonthRecord, _streak: int) -> FactValue:
+    m = rec.meeting
+    return _share(m.present, m.members - m.exempt) if m.held else Fraction(0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _share(part: int, whole: int) -> Fraction | None:
+    # A province's meetings repeat a few hundred attendances: one shared (immutable) Fraction each.
+    return ratio(part, whole)
+
+
+def _duration(rec: MonthRecord, _streak: int) -> FactValue:
+    m = rec.meeting
+    return m.duration_minutes if m.held else 0
+
+
+def _thematic_held(rec: MonthRecord, _streak: int) -> FactValue:
+    return rec.thematic is not None and rec.thematic.held
+
+
+def _thematic_quality(rec: MonthRecord, _streak: int) -> FactValue:
+    held = rec.thematic is not None and rec.thematic.held
+    return rec.thematic.quality if held and rec.thematic else None
+
+
+def _done(name: str) -> Callable[[MonthRecord, int], FactValue]:
+    # Not written down counts as not done: the record is the evidence.
+    def done(rec: MonthRecord, _streak: int) -> FactValue:
+        m = rec.meeting
+        return bool(getattr(m, name)) and m.held
+
+    return done
+
+
+MonthFact = tuple[Callable[[MonthRecord, int], FactValue], Loc]
+
+# Each month fact: how it is read from a record (and the run of excused absences ending that
+# month), and where in the record it is written. Looked up once per framework, not per month.
+MONTH_FACTS: dict[str, MonthFact] = {
+    "meeting_held": (lambda rec, _s: rec.meeting.held, ("meeting", "held")),
+    "attendance_rate": (_attendance, ("meeting", "present")),
+    "duration_minutes": (_duration, ("meeting", "duration_minutes")),
+    "unexcused_absences": (lambda rec, _s: rec.meeting.unexcused, ("meeting", "unexcused")),
+    "excused_absences": (lambda rec, _s: rec.meeting.excused, ("meeting", "excused")),
+    "max_excused_streak": (lambda _rec, streak: streak, ("meeting", "absentees")),
+    **{
+        name: (_done(name), ("meeting", name))
+        for name in ("chi_uy_met_before", "draft_resolution", "minutes_recorded")
+    },
+    "thematic_held": (_thematic_held, ("thematic", "held")),
+    "meeting_quality": (lambda rec, _s: rec.meeting.quality, ("meeting", "quality")),
+    "thematic_quality": (_thematic_quality, ("thematic", "quality")),
+}
+
+
 def month_fact(rec: MonthRecord, fact: str, excused_streak: int) -> Fact:
     """The value of one month fact, and where in the record it comes from."""
-    m = rec.meeting
-    if fact == "meeting_held":
-        return Fact(m.held, ("meeting", "held"))
-    if fact == "attendance_rate":
-        return Fact(ratio(m.present, m.members - m.exempt) if m.held else Fraction(0), ("meeting", "present"))
-    if fact == "duration_minutes":
-        return Fact(m.duration_minutes if m.held else 0, ("meeting", "duration_minutes"))
-    if fact == "unexcused_absences":
-        return Fact(m.unexcused, ("meeting", "unexcused"))
-    if fact == "excused_absences":
-        return Fact(m.excused, ("meeting", "excused"))
-    if fact == "max_excused_streak":
-        return Fact(excused_streak, ("meeting", "absentees"))
-    if fact in ("chi_uy_met_before", "draft_resolution", "minutes_recorded"):
-        # Not written down counts as not done: the record is the evidence.
-        return Fact(bool(getattr(m, fact)) and m.held, ("meeting", fact))
-    if fact == "thematic_held":
-        return Fact(rec.thematic is not None and rec.thematic.held, ("thematic", "held"))
-    if fact == "meeting_quality":
-        return Fact(m.quality, ("meeting", "quality"))
-    if fact == "thematic_quality":
-        held = rec.thematic is not None and rec.thematic.held
-        return Fact(rec.thematic.quality if held and rec.thematic else None, ("thematic", "quality"))
-    raise KeyError(fact)
+    found = MONTH_FACTS.get(fact)
+    if found is None:
+        raise KeyError(fact)
+    get, loc = found
+    return Fact(get(rec, excused_streak), loc)
 
 
 def thematic_combined(rec: MonthRecord) -> bool:

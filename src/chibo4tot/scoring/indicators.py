@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 from chibo4tot.i18n import _
 from chibo4tot.inputs.items import PERIODS_IN_YEAR
@@ -116,7 +117,7 @@ def score_composite(
     # Sums in integers over one denominator: a Fraction operation costs a microsecond, and a
     # province has a hundred sub-indicator periods per cell.
     raw_n, raw_d, top_n, top_d = 0, 1, 0, 1
-    at_max: set[str] = set()
+    at_max = 0  # the sub-indicators at their maximum (or not applicable), one bit each
     for child in plan.children_for(kind):
         scored = (
             score_self(child, ref, ctx, label)
@@ -127,9 +128,9 @@ def score_composite(
         points: Fraction | None
         if fraction is None:
             points = None
-            at_max.add(child.ind.id)
+            at_max |= child.bit
         else:
-            fn, fd = fraction.numerator, fraction.denominator
+            fn, fd = fraction.as_integer_ratio()
             cn, cd = child.points_nd
             if fn == fd:
                 points = child.points
@@ -137,30 +138,45 @@ def score_composite(
             elif fn == 0:
                 points, pn, pd = ZERO, 0, 1
             else:
-                points = fraction * child.points
-                pn, pd = points.numerator, points.denominator
+                points = child.shares.get((fn, fd))
+                if points is None:
+                    points = child.shares[fn, fd] = fraction * child.points
+                pn, pd = points.as_integer_ratio()
             raw_n, raw_d = (raw_n + pn, raw_d) if pd == raw_d else (raw_n * pd + pn * raw_d, raw_d * pd)
             top_n, top_d = (top_n + cn, top_d) if cd == top_d else (top_n * cd + cn * top_d, top_d * cd)
             if fn == fd or cn == 0:
-                at_max.add(child.ind.id)
-        children.append(IndicatorPeriod(child.ind.id, child.ind.name, child.ind.points, points, scored))
+                at_max |= child.bit
+        children.append(IndicatorPeriod(child.id, child.name, child.max_points, points, scored))
     full = plan.full_for(kind)
-    on_scale = Fraction(raw_n * full.numerator * top_d, raw_d * full.denominator * top_n) if top_n else full
+    if top_n:
+        n, d = raw_n * full.numerator * top_d, raw_d * full.denominator * top_n
+        common = gcd(n, d)
+        n, d = n // common, d // common
+    else:
+        n, d = full.numerator, full.denominator
+    # The grade depends only on these: worked out once per framework.
+    key = (kind, n, d, at_max)
+    outcome = plan.outcomes.get(key)
+    if outcome is None:
+        outcome = plan.outcomes[key] = _grade(ind, plan, Fraction(n, d), full, at_max)
+    fraction, passed, band, rule = outcome
+    return PeriodScore(label, fraction, passed, band, rule, ref.path, (), band=band, children=tuple(children))
+
+
+def _grade(
+    ind: CompositeIndicator, plan: CompositePlan, on_scale: Fraction, full: Fraction, at_max: int
+) -> tuple[Fraction, bool, str, str]:
+    """A composite's band for its points on its scale (capped when its conditions fail), and the rule."""
+    ids = {child.id for child in plan.children if at_max & child.bit}
     band_ids = plan.band_ids
-    band, capped = pick_band(ind.bands, on_scale, lambda b: at_max.issuperset(band_ids[id(b)]), plan.band_min)
+    band, capped = pick_band(ind.bands, on_scale, lambda b: ids.issuperset(band_ids[id(b)]), plan.band_min)
     fraction, passed = plan.level_of_band[band.name]
-    key = (on_scale.numerator, on_scale.denominator, full, band.name, capped)
-    rule = plan.texts.get(key)
-    if rule is None:
-        rule = _("{points}/{full} điểm → xếp loại {band}").format(
-            points=fmt_points(on_scale), full=fmt_number(full), band=band.name
-        )
-        if capped:
-            rule += " " + _("(bị hạ vì chưa đủ điều kiện của mức {name})").format(name=capped)
-        plan.texts[key] = rule
-    return PeriodScore(
-        label, fraction, passed, band.name, rule, ref.path, (), band=band.name, children=children
+    rule = _("{points}/{full} điểm → xếp loại {band}").format(
+        points=fmt_points(on_scale), full=fmt_number(full), band=band.name
     )
+    if capped:
+        rule += " " + _("(bị hạ vì chưa đủ điều kiện của mức {name})").format(name=capped)
+    return fraction, passed, band.name, rule
 
 
 def pick_band(
@@ -194,63 +210,82 @@ def pick_band(
 
 def _result(p: IndicatorPlan, periods: list[PeriodScore], fw: Framework) -> IndicatorResult:
     ind = p.ind
-    so_far, best, rule = roll_up(ind, periods, p)
-    # Not applicable when every recorded period says so: a missing month does not make it count.
-    recorded = False
+    # One pass: the periods reached so far, and whether a recorded one counts (a missing month
+    # does not make it count: not applicable when every recorded period says so).
+    fractions: list[Fraction] = []
+    passed = reached = 0
+    recorded = counts = False
     for period in periods:
-        if not period.missing and not period.remaining:
+        if period.remaining:
+            continue
+        reached += 1
+        fraction = period.fraction
+        if fraction is not None:
+            fractions.append(fraction)
+            passed += period.passed
+        if not period.missing:
             recorded = True
-            if period.fraction is not None:
-                break
-    else:
-        if recorded:
-            return IndicatorResult(
-                ind.id, ind.name, ind.points, ZERO, ZERO, True, True, _("không áp dụng"), periods
-            )
+            counts = counts or fraction is not None
+    if recorded and not counts:
+        return IndicatorResult(
+            ind.id, ind.name, ind.points, ZERO, ZERO, True, True, _("không áp dụng"), periods
+        )
+    so_far, best, rule = _roll_up(p, periods, fractions, passed, reached)
     # Averaging roll-ups pass at the indicator's pass mark; counting ones give all or nothing.
     graded = ind.rollup is None or ind.rollup.method in ("mean", "min", "sum")
-    passed = so_far >= p.pass_at if graded else so_far == ONE
-    points = _share_of(so_far, p.points)
-    top = points if best is so_far else _share_of(best, p.points)
-    return IndicatorResult(ind.id, ind.name, ind.points, points, top, False, passed, rule, periods, p.top)
+    sn, sd = so_far.as_integer_ratio()  # compared in integers (denominators are positive)
+    if graded:
+        an, ad = p.pass_at.as_integer_ratio()
+        passed_year = sn * ad >= an * sd
+    else:
+        passed_year = sn == sd
+    points = _share_of(so_far, p)
+    top = points if best is so_far else _share_of(best, p)
+    return IndicatorResult(
+        ind.id, ind.name, ind.points, points, top, False, passed_year, rule, periods, p.top
+    )
 
 
-def _share_of(share: Fraction, points: Fraction) -> Fraction:
-    # Counting roll-ups give all or nothing: no multiplication for those.
-    return points if share is ONE else ZERO if share is ZERO else share * points
+def _share_of(share: Fraction, p: IndicatorPlan) -> Fraction:
+    """The indicator's points at ``share``: counting roll-ups give all or nothing, and the shares
+    met are few, so each product is worked out once per indicator."""
+    if share is ONE:
+        return p.points
+    if share is ZERO:
+        return ZERO
+    key = share.as_integer_ratio()
+    points = p.shares.get(key)
+    if points is None:
+        points = p.shares[key] = share * p.points
+    return points
 
 
 _MEAN = Rollup(method="mean")
 
 
-def roll_up(
-    ind: AnyIndicator, periods: list[PeriodScore], p: IndicatorPlan | None = None
+def _roll_up(
+    p: IndicatorPlan, periods: list[PeriodScore], fractions: list[Fraction], passed: int, reached: int
 ) -> tuple[Fraction, Fraction, str]:
-    """The year's share of the indicator's points: so far (remaining periods at zero) and at best."""
+    """The year's share of the indicator's points: so far (remaining periods at zero) and at best.
+
+    ``fractions`` are the shares of the periods reached that count, ``passed`` how many of them
+    passed, ``reached`` how many periods are not in the future.
+    """
+    ind = p.ind
     if ind.period == "year" or len(periods) == 1:
         only = periods[0]
         value = only.fraction or ZERO
         return value, (ONE if only.remaining else value), _("chấm một lần trong năm")
     rollup = ind.rollup or _MEAN
-    cached = p.rollup_rule if p is not None else None
-    rule = cached if cached is not None else rollup_text(rollup)
-    if p is not None:
-        p.rollup_rule = rule
-    # One pass: the periods reached so far; "at best" adds the remaining ones at full marks.
-    fractions: list[Fraction] = []
-    passed = reached = 0
-    for period in periods:
-        if period.remaining:
-            continue
-        reached += 1
-        if period.fraction is not None:
-            fractions.append(period.fraction)
-            passed += period.passed
+    rule = p.rollup_rule
+    if rule is None:
+        rule = p.rollup_rule = rollup_text(rollup)
     total = len(periods)
     so_far = _apply(rollup, fractions, passed, reached, total)
     remaining = total - reached
     if not remaining:
         return so_far, so_far, rule
+    # "At best" adds the remaining periods at full marks.
     best = _apply(rollup, fractions + [ONE] * remaining, passed + remaining, total, total)
     return so_far, best, rule
 
@@ -266,14 +301,25 @@ def _apply(
     # Periods not reached yet count as zero in "so far": the denominator is the whole year.
     denominator = max(counted, total_periods - (periods - counted))
     if method in ("mean", "sum"):
-        return exact_sum(fractions) / denominator
+        return exact_sum(fractions, denominator)
     if method == "min":
-        return min(fractions) if periods == total_periods else ZERO
+        return _least(fractions) if periods == total_periods else ZERO
     if method == "all":
         return ONE if passed == counted and periods == total_periods else ZERO
     if method == "at_least":
         return ONE if passed >= (rollup.count or 0) else ZERO
     return ONE if Fraction(passed, denominator) >= exact(rollup.share or Decimal(0)) else ZERO
+
+
+def _least(fractions: list[Fraction]) -> Fraction:
+    """min(fractions) (the first of the least), compared in integers (denominators are positive)."""
+    least = fractions[0]
+    ln, ld = least.as_integer_ratio()
+    for fraction in fractions:
+        fn, fd = fraction.as_integer_ratio()
+        if fn * ld < ln * fd:
+            least, ln, ld = fraction, fn, fd
+    return least
 
 
 def rollup_text(rollup: Rollup) -> str:

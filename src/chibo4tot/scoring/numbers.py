@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from chibo4tot.formatting import round_half_up as _round_half_up
@@ -18,7 +18,7 @@ ONE = Fraction(1)
 
 
 def exact(value: Number) -> Fraction:
-    if isinstance(value, Fraction):
+    if value.__class__ is Fraction or isinstance(value, Fraction):  # the first test skips the ABC's
         return value
     return _exact(value)
 
@@ -46,16 +46,17 @@ def ratio(part: int, whole: int) -> Fraction | None:
     return Fraction(part, whole) if whole else None
 
 
-def exact_sum(values: list[Fraction]) -> Fraction:
-    """The exact sum, over one common denominator: one normalisation instead of one per addition."""
+def exact_sum(values: list[Fraction], divisor: int = 1) -> Fraction:
+    """The exact sum (divided by ``divisor``), over one common denominator: one normalisation
+    instead of one per addition."""
     n, d = 0, 1
     for value in values:
-        vn, vd = value.numerator, value.denominator
+        vn, vd = value.as_integer_ratio()
         if vd == d:
             n += vn
         else:
             n, d = n * vd + vn * d, d * vd
-    return Fraction(n, d)
+    return Fraction(n, d * divisor)
 
 
 @functools.lru_cache(maxsize=8)
@@ -66,8 +67,12 @@ def _quantum(places: int) -> Decimal:
 def round_half_up(value: Number, places: int) -> Decimal:
     """formatting.round_half_up, in integers for the exact numbers scoring makes (same result)."""
     if isinstance(value, Decimal):
-        return _round_half_up(value, places)
-    n, d = (value.numerator, value.denominator) if isinstance(value, Fraction) else (value, 1)
+        if not value.is_finite() or value.adjusted() > 20:  # beyond any score: the declared way
+            return _round_half_up(value, places)
+        # Decimal's own half-up is half away from zero too; a zero loses its sign as it does there.
+        rounded = value.quantize(_quantum(places), rounding=ROUND_HALF_UP)
+        return rounded if rounded else rounded.copy_abs()
+    n, d = value.as_integer_ratio() if isinstance(value, Fraction) else (value, 1)
     return round_ratio(n, d, places)
 
 

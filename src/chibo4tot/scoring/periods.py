@@ -65,14 +65,11 @@ def final_value(rec: MonthRecord | YearRecord, ident: str) -> tuple[AssessedValu
 
 def _target(p: IndicatorPlan, rec: MonthRecord | None) -> Fraction:
     target = p.target
-    overrides = getattr(p.ind, "overrides", None)
-    if overrides and rec is not None:
+    if p.overrides and rec is not None:
         held = rec.thematic is not None and rec.thematic.held
-        for override in overrides:
-            if (override.when == "thematic_combined" and thematic_combined(rec)) or (
-                override.when == "thematic_held" and held
-            ):
-                target = exact(override.target)
+        for when, override in p.overrides:
+            if (when == "thematic_combined" and thematic_combined(rec)) or (when == "thematic_held" and held):
+                target = override
     return target
 
 
@@ -87,12 +84,19 @@ def score_self(
 ) -> PeriodScore:
     """A self-assessed indicator: the final layer's value, with a warning when the review moved it a lot."""
     rec = ref.record
-    found = final_value(rec, p.ind.id)
-    if found is None:
+    # final_value, with where each layer is written worked out once per indicator
+    ident = p.id
+    review, vote = rec.review, rec.vote
+    if review is not None and ident in review.values:
+        assessed, loc, layer = review.values[ident], p.locs[0], "review"
+    elif vote is not None and ident in vote.values:
+        assessed, loc, layer = vote.values[ident], p.locs[1], "vote"
+    elif ident in rec.assessment:
+        assessed, loc, layer = rec.assessment[ident], p.locs[2], "assessment"
+    else:
         return PeriodScore(
             label, ZERO, False, "—", _("chưa ghi giá trị: tính 0 điểm"), ref.path, ("assessment",)
         )
-    assessed, loc, layer = found
     try:
         value, fraction, passed, shown = p.read(assessed)
     except ValueProblem as exc:
@@ -101,11 +105,12 @@ def score_self(
         return PeriodScore(
             label, None, True, _("không áp dụng"), _("không tính vào điểm tối đa"), ref.path, loc
         )
-    target = p.target
     if p.overridden:
         target = _target(p, rec if isinstance(rec, MonthRecord) else None)
         fraction, passed = p.judge(value, target)
-    rule = p.rule(target)
+        rule = p.rule(target)
+    else:
+        rule = p.base_rule if p.base_rule is not None else p.rule(p.target)
     if layer != "assessment":
         rule += " " + _(_BY_LAYER[layer])
         _note_gap(p, rec, fraction, ref, loc, ctx)
@@ -151,8 +156,9 @@ def score_fact(
 ) -> PeriodScore:
     """An indicator computed from a fact of the record."""
     # The verdict depends only on the value and the target: worked out once per framework.
-    value_key = (raw.numerator, raw.denominator) if isinstance(raw, Fraction) else (type(raw), raw)
-    key = (value_key, None if target is p.target else (target.numerator, target.denominator))
+    kind = raw.__class__
+    value_key = raw.as_integer_ratio() if kind is Fraction else (kind, raw)  # type: ignore[union-attr]
+    key = value_key if target is p.target else (value_key, target.numerator, target.denominator)
     judged = p.facts.get(key)
     if judged is None:
         judged = p.facts[key] = _judge_fact(p, raw, target)
@@ -187,12 +193,16 @@ def _judge_fact(p: IndicatorPlan, raw: FactValue, target: Fraction) -> Judged:
 def score_month_indicator(
     p: IndicatorPlan, month: int, ref: RecordRef[MonthRecord], ctx: Context, label: str
 ) -> PeriodScore:
-    source = p.ind.source
-    if source == "self":
+    if p.own:
         return score_self(p, ref, ctx, label)
-    fact = month_fact(ref.record, source, ctx.streaks.get(month, 0))
-    target = _target(p, ref.record) if p.overridden else p.target
-    return score_fact(p, fact.value, target, ref.path, fact.loc, label)
+    rec = ref.record
+    found = p.month_fact
+    if found is None:
+        raise KeyError(p.ind.source)  # not a month fact (as month_fact says)
+    get, loc = found
+    value = get(rec, ctx.streaks.get(month, 0))
+    target = _target(p, rec) if p.overridden else p.target
+    return score_fact(p, value, target, ref.path, loc, label)
 
 
 def score_quarter_indicator(
@@ -212,14 +222,14 @@ def score_quarter_indicator(
         fact = month_fact(ref.record, ind.source, ctx.streaks.get(month, 0))
         values.append(fact.value)
         loc = fact.loc
-    numbers = [exact(int(v)) if isinstance(v, bool | int) else v for v in values if v is not None]
     raw: FactValue
     texts = [v for v in values if isinstance(v, str)]
     if texts:  # a level (e.g. the quality of the quarter's thematic meeting): the latest one written
         raw = texts[-1]
-    elif all(isinstance(v, bool | int) for v in values):
-        raw = int(sum(numbers, ZERO))
+    elif len(counts := [int(v) for v in values if isinstance(v, bool | int)]) == len(values):
+        raw = sum(counts)  # counts and yes/no: added up in integers
     else:
+        numbers = [exact(int(v)) if isinstance(v, bool | int) else v for v in values if v is not None]
         fractions = [n for n in numbers if isinstance(n, Fraction)]
         raw = sum(fractions, ZERO) / len(fractions) if fractions else None
     return score_fact(p, raw, _target(p, None), refs[-1].path, loc, label)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from chibo4tot.errors import Loc
 from chibo4tot.i18n import _, current_language
 from chibo4tot.inputs.items import period_max
 from chibo4tot.inputs.values import AnyIndicator, Value, ValueProblem, read_value
@@ -27,6 +28,7 @@ from chibo4tot.models.framework import (
 )
 from chibo4tot.models.records import AssessedValue
 from chibo4tot.models.scales import Level
+from chibo4tot.scoring.facts import MONTH_FACTS, MonthFact
 from chibo4tot.scoring.numbers import ONE, ZERO, compare, exact
 from chibo4tot.scoring.text import fmt_fact, fmt_number, op_text
 
@@ -60,6 +62,15 @@ class IndicatorPlan:
     applies_to: frozenset[str] | None
     overridden: bool  # a threshold whose target changes with the month's thematic meeting
     own: bool  # self-assessed (source: self)
+    id: str
+    name: str
+    max_points: Decimal  # the points as declared
+    # Where a self-assessed value is written, by layer: review, vote, assessment.
+    locs: tuple[Loc, Loc, Loc]
+    month_fact: MonthFact | None  # how a month fact is read (None: self-assessed, or not a month fact)
+    bit: int = 0  # a composite's sub-indicator: its bit in the composite's masks
+    overrides: tuple[tuple[str, Fraction], ...] = ()  # (when, target) of a threshold's overrides
+    shares: dict[tuple[int, int], Fraction] = field(default_factory=dict)  # a period's share → its points
     rules: dict[tuple[int, int], str] = field(default_factory=dict)  # target → "đạt khi …"
     base_rule: str | None = None  # the rule at the usual target
     rollup_rule: str | None = None  # how its periods add up to the year, in words
@@ -87,9 +98,13 @@ class IndicatorPlan:
         Raises ValueProblem as read_value does.
         """
         raw = assessed.value
+        kind = raw.__class__
         # 1 and 1.0 and "1" read alike but may be shown apart in a message: keep them apart
-        same = repr(raw) if isinstance(raw, float | Decimal) else raw
-        key: object = ((type(raw), same), assessed.not_applicable)
+        if kind is not str and kind is not int and kind is not bool and isinstance(raw, float | Decimal):
+            raw_key: object = repr(raw)
+        else:
+            raw_key = raw
+        key: object = (kind, raw_key, assessed.not_applicable)
         try:
             got = self.values.get(key)
         except TypeError:  # an unhashable value: read it every time
@@ -136,7 +151,9 @@ class CompositePlan:
     band_min: dict[int, Fraction]  # id(band) → its minimum, exact
     band_ids: dict[int, tuple[str, ...]]  # id(band) → the sub-indicators it needs at their maximum
     level_of_band: dict[str, tuple[Fraction, bool]]  # band name → (share of the best level, passed)
-    texts: dict[tuple[int, int, Fraction, str, str | None], str] = field(default_factory=dict)
+    # (unit kind, points on the composite's scale as numerator and denominator, mask of the
+    # sub-indicators at their maximum) → the period's share, passed, band and rule
+    outcomes: dict[tuple[str, int, int, int], tuple[Fraction, bool, str, str]] = field(default_factory=dict)
     applicable: dict[str, list[IndicatorPlan]] = field(default_factory=dict)  # unit kind → sub-indicators
 
     def children_for(self, kind: str) -> list[IndicatorPlan]:
@@ -159,6 +176,9 @@ class Plan:
     framework: Framework
     indicators: dict[int, IndicatorPlan]  # id(indicator) → plan (sub-indicators keyed likewise)
     composites: dict[int, CompositePlan]
+    # Per criterion, for the monthly rows: its maximum and, of each monthly indicator, its place
+    # in the criterion and its points (numerator and denominator of each).
+    monthly: tuple[tuple[str, int, int, tuple[tuple[int, int, int], ...]], ...] = ()
 
     def of(self, ind: AnyIndicator) -> IndicatorPlan:
         return self.indicators[id(ind)]
@@ -186,7 +206,7 @@ def _pass_at(ind: AnyIndicator, top: Fraction, level_fractions: dict[int, Fracti
     return ONE
 
 
-def _indicator_plan(ind: AnyIndicator, parent: CompositeIndicator | None) -> IndicatorPlan:
+def _indicator_plan(ind: AnyIndicator, parent: CompositeIndicator | None, bit: int = 0) -> IndicatorPlan:
     top = period_max(ind, parent)
     level_fractions: dict[int, Fraction] = {}
     by_word: dict[str, Level] = {}
@@ -215,6 +235,13 @@ def _indicator_plan(ind: AnyIndicator, parent: CompositeIndicator | None) -> Ind
         frozenset(k.value for k in ind.applies_to) if ind.applies_to is not None else None,
         bool(getattr(ind, "overrides", None)),
         ind.source == "self",
+        ind.id,
+        ind.name,
+        ind.points,
+        (("review", "values", ind.id), ("vote", "values", ind.id), ("assessment", ind.id)),
+        MONTH_FACTS.get(ind.source),
+        bit,
+        tuple((o.when, exact(o.target)) for o in getattr(ind, "overrides", None) or ()),
     )
 
 
@@ -225,7 +252,7 @@ def _compile(fw: Framework) -> Plan:
         for ind in criterion.indicators:
             indicators[id(ind)] = _indicator_plan(ind, None)
             if isinstance(ind, CompositeIndicator):
-                children = [_indicator_plan(child, ind) for child in ind.indicators]
+                children = [_indicator_plan(child, ind, 1 << i) for i, child in enumerate(ind.indicators)]
                 for child in children:
                     indicators[id(child.ind)] = child
                 full: dict[str, Fraction] = {}
@@ -241,7 +268,20 @@ def _compile(fw: Framework) -> Plan:
                     {id(b): tuple(b.conditions.indicators_at_max) if b.conditions else () for b in ind.bands},
                     levels,
                 )
-    return Plan(fw, indicators, composites)
+    monthly = tuple(
+        (
+            c.id,
+            exact(c.max_points).numerator,
+            exact(c.max_points).denominator,
+            tuple(
+                (place, *indicators[id(ind)].points_nd)
+                for place, ind in enumerate(c.indicators)
+                if ind.period == "month"
+            ),
+        )
+        for c in fw.criteria
+    )
+    return Plan(fw, indicators, composites, monthly)
 
 
 _PLANS: OrderedDict[tuple[int, str], Plan] = OrderedDict()

@@ -38,7 +38,7 @@ class PeriodScore:
     missing: bool = False  # no record for the period
     remaining: bool = False  # the period is after the as-of month
     band: str | None = None  # composite: the grade the period got
-    children: list[IndicatorPeriod] = field(default_factory=list)
+    children: tuple[IndicatorPeriod, ...] = ()  # composite: its sub-indicators (a tuple: none is shared)
 
     def __reduce__(self) -> tuple[Any, ...]:
         f = self.fraction
@@ -385,10 +385,10 @@ def _encode_period(p: PeriodScore) -> tuple[Any, ...]:
 
 def _decode_period(t: tuple[Any, ...]) -> PeriodScore:
     label, n, d, passed, value, rule, path, loc, missing, remaining, band, children = t
-    subs = [
+    subs = tuple(
         IndicatorPeriod(i, name, top, _maybe(cn, cd), _decode_period(score))
         for i, name, top, cn, cd, score in children
-    ]
+    )
     return PeriodScore(label, _maybe(n, d), passed, value, rule, path, loc, missing, remaining, band, subs)
 
 
@@ -464,6 +464,44 @@ class _PackedLine(LineItem):
     sources = _lazy(LineItem, "sources", ("sources",))
     __eq__ = _equal(LineItem)
     __hash__ = None  # type: ignore[assignment]
+
+
+class _ScoredUnit(UnitResult):
+    """A unit as scored: its monthly rows (read by the workbook alone) are worked out when first read."""
+
+    __slots__ = ("_rows",)
+    _rows: Callable[[UnitResult], dict[int, dict[str, Decimal]]] | None
+    __eq__ = _equal(UnitResult)
+    __hash__ = None  # type: ignore[assignment]
+
+    def _get_monthly(self) -> dict[int, dict[str, Decimal]]:
+        rows = self._rows
+        if rows is not None:
+            self._rows = None
+            _MONTHLY.__set__(self, rows(self))
+        got: dict[int, dict[str, Decimal]] = _MONTHLY.__get__(self, UnitResult)
+        return got
+
+    def _set_monthly(self, value: dict[int, dict[str, Decimal]]) -> None:
+        self._rows = None  # written before it was read: what was written stands
+        _MONTHLY.__set__(self, value)
+
+    monthly = property(_get_monthly, _set_monthly)
+
+
+_MONTHLY = UnitResult.__dict__["monthly"]
+
+
+def scored_unit(rows: Callable[[UnitResult], dict[int, dict[str, Decimal]]], **fields: Any) -> UnitResult:
+    """A UnitResult whose ``monthly`` is ``rows(result)``, worked out on first read (or when pickled).
+
+    ``rows`` must read only what scoring does not change afterwards (the criteria and the months).
+    """
+    r = _ScoredUnit.__new__(_ScoredUnit)
+    r._rows = None
+    UnitResult.__init__(r, **fields)
+    r._rows = rows
+    return r
 
 
 class _PackedUnit(UnitResult):

@@ -47,6 +47,16 @@ def fmt_fact(source: str, raw: object) -> str:
     return str(raw)
 
 
+def fmt_share(share: Fraction) -> str:
+    """vn_percent of an exact share, worked out once per share (a province repeats a few hundred)."""
+    return _share_text(share.numerator, share.denominator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _share_text(numerator: int, denominator: int) -> str:
+    return vn_percent(Fraction(numerator, denominator))
+
+
 def month_label(month: int, year: int) -> str:
     return f"{month:02d}/{year}"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from chibo4tot.errors import Loc
-from chibo4tot.formatting import months_text, vn_percent
+from chibo4tot.formatting import months_text
 from chibo4tot.i18n import _
 from chibo4tot.models.framework import (
     ClassificationGate,
@@ -27,11 +27,18 @@ from chibo4tot.models.types import CLASSIFICATION_LABELS, Classification
 from chibo4tot.scoring.facts import AT_LEAST, UnitRecords, discipline_cases, excused_streaks, member_share
 from chibo4tot.scoring.indicators import pick_band, score_indicator
 from chibo4tot.scoring.lines import score_bonus, score_deductions
-from chibo4tot.scoring.numbers import ZERO, exact, exact_sum, round_half_up, round_ratio
+from chibo4tot.scoring.numbers import exact, exact_sum, round_half_up, round_ratio
 from chibo4tot.scoring.periods import Context
 from chibo4tot.scoring.plan import Plan, plan_for
-from chibo4tot.scoring.results import CriterionResult, GateResult, GateStatus, IndicatorResult, UnitResult
-from chibo4tot.scoring.text import fmt_score
+from chibo4tot.scoring.results import (
+    CriterionResult,
+    GateResult,
+    GateStatus,
+    IndicatorResult,
+    UnitResult,
+    scored_unit,
+)
+from chibo4tot.scoring.text import fmt_score, fmt_share
 
 
 def score_unit(
@@ -68,7 +75,8 @@ def score_unit(
     missing = [m for m in range(1, as_of + 1) if m not in data.months]
     methods = {i.id: i.rollup.method if i.rollup else None for c in fw.criteria for i in c.indicators}
     gates = [_gate(g, data, year, as_of, missing, results, sub_units_share, methods) for g in fw.gates]
-    result = UnitResult(
+    result = scored_unit(
+        _monthly_rows(plan, places),
         unit=data.unit,
         framework_id=fw.id,
         framework_title=fw.title,
@@ -88,7 +96,6 @@ def score_unit(
         rating_rule="",
         gates=gates,
         review_gaps=ctx.gaps,
-        monthly=_monthly(fw, plan, results, data, as_of, places),
         warnings=ctx.warnings,
         year_path=data.year.path if data.year else None,
     )
@@ -102,13 +109,19 @@ def _criterion(
     counted = [i for i in indicators if not i.not_applicable]
     applicable = exact_sum([exact(i.max_points) for i in counted])
     raw = exact_sum([i.points for i in counted])
-    best_raw = exact_sum([i.best for i in counted])
+    # Once the year is over every indicator's best is its points (the same object).
+    best_raw = raw if all(i.best is i.points for i in counted) else exact_sum([i.best for i in counted])
     full = exact(c.max_points)
     # Not applicable indicators leave the maximum; what remains is rescaled to the criterion's maximum
-    # so its minimum keeps its meaning.
-    scale = full / applicable if applicable else ZERO
-    points = max(Decimal(0), round_half_up(raw * scale, places) - deduction)
-    best = max(Decimal(0), round_half_up(best_raw * scale, places) - deduction)
+    # so its minimum keeps its meaning: x × full / applicable, rounded in integers.
+    if applicable:
+        sn, sd = full.numerator * applicable.denominator, full.denominator * applicable.numerator
+    else:
+        sn, sd = 0, 1
+    points = max(Decimal(0), round_ratio(raw.numerator * sn, raw.denominator * sd, places) - deduction)
+    best = max(
+        Decimal(0), round_ratio(best_raw.numerator * sn, best_raw.denominator * sd, places) - deduction
+    )
     passed = c.min_points is None or points >= c.min_points
     return CriterionResult(
         c.id,
@@ -125,29 +138,28 @@ def _criterion(
     )
 
 
-def _monthly(
-    fw: Framework,
-    plan: Plan,
-    results: dict[str, list[IndicatorResult]],
-    data: UnitRecords,
-    as_of: int,
-    places: int,
-) -> dict[int, dict[str, Decimal]]:
+def _monthly_rows(plan: Plan, places: int) -> Callable[[UnitResult], dict[int, dict[str, Decimal]]]:
+    def rows(result: UnitResult) -> dict[int, dict[str, Decimal]]:
+        return _monthly(plan, result, places)
+
+    return rows
+
+
+def _monthly(plan: Plan, result: UnitResult, places: int) -> dict[int, dict[str, Decimal]]:
     """Points per criterion for each recorded month, from the monthly indicators, on the criterion's scale."""
-    out: dict[int, dict[str, Decimal]] = {}
-    months = sorted(m for m in data.months if m <= as_of)
+    months = result.months_recorded
     rows: dict[int, dict[str, Decimal]] = {m: {} for m in months}
-    for c in fw.criteria:
+    for (cid, sn, sd, spec), criterion in zip(plan.monthly, result.criteria, strict=True):
+        indicators = criterion.indicators
         monthly = [
-            (plan.of(ind).points_nd, res.periods)
-            for ind, res in zip(c.indicators, results[c.id], strict=True)
-            if ind.period == "month" and not res.not_applicable
+            (pn, pd, indicators[place].periods)
+            for place, pn, pd in spec
+            if not indicators[place].not_applicable
         ]
-        scale = exact(c.max_points)
         for month in months:
             # The points got and the points at stake, in integers over one denominator.
             gn, gd, tn, td = 0, 1, 0, 1
-            for (pn, pd), periods in monthly:
+            for pn, pd, periods in monthly:
                 fraction = periods[month - 1].fraction
                 if fraction is None:
                     continue
@@ -157,12 +169,8 @@ def _monthly(
                     gn, gd = (gn + fn, gd) if fd == gd else (gn * fd + fn * gd, gd * fd)
                 tn, td = (tn + pn, td) if pd == td else (tn * pd + pn * td, td * pd)
             if tn:
-                rows[month][c.id] = round_ratio(
-                    gn * scale.numerator * td, gd * scale.denominator * tn, places
-                )
-    for month in months:
-        out[month] = rows[month]
-    return out
+                rows[month][cid] = round_ratio(gn * sn * td, gd * sd * tn, places)
+    return rows
 
 
 def rate(fw: Framework, result: UnitResult) -> None:
@@ -191,22 +199,24 @@ def rate(fw: Framework, result: UnitResult) -> None:
         c.passed or (provisional and c.min_points is not None and c.best >= c.min_points)
         for c in result.criteria
     )
-    at_max = {
-        i.id
-        for c in result.criteria
-        for i in c.indicators
-        if i.not_applicable or (i.best if provisional else i.points) == exact(i.max_points)
-    }
+    at_max: set[str] | None = None  # worked out only for a band that names indicators
 
     def conditions_met(band: Band) -> bool:
+        nonlocal at_max
         cond = band.conditions
         if cond is None:
             return True
-        return (
-            (not cond.criteria_min_met or criteria_ok)
-            and (not cond.no_failed_gates or not failed_gates)
-            and all(i in at_max for i in cond.indicators_at_max)
-        )
+        if cond.indicators_at_max:
+            if at_max is None:
+                at_max = {
+                    i.id
+                    for c in result.criteria
+                    for i in c.indicators
+                    if i.not_applicable or (i.best if provisional else i.points) == exact(i.max_points)
+                }
+            if not all(i in at_max for i in cond.indicators_at_max):
+                return False
+        return (not cond.criteria_min_met or criteria_ok) and (not cond.no_failed_gates or not failed_gates)
 
     band, capped = pick_band(fw.rating.bands, points, conditions_met)
     result.rating = band.name
@@ -229,6 +239,10 @@ def rate(fw: Framework, result: UnitResult) -> None:
         )
 
 
+def _no_year() -> str:
+    return _("chưa có hồ sơ cuối năm, tệp year.yaml")
+
+
 def _gate(
     gate: Gate,
     data: UnitRecords,
@@ -249,7 +263,6 @@ def _gate(
         known = dict.fromkeys(gate.REASON_FIELDS, "—") | fields
         return GateResult(gate.id, gate.kind, status, gate.reason, detail, path, loc, known, gate.title)
 
-    no_year = _("chưa có hồ sơ cuối năm, tệp year.yaml")
     if isinstance(gate, DisciplineGate):
         cases = discipline_cases(year_ref, data.months, except_self_remedied=gate.except_self_remedied)
         if not cases:
@@ -260,7 +273,7 @@ def _gate(
         return out(len(cases) <= gate.max_cases, detail, path, loc, n=str(len(cases)), cases=listed)
     if isinstance(gate, ClassificationGate):
         if year_ref is None or year_ref.record.annual_classification is None:
-            return out(None if pending else False, no_year if year_ref is None else _("chưa ghi xếp loại"))
+            return out(None if pending else False, _no_year() if year_ref is None else _("chưa ghi xếp loại"))
         got: Classification = year_ref.record.annual_classification
         label = _(CLASSIFICATION_LABELS[got])
         detail = _("xếp loại: {label}").format(label=label)
@@ -304,18 +317,19 @@ def _gate(
         share = member_share(year_ref.record, gate.at_least) if year_ref else None
         if share is None:
             return out(
-                None if pending else False, no_year if year_ref is None else _("chưa ghi xếp loại đảng viên")
+                None if pending else False,
+                _no_year() if year_ref is None else _("chưa ghi xếp loại đảng viên"),
             )
-        detail = _("{share} đảng viên đạt mức yêu cầu").format(share=vn_percent(share))
+        detail = _("{share} đảng viên đạt mức yêu cầu").format(share=fmt_share(share))
         return out(
             share >= exact(gate.min_share),
             detail,
             year_ref.path if year_ref else None,
             ("member_classification",),
-            share=vn_percent(share),
+            share=fmt_share(share),
         )
     assert isinstance(gate, SubUnitShareGate)
     if sub_units_share is None:
         return out(None if pending else False, _("không có chi bộ trực thuộc được chấm"))
-    detail = _("{share} chi bộ trực thuộc được công nhận").format(share=vn_percent(sub_units_share))
-    return out(sub_units_share >= exact(gate.min_share), detail, share=vn_percent(sub_units_share))
+    detail = _("{share} chi bộ trực thuộc được công nhận").format(share=fmt_share(sub_units_share))
+    return out(sub_units_share >= exact(gate.min_share), detail, share=fmt_share(sub_units_share))
