@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import pickle
 import shutil
 import subprocess
 import zipfile
@@ -19,6 +20,7 @@ import pytest
 
 from chibo4tot.errors import Problem, Severity
 from chibo4tot.models.workspace import Unit, WorkspaceConfig
+from chibo4tot.report import xlsx_sheet
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.xlsx import build_workbook, render_xlsx, workbook_bytes
 from chibo4tot.results.evaluate import evaluate
@@ -333,12 +335,11 @@ def test_user_text_is_stored_as_text(text: str) -> None:
 def test_injection_in_every_free_text_field() -> None:
     ctx = synthetic_context(2, 0, reason=INJECTION)
     ctx = ReportContext(ctx.results, config(INJECTION), DATE, [Problem(None, INJECTION)])
-    wb = build_workbook(ctx)
-    for ws in wb.worksheets:
+    reread = load(render_xlsx(ctx))
+    for ws in reread.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate)
-    reread = load(render_xlsx(ctx))
     assert reread["Chi tiết"]["O5"].value == INJECTION
     assert reread["Vấn đề"]["G5"].value == INJECTION
     assert reread["Tổng hợp"]["A6"].value == INJECTION  # the workspace's own đảng bộ as parent
@@ -365,13 +366,13 @@ def test_problems_sheet_locates_each_problem() -> None:
 
 def test_parents_and_their_chart() -> None:
     ctx = synthetic_context(30, 12, parents=3)
-    wb = build_workbook(ctx)
-    ws = wb["Tổng hợp"]
+    wb = build_workbook(ctx)  # its rows are text from the start: read back from the file
+    ws = load(workbook_bytes(wb))["Tổng hợp"]
     parents = [r for r in sheet_rows(ws)[1:4]]
     assert [r[:5] for r in parents] == [
-        ["dang-bo-0", 10, 4, 6, Decimal("0.4000")],
-        ["dang-bo-1", 10, 4, 6, Decimal("0.4000")],
-        ["dang-bo-2", 10, 4, 6, Decimal("0.4000")],
+        ["dang-bo-0", 10, 4, 6, 0.4],
+        ["dang-bo-1", 10, 4, 6, 0.4],
+        ["dang-bo-2", 10, 4, 6, 0.4],
     ]
     charts = wb["Biểu đồ"]._charts
     assert [c.type for c in charts] == ["col", "bar"]
@@ -383,19 +384,19 @@ def test_dang_bo_verdicts_beside_their_cells() -> None:
     cells = [unit_result(i, recognised=i == 0, parent="chi-bo-99") for i in range(3)]
     units = [dang_bo, *cells]
     results = YearResults(2024, 12, "thu-2024", "Khung thử", units, summarise(units, "dang-bo-thu"))
-    ws = build_workbook(ReportContext(results, config(), DATE, []))["Tổng hợp"]
+    ws = load(render_xlsx(ReportContext(results, config(), DATE, [])))["Tổng hợp"]
     rows = sheet_rows(ws)
-    assert rows[1][:5] == ["Chi bộ thôn 99", 3, 1, 2, Decimal("0.3333")]  # its own cells
-    assert rows[1][5:] == [Decimal("77.50"), "Trung bình", "Không đạt", "Dưới 2/3 chi bộ đạt."]  # its verdict
+    assert rows[1][:5] == ["Chi bộ thôn 99", 3, 1, 2, 0.3333]  # its own cells
+    assert rows[1][5:] == [77.5, "Trung bình", "Không đạt", "Dưới 2/3 chi bộ đạt."]  # its verdict
     assert ws["F6"].number_format == "0.00"
     assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"H6"}
-    assert rows[-1][:5] == ["Đảng bộ cơ sở được đánh giá", 1, 0, 1, Decimal("0.0000")]
+    assert rows[-1][:5] == ["Đảng bộ cơ sở được đánh giá", 1, 0, 1, 0]
 
 
 def test_months_not_yet_due_are_left_blank() -> None:
     units = [unit_result(0, recognised=True, as_of=6, review_month=3)]
     results = YearResults(2024, 6, "thu-2024", "Khung thử", units, summarise(units, "dang-bo-thu"))
-    wb = build_workbook(ReportContext(results, config(), DATE, []))
+    wb = load(render_xlsx(ReportContext(results, config(), DATE, [])))
     grid = sheet_rows(wb["Đầy đủ hồ sơ"])[0]
     assert grid[2:14] == ["có", "có", "đã thẩm định", "có", "có", "có", *[None] * 6]
     assert grid[14:] == [6, 1, 0]
@@ -407,6 +408,36 @@ def test_an_empty_year_still_builds() -> None:
     wb = load(render_xlsx(synthetic_context(0, 0)))
     assert wb.sheetnames == SHEETS
     assert sheet_rows(wb["Vấn đề"]) == [[None, "Không có lỗi hoặc cảnh báo.", None, None, None, None, None]]
+
+
+@pytest.mark.parametrize("which", ["example", "synthetic"])
+def test_rows_kept_as_text_are_the_rows_kept_as_cells(which: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each sheet's rows below its header are XML text from the moment they are added (no cell
+    objects held until the file is written); kept as openpyxl cells instead, every byte is the same."""
+    if which == "example":
+        ctx = build_context(evaluate(EXAMPLE, 2024), DATE)
+    else:  # user text that XML must escape, controls, a leading space, several parents and problems
+        problems = [Problem(Path("a & b.yaml"), "<lỗi> \x01", line=3, col=1), Problem(None, INJECTION)]
+        ctx = synthetic_context(12, 5, parents=3, problems=problems, name=" Chi bộ <A> & \x02")
+    as_text = render_xlsx(ctx)
+    monkeypatch.setattr(xlsx_sheet, "TextRows", lambda ws: None)
+    assert render_xlsx(ctx) == as_text
+
+
+def test_results_from_the_cache_are_read_without_staying_unpacked() -> None:
+    """A result read from the cache keeps its bulk (every period, the monthly rows, the gates) packed
+    until read; the reports read it through short-lived copies, so it is still packed afterwards:
+    unpacked for good, 5,000 cells' periods doubled the memory of ``report``. Same bytes either way."""
+    from chibo4tot.report.markdown import render_markdown
+    from chibo4tot.report.word import render_docx, render_recognition_list_docx
+
+    ctx = build_context(evaluate(EXAMPLE, 2024), DATE)
+    cached = dataclasses.replace(ctx, results=pickle.loads(pickle.dumps(ctx.results, protocol=5)))
+    renderers = [render_xlsx, render_docx, render_recognition_list_docx, lambda c: render_markdown(c, None)]
+    assert [render(cached) for render in renderers] == [render(ctx) for render in renderers]
+    units = cached.results.units
+    packed = [*units, *(c for r in units for c in r.criteria)]
+    assert packed and all(getattr(result, "_blob", None) is not None for result in packed)
 
 
 def province(example_ctx: ReportContext, units: int, parents: int = 100) -> ReportContext:

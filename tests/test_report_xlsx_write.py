@@ -17,7 +17,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from chibo4tot.report import xlsx_write
 from chibo4tot.report.xlsx_sheet import Value, new_cell
-from chibo4tot.report.xlsx_write import _DatedZip, sheet_rows_xml, workbook_bytes
+from chibo4tot.report.xlsx_write import TextRows, _DatedZip, sheet_rows_xml, workbook_bytes
 from tests.xlsx_dump import dump_workbook
 
 STAMP = dt.datetime(2025, 1, 15)
@@ -56,7 +56,7 @@ def stock_bytes(wb: Any) -> bytes:
 
 def tricky_workbook(extra: Callable[[Any], None] | None = None) -> Any:
     wb = Workbook()
-    wb.properties.created = STAMP
+    wb.properties.created = wb.properties.modified = STAMP  # "modified" is otherwise the second it was made
     ws = wb.active
     ws.title = "Một"
     grid = Border(left=Side(style="thin"))
@@ -145,3 +145,31 @@ def test_what_it_does_not_write_goes_to_openpyxl(
     titles = written_by_text(monkeypatch)
     assert workbook_bytes(tricky_workbook(extra)) == stock_bytes(tricky_workbook(extra))
     assert titles == ["Một", "Trống"]  # "Hai" was openpyxl's
+
+
+def test_text_rows_are_written_with_the_sheets_cells_in_row_order() -> None:
+    wb = tricky_workbook()
+    ws = wb["Hai"]
+    rows = TextRows(ws)
+    later = Workbook()  # the same rows as cells, for comparison
+    later.remove(later.active)
+    for name in wb.sheetnames:
+        later.create_sheet(name)
+    later["Hai"].append([None, "chỉ một ô", None])
+    for row, values in ((3, ["ba", 3]), (5, [Decimal("5.5"), None, "năm"])):
+        rows.add_values(row, [(v, "s" if isinstance(v, str) else "n", None) for v in values])
+        for col, value in enumerate(values, 1):
+            later["Hai"].cell(row=row, column=col, value=value)
+    ours, theirs = dump_workbook(workbook_bytes(wb)), dump_workbook(workbook_bytes(later))
+    assert ours.split("Hai", 1)[1] == theirs.split("Hai", 1)[1]
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(wb))) as archive:
+        assert b'<dimension ref="A1:C5"/>' in archive.read("xl/worksheets/sheet2.xml")
+
+
+def test_a_sheet_with_text_rows_is_never_handed_to_openpyxl() -> None:
+    """openpyxl's writer knows only the cells: the text rows would silently go missing."""
+    wb = tricky_workbook()
+    TextRows(wb["Hai"]).add_values(4, [("bốn", "s", None)])
+    wb["Hai"]["A5"] = dt.date(2024, 3, 1)  # a cell the text writer leaves to openpyxl
+    with pytest.raises(xlsx_write._Unwritable):
+        workbook_bytes(wb)

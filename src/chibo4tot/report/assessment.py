@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from chibo4tot.formatting import vn_number
 from chibo4tot.i18n import _
+from chibo4tot.report.context import unpacked_briefly
 from chibo4tot.scoring.results import CriterionResult, UnitResult
 from chibo4tot.scoring.text import generic_reason
 
@@ -88,7 +89,7 @@ def shortcomings(cells: list[UnitResult], stats: list[CriterionStats]) -> list[s
     gates: Counter[str] = Counter()
     labels: dict[str, str] = {}
     for r in cells:
-        for g in r.gates:
+        for g in unpacked_briefly(r).gates:
             if g.status == "failed":
                 gates[g.id] += 1
                 labels.setdefault(g.id, g.title or generic_reason(g.reason).rstrip(" ."))

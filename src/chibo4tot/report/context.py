@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from chibo4tot.errors import Problem
 from chibo4tot.models.framework import Framework
@@ -17,6 +19,22 @@ from chibo4tot.results.evaluate import Evaluation, NotScored
 from chibo4tot.results.views import relative
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult, YearResults
+
+T = TypeVar("T")
+
+
+def unpacked_briefly(result: T) -> T:
+    """``result`` for reading its packed fields (a criterion's indicators, a unit's monthly rows and
+    gates) without keeping them unpacked afterwards.
+
+    Results read from the cache carry those fields as compressed bytes, unpacked on first read and
+    kept: reading every cell's periods for the workbook would unpack them all at once, half a
+    gigabyte at 5,000 cells. A result still packed is copied instead (the copy shares its bytes);
+    what the copy unpacks goes with it. Results scored in this run are already whole: no copy.
+    """
+    if getattr(result, "_blob", None) is None:  # scoring.results: None once unpacked, absent if never packed
+        return result
+    return copy.copy(result)
 
 
 @dataclass(frozen=True)

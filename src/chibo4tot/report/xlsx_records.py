@@ -6,7 +6,7 @@ from typing import Any
 
 from chibo4tot.errors import Severity
 from chibo4tot.i18n import _
-from chibo4tot.report.context import ReportContext
+from chibo4tot.report.context import ReportContext, unpacked_briefly
 from chibo4tot.report.xlsx_sheet import AMBER, GREEN, RED, Column, Sheet
 from chibo4tot.report.xlsx_units import MONTHS, month_label
 from chibo4tot.scoring.results import PeriodScore, UnitResult
@@ -28,7 +28,7 @@ def reviewed_months(r: UnitResult) -> set[int]:
     """
     out: set[int] = set()
     for c in r.criteria:
-        for ind in c.indicators:
+        for ind in unpacked_briefly(c).indicators:
             if len(ind.periods) == len(MONTHS):  # quarterly and yearly indicators are skipped
                 for month, period in enumerate(ind.periods, 1):
                     if _from_review(period):

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from chibo4tot.formatting import visible_controls
 from chibo4tot.i18n import _
+from chibo4tot.report.xlsx_write import TextRows
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = 12
@@ -82,6 +83,16 @@ def text_lines(text: str, width: float, *, bold: bool = False) -> int:
     return sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
 
 
+def plain_kind(value: object) -> str | None:
+    """The data type openpyxl gives a cell of this value ("n", "b"), or "s" for any string (kept as
+    text); None for values of other types, left to openpyxl's own cell."""
+    if value is None or isinstance(value, int | Decimal | float):
+        return "b" if isinstance(value, bool) else "n"
+    if isinstance(value, str):
+        return "s"
+    return None
+
+
 def new_cell(ws: Any, row: int, column: int, value: Value | float, style: Any) -> Cell:
     """The cell ``Cell(ws, row, column, value, style_array=style)`` would make, with any string stored
     as text (a name like "=HYPERLINK(…)" is shown, never run).
@@ -90,11 +101,8 @@ def new_cell(ws: Any, row: int, column: int, value: Value | float, style: Any) -
     each string for characters XML forbids, which ``clean_text`` has already replaced; setting the
     slots directly costs a fifth of that. Values of any other type go through the constructor.
     """
-    if value is None or isinstance(value, int | Decimal | float):
-        kind = "b" if isinstance(value, bool) else "n"
-    elif isinstance(value, str):
-        kind = "s"
-    else:
+    kind = plain_kind(value)
+    if kind is None:
         return Cell(ws, row, column, value, style_array=style)
     cell = Cell.__new__(Cell)
     cell.parent = ws
@@ -112,12 +120,15 @@ class Sheet:
     """A worksheet holding one titled table; rows are appended, each column styled from one template.
 
     Styling every cell through openpyxl's attribute setters costs a few microseconds a cell; each
-    new cell is given its column's style array instead (``Cell(style_array=…)``, as openpyxl's
-    own ``copy_worksheet`` does), so a 5,000-unit workbook stays in seconds.
+    cell is given its column's style array instead (``Cell(style_array=…)``, as openpyxl's own
+    ``copy_worksheet`` does), so a 5,000-unit workbook stays in seconds. The rows below the header
+    are written as XML text when added (``xlsx_write.TextRows``): a plain row without making its
+    cells at all, so half a million cells are never held until the file is written.
     """
 
     def __init__(self, wb: Any, name: str, title: str, subtitle: str, columns: Sequence[Column]) -> None:
         self.ws = wb.create_sheet(name[:MAX_SHEET_NAME])
+        self._text: TextRows | None = None
         self.row = 0
         self.columns = list(columns)
         self.last_col = get_column_letter(len(self.columns))
@@ -133,6 +144,7 @@ class Sheet:
             self.ws.cell(row=row, column=1).alignment = CENTRED
         self.add([], styled=False)
         self.header([c.header for c in self.columns])
+        self._text = TextRows(self.ws)  # the rows below the header: text from the start
 
     def _template(self, col: Column, *, header: bool = False) -> Any:
         template = Cell(self.ws)  # never placed on the sheet: it only registers the style
@@ -170,16 +182,28 @@ class Sheet:
         ws = self.ws
         row: int = ws._current_row + 1
         self.row = row
-        cells = ws._cells
         width = max(len(values), len(styles) if styles else 0)
-        for c in range(width):
-            value = values[c] if c < len(values) else None
-            if isinstance(value, str):
-                value = clean_text(value) or None
-            cell = new_cell(ws, row, c + 1, value, styles[c] if styles else None)
+        cleaned = [values[c] if c < len(values) else None for c in range(width)]
+        cleaned = [clean_text(v) or None if isinstance(v, str) else v for v in cleaned]
+        looks = styles or [None] * width
+        plain = [
+            (v, k, look) for v, look in zip(cleaned, looks, strict=True) if (k := plain_kind(v)) is not None
+        ]
+        if self._text is not None and font is None and len(plain) == width:
+            # The common row: no cell objects at all, each column's shared style array as it is.
+            self._text.add_values(row, plain)
+        else:
+            cells = [
+                new_cell(ws, row, c, v, look)
+                for c, (v, look) in enumerate(zip(cleaned, looks, strict=True), 1)
+            ]
             if font is not None:
-                cell.font = font
-            cells[row, c + 1] = cell
+                for cell in cells:
+                    cell.font = font
+            if self._text is not None:
+                self._text.add(row, cells)
+            else:  # the title and header rows, changed after they are added (merged, centred)
+                ws._cells.update(((row, cell.column), cell) for cell in cells)
         ws._current_row = row  # as ``ws.append`` keeps it
         if styles is self._styles:  # a data row: tall enough for its wrapped texts
             lines = 1

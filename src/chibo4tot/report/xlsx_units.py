@@ -7,7 +7,7 @@ from typing import Any
 
 from chibo4tot.i18n import _
 from chibo4tot.models.types import UNIT_KIND_LABELS
-from chibo4tot.report.context import ReportContext
+from chibo4tot.report.context import ReportContext, unpacked_briefly
 from chibo4tot.report.xlsx_sheet import GREEN, POINTS, RED, Column, Sheet
 from chibo4tot.results.views import STATUS_LABELS, deductions_off_total, parent_of, status_label
 from chibo4tot.scoring.results import UnitResult
@@ -121,9 +121,10 @@ def monthly_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
     labels: dict[str, str] = {}
     empty: dict[str, Decimal] = {}
     for r in ctx.cells:
+        monthly = unpacked_briefly(r).monthly
         for c in r.criteria:
             label = labels.get(c.id) or labels.setdefault(c.id, criterion_label(c.id))
-            by_month = [r.monthly.get(m, empty).get(c.id) for m in MONTHS]
+            by_month = [monthly.get(m, empty).get(c.id) for m in MONTHS]
             sheet.add([r.unit.id, r.unit.name, label, *by_month, c.points])
     sheet.finish("D5")
 

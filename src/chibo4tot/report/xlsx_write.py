@@ -5,7 +5,8 @@ openpyxl writes a cell through lxml's incremental writer, one element context at
 here are the same XML, byte for byte, built as strings; everything around them (columns, merged
 cells, conditional formats, print setup, charts, styles) is still openpyxl's own output. A sheet
 holding anything this does not know how to write (formulas, dates, rich text, comments,
-hyperlinks) is handed to openpyxl whole.
+hyperlinks) is handed to openpyxl whole. A sheet may also hold rows already written as text
+(``TextRows``, made as the rows are added), so that its cells are never all kept at once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element
 
@@ -100,45 +103,29 @@ def _value_text(value: object) -> str:
     return _xml(safe_string(value), _TEXT_ESCAPES)
 
 
-def sheet_rows_xml(ws: Any, styles: _StyleIds) -> bytes:
-    """The ``<sheetData>`` element of a worksheet, as openpyxl's ``write_rows`` would write it.
+class _CellText:
+    """Cells as the XML openpyxl's ``write_row`` gives them (the ``<c>`` elements of one row)."""
 
-    Raises ``_Unwritable`` at the first cell it does not know how to write.
-    """
-    cells = ws._cells
-    keys = sorted(cells)
-    dims = ws.row_dimensions
-    pending = sorted(dims.keys() - {row for row, _col in keys})  # styled rows without cells
-    pending.append(1 << 30)
-    letters: dict[int, str] = {}
-    numbers: dict[tuple[type, object], str] = {}
-    style_attribute = styles.attribute
-    out = ["<sheetData>"]
-    current = 0
+    def __init__(self, styles: _StyleIds) -> None:
+        self._style_attribute = styles.attribute
+        self._letters: dict[int, str] = {}
+        self._numbers: dict[tuple[type, object], str] = {}
 
-    def open_row(row: int) -> None:
-        attrs = "".join(f' {k}="{_xml(v, _ATTR_ESCAPES)}"' for k, v in dims[row]) if row in dims else ""
-        out.append(f'<row r="{row}"{attrs}>')
+    def row(self, row: int, cells: Iterable[Any]) -> str:
+        """Raises ``_Unwritable`` at the first cell it does not know how to write."""
+        out: list[str] = []
+        for cell in cells:
+            if cell.comment is not None or cell.hyperlink is not None:  # even on an empty cell
+                raise _Unwritable
+            self.put(out, row, cell.column, cell._value, cell.data_type, cell._style)
+        return "".join(out)
 
-    for key in keys:
-        row, col = key
-        if row != current:
-            if current:
-                out.append("</row>")
-            while pending[0] < row:
-                open_row(pending.pop(0))
-                out.append("</row>")
-            current = row
-            open_row(row)
-        cell = cells[key]
-        if cell.comment is not None or cell.hyperlink is not None:  # even on an empty cell
-            raise _Unwritable
-        value = cell._value
-        s = style_attribute(cell._style)
+    def put(self, out: list[str], row: int, col: int, value: object, kind: str, style: Any) -> None:
+        """One cell's XML (none for an empty cell without a style) appended to ``out``."""
+        s = self._style_attribute(style)
         if value is None and not s:
-            continue
-        letter = letters.get(col) or letters.setdefault(col, get_column_letter(col))
-        kind = cell.data_type
+            return
+        letter = self._letters.get(col) or self._letters.setdefault(col, get_column_letter(col))
         if kind == "s":
             if value is None or value == "":
                 out.append(f'<c r="{letter}{row}"{s} t="inlineStr"></c>')
@@ -154,19 +141,95 @@ def sheet_rows_xml(ws: Any, styles: _StyleIds) -> bytes:
             out.append(f'<c r="{letter}{row}"{s} t="{kind}"></c>')
         else:
             number = (type(value), value)
-            text = numbers.get(number) or numbers.setdefault(number, _value_text(value))
+            text = self._numbers.get(number) or self._numbers.setdefault(number, _value_text(value))
             out.append(f'<c r="{letter}{row}"{s} t="{kind}"><v>{text}</v></c>')
-    if current:
-        out.append("</row>")
-    for row in pending[:-1]:
-        open_row(row)
-        out.append("</row>")
+
+
+class TextRows:
+    """Rows of a worksheet held as their cells' XML, made as each row is added, instead of as cell
+    objects: at 5,000 units the workbook's half a million cells took 150 MB until it was written.
+
+    Styles are numbered when a row is added, so rows must be added in the order they are written
+    (sheet by sheet, top to bottom), each with its final styles; the cells the sheet already holds
+    are numbered first, as they come first. A row is either here or among the sheet's cells.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        styles = _StyleIds(ws.parent)
+        sheet_rows_xml(ws, styles)  # its cells' styles numbered now, as they will be written
+        self._text = _CellText(styles)
+        self.rows: dict[int, str] = {}
+        self.columns = (0, 0)  # the first and last column with a cell; (0, 0) while there is none
+        ws._text_rows = self  # where sheet_rows_xml finds them
+
+    def add(self, row: int, cells: list[Any]) -> None:
+        """One row's cells (openpyxl's, for the time it takes to write them); none: no row.
+
+        Raises ``_Unwritable`` for a cell it does not know how to write."""
+        if not cells:
+            return
+        self.rows[row] = self._text.row(row, cells)
+        self._spans(cells[0].column, cells[-1].column)
+
+    def add_values(self, row: int, cells: Sequence[tuple[object, str, Any]]) -> None:
+        """One row given as each cell's (value, data type, style array) from column A: the row
+        :meth:`add` would write for such cells, without making them."""
+        if not cells:
+            return
+        out: list[str] = []
+        put = self._text.put
+        for col, (value, kind, style) in enumerate(cells, 1):
+            put(out, row, col, value, kind, style)
+        self.rows[row] = "".join(out)
+        self._spans(1, len(cells))
+
+    def _spans(self, first: int, last: int) -> None:
+        self.columns = (min(first, self.columns[0] or first), max(last, self.columns[1]))
+
+
+def _dimension(ws: Any, text: TextRows | None) -> str:
+    """The ``<dimension ref>`` as ``ws.calculate_dimension`` gives it, counting the text rows' cells."""
+    rows = {row for row, _col in ws._cells}
+    cols = {col for _row, col in ws._cells}
+    if text is not None and text.rows:
+        rows.update((min(text.rows), max(text.rows)))
+        cols.update(text.columns)
+    if not rows:
+        return "A1:A1"
+    return f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+
+
+def sheet_rows_xml(ws: Any, styles: _StyleIds) -> bytes:
+    """The ``<sheetData>`` element of a worksheet, as openpyxl's ``write_rows`` would write it: its
+    cells and its text rows.
+
+    Raises ``_Unwritable`` at the first cell it does not know how to write.
+    """
+    by_row: dict[int, list[Any]] = {}
+    for key in sorted(ws._cells):
+        by_row.setdefault(key[0], []).append(ws._cells[key])
+    text: TextRows | None = getattr(ws, "_text_rows", None)
+    written = text.rows if text is not None else {}
+    if written.keys() & by_row.keys():
+        raise AssertionError("a worksheet row both as cells and as text")
+    dims = ws.row_dimensions
+    cell_text = _CellText(styles)
+    out = ["<sheetData>"]
+    for row in sorted(by_row.keys() | written.keys() | dims.keys()):
+        attrs = "".join(f' {k}="{_xml(v, _ATTR_ESCAPES)}"' for k, v in dims[row]) if row in dims else ""
+        cells = written.get(row)
+        if cells is None:
+            cells = cell_text.row(row, by_row.get(row, ()))
+        out.append(f'<row r="{row}"{attrs}>{cells}</row>')
     out.append("</sheetData>")
     return "".join(out).encode("ascii")
 
 
 class _SheetWriter(WorksheetWriter):  # type: ignore[misc]
     """openpyxl's worksheet writer, writing an empty ``<sheetData/>`` where its rows go."""
+
+    def write_dimensions(self) -> None:
+        self.xf.send(SheetDimension(_dimension(self.ws, getattr(self.ws, "_text_rows", None))).to_tree())
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
@@ -193,6 +256,8 @@ class _Writer(ExcelWriter):  # type: ignore[misc]
         try:
             rows = sheet_rows_xml(ws, self._styles)
         except _Unwritable:
+            if getattr(ws, "_text_rows", None) is not None:  # openpyxl would leave them out
+                raise
             super().write_worksheet(ws)
             return
         head, empty, tail = writer.read().partition(_EMPTY_DATA)
