@@ -191,12 +191,16 @@ class RecordMemo:
         return key in self._pack(folder).scores
 
     def score(self, folder: Path, key: bytes, compute: Callable[[], object], made: object = None) -> object:
-        """A fresh copy of the score under ``key``, computed once (``made``: computed already)."""
+        """A fresh copy of the score under ``key``, computed once (``made``: computed already, or
+        pickled already as bytes)."""
         pack = self._pack(folder)
         blob = pack.scores.get(key)
         if blob is None:
-            value = made if made is not None else compute()
-            blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)  # before anyone changes it
+            if isinstance(made, bytes):
+                blob = made
+            else:
+                value = made if made is not None else compute()
+                blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)  # before anyone changes it
             self.dirty.add(folder)
         # The copy read back, not the computed object: results read from a pickle keep their bulk
         # packed, so pickling them again (the whole-run entry) does not encode it a second time.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,12 +120,15 @@ def score_cells_in_helpers(
     months: int,
     known: Callable[[Framework, Unit], bool],
     advance: Callable[[int], None],
-) -> dict[str, UnitResult]:
+    pickled: bool = False,
+) -> dict[str, UnitResult | bytes]:
     """The cells of ``units`` (those with no unit under them) scored in pieces shared with the
     helper processes of the enclosing :func:`chibo4tot.workers.shared` block, when it pays: unit
     id → what :func:`score_unit` gives (with no share of cells, as a cell has none). A result
-    from a helper arrives as the cache keeps it, its bulk packed until read. Cells whose score is
-    ``known`` (cached) are left out."""
+    from a helper arrives as the cache keeps it, its bulk packed until read; with ``pickled``
+    every result is pickled where it is made, for the cache (so that this process does not
+    pickle its own share after the helpers are done). Cells whose score is ``known`` (cached)
+    are left out."""
     pool = workers.current()
     if pool is None or pool.processes < 2:
         return {}
@@ -141,7 +145,7 @@ def score_cells_in_helpers(
     if count < (2 * SCORE_PIECE if pool.started else SCORE_POOL_MIN):
         return {}
     pieces = [
-        (frameworks[fid], year, months, items[i : i + SCORE_PIECE])
+        (frameworks[fid], year, months, items[i : i + SCORE_PIECE], pickled)
         for fid, items in todo.items()
         for i in range(0, len(items), SCORE_PIECE)
     ]
@@ -153,15 +157,19 @@ def score_cells_in_helpers(
     }
 
 
-def _score_piece(piece: tuple[Framework, int, int, list[tuple[Unit, UnitFiles]]]) -> list[UnitResult]:
-    """In a worker: each cell of the piece scored (see score_cells_in_helpers)."""
-    fw, year, months, items = piece
-    out = []
+def _score_piece(
+    piece: tuple[Framework, int, int, list[tuple[Unit, UnitFiles]], bool],
+) -> list[UnitResult | bytes]:
+    """In a worker: each cell of the piece scored, pickled if asked (see score_cells_in_helpers)."""
+    fw, year, months, items, pickled = piece
+    results: list[UnitResult | bytes] = []
     for unit, files in items:
-        out.append(score_unit(fw, files.records(unit), year, months, None))
+        results.append(score_unit(fw, files.records(unit), year, months, None))
         for rf in files.files():
             rf.release()
-    return out
+    if pickled:
+        return [pickle.dumps(result, pickle.HIGHEST_PROTOCOL) for result in results]
+    return results
 
 
 def framework_chooser(ws: Workspace, year: int) -> Callable[[Unit], Framework | None]:
@@ -245,7 +253,9 @@ def evaluate_workspace(
                 key = key_of(fw, unit, None)
                 return memo is not None and key is not None and memo.has_score(folder(unit), key)
 
-            made = score_cells_in_helpers(units, files, choose, y, months, known, advance)
+            made = score_cells_in_helpers(
+                units, files, choose, y, months, known, advance, pickled=memo is not None
+            )
 
             def scorer(fw: Framework, unit: Unit, share: Fraction | None) -> UnitResult:
                 mine = files.get(unit.id, UnitFiles())
@@ -261,6 +271,8 @@ def evaluate_workspace(
 
                 key = key_of(fw, unit, share)
                 if key is None:
+                    if isinstance(ready, bytes):
+                        return cast(UnitResult, pickle.loads(ready))
                     return compute() if ready is None else ready
                 return cast(UnitResult, memo.score(folder(unit), key, compute, ready))  # type: ignore[union-attr]
 
