@@ -150,18 +150,23 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table from /proc")
-def test_ctrl_c_while_workers_parse_exits_130_quietly_and_leaves_no_worker(tmp_path: Path) -> None:
-    root = tmp_path / "province"
+@pytest.fixture(scope="module")
+def province_400(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ctrl-c") / "province"
     subprocess.run(
         [sys.executable, str(REPO / "tools" / "province.py"), "400", "--out", str(root)],
         check=True,
         capture_output=True,
     )
     assert sum(1 for _ in root.glob("records/*/*/*.yaml")) >= parse_many.POOL_MIN_FILES
-    # a session of its own, as a terminal's foreground job: Ctrl-C reaches every process in it
+    return root
+
+
+def _start(root: Path, command: list[str]) -> tuple[subprocess.Popen[bytes], list[int], float]:
+    """The command started in a session of its own (as a terminal's foreground job: Ctrl-C
+    reaches every process in it), once its first helper process is there; and when that was."""
     cli = subprocess.Popen(
-        [sys.executable, "-m", "chibo4tot", "validate"],
+        [sys.executable, "-m", "chibo4tot", *command],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -177,9 +182,34 @@ def test_ctrl_c_while_workers_parse_exits_130_quietly_and_leaves_no_worker(tmp_p
         ]
         time.sleep(0.02)
     assert helpers, "no worker process was started"
-    time.sleep(0.3)  # the worker is importing or parsing
-    os.killpg(cli.pid, signal.SIGINT)
-    _out, err = cli.communicate(timeout=60)
+    return cli, helpers, time.monotonic()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table from /proc")
+@pytest.mark.parametrize(
+    ("command", "share"),
+    [
+        (["validate", "--no-cache"], 0.2),  # the helper is importing or parsing
+        (["score", "--no-cache"], 0.5),  # parsing, or checking
+        (["score", "--no-cache"], 0.85),  # scoring the cells in the pool, or after
+    ],
+)
+def test_ctrl_c_while_workers_parse_or_score_exits_130_quietly_and_leaves_no_worker(
+    province_400: Path, command: list[str], share: float
+) -> None:
+    # How long the command runs once its helper is there, on this machine now: Ctrl-C comes at
+    # that share of it (a command that finished first is started again with an earlier one).
+    cli, _helpers, since = _start(province_400, command)
+    cli.communicate(timeout=120)
+    assert cli.returncode == 0
+    lasting = time.monotonic() - since
+    for attempt in range(3):
+        cli, helpers, since = _start(province_400, command)
+        time.sleep(max(0.0, lasting * share / (attempt + 1) - (time.monotonic() - since)))
+        os.killpg(cli.pid, signal.SIGINT)
+        _out, err = cli.communicate(timeout=60)
+        if cli.returncode != 0:
+            break
     assert cli.returncode == 130, err.decode()
     assert b"Traceback" not in err, err.decode()
     deadline = time.monotonic() + 10
