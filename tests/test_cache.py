@@ -463,3 +463,85 @@ def test_printed_output_comes_back_with_its_problems(
     monkeypatch.undo()
     fresh = invoke([*args, "--no-cache"])
     assert (fresh.stdout, fresh.stderr) == (first.stdout, first.stderr)
+
+
+def _run(args: list[str]) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from chibo4tot.cli import app
+
+    result = CliRunner().invoke(app, args, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+_LEVELS = ("Tốt", "Khá", "Trung bình", "Kém")
+
+
+def _random_edit(ws: Path, rng: Any, removed: dict[Path, bytes]) -> str:
+    """One edit a secretary or an organiser could make; returns what it was (for the message)."""
+    months = sorted((ws / "records" / "2024").glob("*/2024-*.yaml"))
+    record = rng.choice(months)
+    text = record.read_text(encoding="utf-8")
+    kind = rng.choice(
+        ["level", "points", "remove", "restore", "invalid", "rename", "comment", "touch", "units", "criteria"]
+    )
+    if kind == "level":  # a level, or pass/fail, said otherwise
+        levels = [m for m in re.finditer(r'^  "[\d.]+": (Tốt|Khá|Trung bình|Kém|Đạt|Không đạt) ', text, re.M)]
+        if levels:
+            found = rng.choice(levels)
+            other = rng.choice([v for v in (*_LEVELS, "Đạt", "Không đạt") if v != found[1]])
+            record.write_text(text[: found.start(1)] + other + text[found.end(1) :], "utf-8")
+    elif kind == "points" and re.search(r'"1\.2": \d+', text):
+        record.write_text(re.sub(r'"1\.2": \d+', f'"1.2": {rng.randint(0, 5)}', text, count=1), "utf-8")
+    elif kind == "remove":
+        removed[record] = record.read_bytes()
+        record.unlink()
+    elif kind == "restore" and removed:
+        path = rng.choice(sorted(removed))
+        path.write_bytes(removed.pop(path))
+    elif kind == "invalid":
+        record.write_text(text.replace("held: true", "held: maybe", 1), "utf-8")
+    elif kind == "rename":
+        record.rename(record.with_name("thang-" + record.stem[5:] + ".yaml"))
+    elif kind == "comment":
+        record.write_text(text + "# ghi chú thêm\n", "utf-8")
+    elif kind == "touch":
+        os.utime(record, ns=(time.time_ns(), time.time_ns()))
+    elif kind == "units":
+        units = ws / "units.yaml"
+        name = units.read_text(encoding="utf-8")
+        units.write_text(name.replace("Chi bộ", "Chi bộ (sửa)", 1), "utf-8")
+    elif kind == "criteria":
+        own = sorted((ws / "criteria").glob("*.yaml"))
+        if own:
+            body = own[0].read_text(encoding="utf-8")
+            own[0].write_text(body + f"\n# sửa {rng.random()}\n", "utf-8")
+    return f"{kind} {record.relative_to(ws)}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_never_get_a_stale_answer(tmp_path: Path, seed: int) -> None:
+    """A run of edits of every kind, each followed by a cached score and a --no-cache one: the
+    same exit code, output and messages every time (a cache that cannot lie)."""
+    import random
+
+    from tests.test_bench_tools import province
+
+    ws = tmp_path / "tinh"
+    province.build(ws, 24, seed=seed)
+    rng = random.Random(seed)
+    removed: dict[Path, bytes] = {}
+    command = [*SCORE, str(ws)]
+    before = _run(command)
+    assert before == _run([*command, "--no-cache"])
+    changed = 0
+    for _step in range(16):
+        what = _random_edit(ws, rng, removed)
+        cached = _run(command)
+        assert cached == _run([*command, "--no-cache"]), what
+        assert _run(command) == cached, what  # and served again as it was
+        changed += cached != before
+        before = cached
+    assert changed >= 3  # the edits did change what is printed, not only the files
