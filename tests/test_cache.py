@@ -393,6 +393,29 @@ def test_the_packs_of_a_removed_folder_go(example_copy: Path) -> None:
     assert left < packs  # the 2023 folders' packs (its file, its units' streak scores) are gone
 
 
+def test_a_removed_folder_leaves_the_bundle_it_shared(
+    example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chibo4tot.inputs import memo
+
+    monkeypatch.setattr(memo, "BUNDLES", 1)  # every folder's pack in one entry
+    old_year = example_copy / "records/2023/pa-vi"
+    old_year.mkdir(parents=True)
+    text = (example_copy / RECORD).read_text(encoding="utf-8")
+    (old_year / "2023-03.yaml").write_text(text.replace("2024-03", "2023-03"), encoding="utf-8")
+
+    def folders() -> set[str]:
+        run = evaluation.open_cache(example_copy.resolve(), True)
+        assert run is not None
+        return set(run.memo._bundle(0))
+
+    _score(example_copy)
+    assert "records/2023/pa-vi" in folders() and "records/2024/pa-vi" in folders()
+    shutil.rmtree(example_copy / "records/2023")
+    _score(example_copy)
+    assert "records/2023/pa-vi" not in folders() and "records/2024/pa-vi" in folders()
+
+
 def test_the_snapshot_never_walks_out_of_the_workspace(example_copy: Path, tmp_path: Path) -> None:
     outside = tmp_path / "ngoai"
     (outside / "sau").mkdir(parents=True)
@@ -521,13 +544,19 @@ def _random_edit(ws: Path, rng: Any, removed: dict[Path, bytes]) -> str:
     return f"{kind} {record.relative_to(ws)}"
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_random_edits_never_get_a_stale_answer(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "bundles"), [(1, 256), (2, 1)])
+def test_random_edits_never_get_a_stale_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, bundles: int
+) -> None:
     """A run of edits of every kind, each followed by a cached score and a --no-cache one: the
-    same exit code, output and messages every time (a cache that cannot lie)."""
+    same exit code, output and messages every time (a cache that cannot lie). With one bundle,
+    every folder's pack shares the entry of the others."""
     import random
 
+    from chibo4tot.inputs import memo
     from tests.test_bench_tools import province
+
+    monkeypatch.setattr(memo, "BUNDLES", bundles)
 
     ws = tmp_path / "tinh"
     province.build(ws, 24, seed=seed)

@@ -1,10 +1,12 @@
 """Reuse what was derived from each record file while the file is unchanged.
 
-For every folder ``records/<year>/<unit>/`` one signed pack in the workspace's cache holds, per
+For every folder ``records/<year>/<unit>/`` a pack holds, per
 file: the stat it was read with, the record (serialised, rebuilt only if something reads it), its
 located parse problems, and what was derived from it alone (its checks, its stray dates); and,
 per unit and year, the scores computed from exactly those files. After one record is edited,
 one file is parsed again and one unit scored again; the rest is read back from the packs.
+The packs are kept in :data:`BUNDLES` signed cache entries, each folder's pack in the bundle its
+path falls in: at province scale 5,000 files written and read would cost more than their bytes.
 
 A file is known by ``(size, mtime_ns, ctime_ns, inode, device)``. A file changed within
 :data:`snapshot.RACY_NS` of being read is also known by the hash of its content, checked at
@@ -31,6 +33,7 @@ from chibo4tot.inputs.record_file import RecordFile, from_header
 FileKey = tuple[int, int, int, int, int]
 CONTEXT_TAGS = frozenset({"check"})  # derivations that read config, units or frameworks
 KEEP_SCORES = 16  # score entries kept per folder beyond those used by the latest run
+BUNDLES = 256  # cache entries the packs are spread over (a folder's is fixed by its path)
 
 
 @dataclass
@@ -85,6 +88,11 @@ def _content(path: Path) -> str:
     return snapshot.content_hash(path)
 
 
+def bundle_of(rel: str) -> int:
+    """The bundle of the folder at ``rel`` (relative to the workspace, with "/")."""
+    return int.from_bytes(digest(rel)[:4], "big") % BUNDLES
+
+
 class RecordMemo:
     """The packs of one workspace for one run: read on first use, saved by :meth:`save`."""
 
@@ -96,6 +104,7 @@ class RecordMemo:
         self.root = root
         self.context = context.hex()
         self.started = time.time_ns()
+        self.bundles: dict[int, dict[str, Pack]] = {}  # as read: folder (relative) → its pack
         self.packs: dict[Path, Pack] = {}
         self.fresh: dict[Path, Pack] = {}  # what this run used, per folder: what gets saved
         self.entries: dict[int, tuple[RecordFile, FileEntry, Path]] = {}  # id(record) → its entry
@@ -104,17 +113,31 @@ class RecordMemo:
 
     # --- packs -----------------------------------------------------------------------------
 
-    def _slot(self, folder: Path) -> tuple[str, bytes]:
-        rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
-        key = digest(BUILD, current_language(), str(self.root), rel)  # messages are in one language
+    def _rel(self, folder: Path) -> str:
+        return os.path.relpath(folder, self.root).replace(os.sep, "/")
+
+    def _slot(self, bundle: int) -> tuple[str, bytes]:
+        key = digest(
+            BUILD, current_language(), str(self.root), f"bundle {bundle}"
+        )  # messages in one language
         return "r-" + key.hex()[:32], key
+
+    def _bundle(self, bundle: int) -> dict[str, Pack]:
+        found = self.bundles.get(bundle)
+        if found is None:
+            slot, key = self._slot(bundle)
+            loaded = self.store.load(slot, key)
+            found = {}
+            if isinstance(loaded, dict) and all(isinstance(v, Pack) for v in loaded.values()):
+                found = loaded
+            self.bundles[bundle] = found
+        return found
 
     def _pack(self, folder: Path) -> Pack:
         pack = self.packs.get(folder)
         if pack is None:
-            slot, key = self._slot(folder)
-            loaded = self.store.load(slot, key)
-            pack = loaded if isinstance(loaded, Pack) else Pack()
+            rel = self._rel(folder)
+            pack = self._bundle(bundle_of(rel)).get(rel) or Pack()
             self.packs[folder] = pack
             self.fresh[folder] = Pack(scores={})
         return pack
@@ -211,22 +234,39 @@ class RecordMemo:
     # --- saving ----------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write the packs that changed: each with the files and scores this run used."""
-        for folder, used in self.fresh.items():
-            old = self.packs[folder]
-            stale_files = set(old.files) - set(used.files)
-            if (
-                folder not in self.dirty
-                and not stale_files
-                and len(old.scores) <= KEEP_SCORES + len(used.scores)
-            ):
+        """Write the bundles whose packs changed: each folder this run visited with the files and
+        scores it used; the others of the bundle as they were (while not every folder was
+        visited: otherwise they are folders gone)."""
+        visited: dict[int, dict[str, Path]] = {}
+        for folder in self.fresh:
+            rel = self._rel(folder)
+            visited.setdefault(bundle_of(rel), {})[rel] = folder
+        for bundle, folders in visited.items():
+            old = self.bundles.get(bundle, {})
+            gone = self.walked_all and any(rel not in folders for rel in old)
+            if not gone and not any(self._changed(folder) for folder in folders.values()):
                 continue
-            scores = dict(used.scores)
-            for key, blob in old.scores.items():
-                if len(scores) >= len(used.scores) + KEEP_SCORES:
-                    break
-                scores.setdefault(key, blob)
-            slot, key = self._slot(folder)
-            self.store.save(slot, key, Pack(used.files, scores))
-        if self.walked_all:  # folders renamed or removed since: their packs would only take room
-            self.store.prune("r-", {self._slot(folder)[0] for folder in self.packs})
+            kept = {} if self.walked_all else {rel: pack for rel, pack in old.items() if rel not in folders}
+            kept.update({rel: self._kept(folder) for rel, folder in folders.items()})
+            slot, key = self._slot(bundle)
+            self.store.save(slot, key, kept)
+        if self.walked_all:  # bundles of folders renamed or removed since would only take room
+            self.store.prune("r-", {self._slot(bundle)[0] for bundle in visited})
+
+    def _changed(self, folder: Path) -> bool:
+        old, used = self.packs[folder], self.fresh[folder]
+        return (
+            folder in self.dirty
+            or bool(set(old.files) - set(used.files))
+            or len(old.scores) > KEEP_SCORES + len(used.scores)
+        )
+
+    def _kept(self, folder: Path) -> Pack:
+        """The folder's pack to keep: the files and scores this run used, and some older scores."""
+        old, used = self.packs[folder], self.fresh[folder]
+        scores = dict(used.scores)
+        for key, blob in old.scores.items():
+            if len(scores) >= len(used.scores) + KEEP_SCORES:
+                break
+            scores.setdefault(key, blob)
+        return Pack(used.files, scores)
