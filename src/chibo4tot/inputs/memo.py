@@ -106,6 +106,7 @@ class RecordMemo:
         self.started = time.time_ns()
         self.bundles: dict[int, dict[str, Pack]] = {}  # as read: folder (relative) → its pack
         self.packs: dict[Path, Pack] = {}
+        self.placed: dict[Path, tuple[str, int]] = {}  # folder → its relative path and bundle
         self.fresh: dict[Path, Pack] = {}  # what this run used, per folder: what gets saved
         self.entries: dict[int, tuple[RecordFile, FileEntry, Path]] = {}  # id(record) → its entry
         self.dirty: set[Path] = set()
@@ -117,9 +118,8 @@ class RecordMemo:
         return os.path.relpath(folder, self.root).replace(os.sep, "/")
 
     def _slot(self, bundle: int) -> tuple[str, bytes]:
-        key = digest(
-            BUILD, current_language(), str(self.root), f"bundle {bundle}"
-        )  # messages in one language
+        # Keyed by the language too: the packs hold messages in one language.
+        key = digest(BUILD, current_language(), str(self.root), f"bundle {bundle}")
         return "r-" + key.hex()[:32], key
 
     def _bundle(self, bundle: int) -> dict[str, Pack]:
@@ -137,7 +137,9 @@ class RecordMemo:
         pack = self.packs.get(folder)
         if pack is None:
             rel = self._rel(folder)
-            pack = self._bundle(bundle_of(rel)).get(rel) or Pack()
+            bundle = bundle_of(rel)
+            pack = self._bundle(bundle).get(rel) or Pack()
+            self.placed[folder] = (rel, bundle)
             self.packs[folder] = pack
             self.fresh[folder] = Pack(scores={})
         return pack
@@ -239,8 +241,8 @@ class RecordMemo:
         visited: otherwise they are folders gone)."""
         visited: dict[int, dict[str, Path]] = {}
         for folder in self.fresh:
-            rel = self._rel(folder)
-            visited.setdefault(bundle_of(rel), {})[rel] = folder
+            rel, bundle = self.placed[folder]
+            visited.setdefault(bundle, {})[rel] = folder
         for bundle, folders in visited.items():
             old = self.bundles.get(bundle, {})
             gone = self.walked_all and any(rel not in folders for rel in old)
