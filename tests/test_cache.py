@@ -30,16 +30,26 @@ RECORD = Path("records/2024/pa-vi/2024-03.yaml")
 
 
 @pytest.fixture
-def scored(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """How many times the workspace was really loaded and scored."""
-    calls: list[int] = []
-    real = evaluation.score_plan
+def scored(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """How many times the workspace was really scored: loaded and scored whole ("whole"), or its
+    last run done again for the records that changed ("rerun")."""
+    from chibo4tot.results import rerun
+
+    calls: list[str] = []
+    real, real_rerun = evaluation.score_plan, rerun.rerun
 
     def counting(*args: object, **kwargs: object) -> evaluation.Evaluation:
-        calls.append(1)
+        calls.append("whole")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
+    def counting_rerun(*args: object, **kwargs: object) -> rerun.KeptRun | None:
+        again = real_rerun(*args, **kwargs)  # type: ignore[arg-type]
+        if again is not None:
+            calls.append("rerun")
+        return again
+
     monkeypatch.setattr(evaluation, "score_plan", counting)
+    monkeypatch.setattr(rerun, "rerun", counting_rerun)
     yield calls
 
 
@@ -73,7 +83,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_second_run_is_a_hit_with_the_same_bytes(example_copy: Path, scored: list[int]) -> None:
+def test_second_run_is_a_hit_with_the_same_bytes(example_copy: Path, scored: list[str]) -> None:
     first = _score(example_copy)
     assert len(scored) == 1 and len(_cache_files(example_copy)) == 1
     second = _score(example_copy)
@@ -82,7 +92,7 @@ def test_second_run_is_a_hit_with_the_same_bytes(example_copy: Path, scored: lis
     assert (example_copy / ".chibo4tot" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
-def test_no_cache_neither_reads_nor_writes(example_copy: Path, scored: list[int]) -> None:
+def test_no_cache_neither_reads_nor_writes(example_copy: Path, scored: list[str]) -> None:
     _score(example_copy, "--no-cache")
     assert not (example_copy / ".chibo4tot").exists()
     _score(example_copy)
@@ -105,7 +115,7 @@ def test_no_cache_neither_reads_nor_writes(example_copy: Path, scored: list[int]
         "clock-back",
     ],
 )
-def test_any_change_of_an_input_is_seen(example_copy: Path, scored: list[int], change: str) -> None:
+def test_any_change_of_an_input_is_seen(example_copy: Path, scored: list[str], change: str) -> None:
     ws = example_copy
     before = _score(ws)
     record = ws / RECORD
@@ -137,6 +147,9 @@ def test_any_change_of_an_input_is_seen(example_copy: Path, scored: list[int], c
         assert record.stat().st_mtime_ns == st.st_mtime_ns and record.stat().st_size == st.st_size
     after = _score(ws)
     assert len(scored) == 2  # scored again
+    # Records edited in place: only they are read again, and their units scored again. Anything
+    # else (a file renamed, added or removed, a framework, units.yaml, chibo4tot.yaml): all.
+    assert scored[1] == ("rerun" if change in ("edit", "edit-same-size", "touch", "clock-back") else "whole")
     assert after == _fresh(ws)
     if change in ("edit", "edit-same-size", "clock-back", "delete", "add", "framework", "units"):
         assert after != before
@@ -146,7 +159,7 @@ def test_any_change_of_an_input_is_seen(example_copy: Path, scored: list[int], c
 
 
 def test_a_new_tool_version_does_not_read_old_entries(
-    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch
+    example_copy: Path, scored: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _score(example_copy)
     monkeypatch.setattr(evaluation, "BUILD", evaluation.BUILD + "+next")
@@ -154,7 +167,7 @@ def test_a_new_tool_version_does_not_read_old_entries(
     assert len(scored) == 2
 
 
-def test_language_and_request_are_part_of_the_key(example_copy: Path, scored: list[int]) -> None:
+def test_language_and_request_are_part_of_the_key(example_copy: Path, scored: list[str]) -> None:
     vi = _score(example_copy)
     en = invoke(["--lang", "en", *SCORE, str(example_copy)]).stdout
     assert vi != en and len(scored) == 2
@@ -164,7 +177,7 @@ def test_language_and_request_are_part_of_the_key(example_copy: Path, scored: li
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-signature", "empty", "garbage"])
-def test_a_damaged_entry_is_ignored_and_rebuilt(example_copy: Path, scored: list[int], damage: str) -> None:
+def test_a_damaged_entry_is_ignored_and_rebuilt(example_copy: Path, scored: list[str], damage: str) -> None:
     expected = _score(example_copy)
     entries = _cache_files(example_copy) + _printed_files(example_copy)
     assert len(entries) == 2  # the results, and what score --format json printed from them
@@ -187,7 +200,7 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(example_copy: Path, scored: list
 
 
 def test_an_entry_signed_by_someone_else_is_never_unpickled(
-    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    example_copy: Path, scored: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _score(example_copy)
     monkeypatch.setenv("CHIBO4TOT_CACHE_SECRET_DIR", str(tmp_path / "another-user"))
@@ -197,7 +210,7 @@ def test_an_entry_signed_by_someone_else_is_never_unpickled(
 
 
 def test_racy_files_are_checked_by_content(
-    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch
+    example_copy: Path, scored: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file written a moment ago (here: "in the future", a clock set back) could change unseen
     on a filesystem with coarse timestamps; its content hash, kept with the entry, guards it."""
@@ -240,7 +253,7 @@ def test_two_processes_at_once(example_copy: Path) -> None:
     assert _fresh(example_copy).encode() == outputs[0][0]
 
 
-def test_records_stay_untouched_and_report_uses_the_cache(example_copy: Path, scored: list[int]) -> None:
+def test_records_stay_untouched_and_report_uses_the_cache(example_copy: Path, scored: list[str]) -> None:
     records = {p: p.read_bytes() for p in (example_copy / "records").rglob("*") if p.is_file()}
     out = example_copy.parent / "out"
     args = ["report", str(example_copy), "--year", "2024", "--date", "2025-01-15", "--allow-incomplete"]
@@ -428,7 +441,7 @@ def test_the_snapshot_never_walks_out_of_the_workspace(example_copy: Path, tmp_p
 
 
 def test_a_cache_folder_that_is_a_link_is_not_used(
-    example_copy: Path, tmp_path: Path, scored: list[int]
+    example_copy: Path, tmp_path: Path, scored: list[str]
 ) -> None:
     elsewhere = tmp_path / "noi-khac"
     elsewhere.mkdir()
@@ -473,7 +486,7 @@ def test_a_report_asked_again_is_only_written(example_copy: Path, monkeypatch: p
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_printed_output_comes_back_with_its_problems(
-    example_copy: Path, scored: list[int], monkeypatch: pytest.MonkeyPatch, fmt: str
+    example_copy: Path, scored: list[str], monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
     args = ["score", str(example_copy), "--year", "2024", "--format", fmt]
     first = invoke(args)
@@ -546,7 +559,7 @@ def _random_edit(ws: Path, rng: Any, removed: dict[Path, bytes]) -> str:
 
 @pytest.mark.parametrize(("seed", "bundles"), [(1, 256), (2, 1)])
 def test_random_edits_never_get_a_stale_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, bundles: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scored: list[str], seed: int, bundles: int
 ) -> None:
     """A run of edits of every kind, each followed by a cached score and a --no-cache one: the
     same exit code, output and messages every time (a cache that cannot lie). With one bundle,
@@ -574,3 +587,64 @@ def test_random_edits_never_get_a_stale_answer(
         changed += cached != before
         before = cached
     assert changed >= 3  # the edits did change what is printed, not only the files
+    assert scored.count("rerun") >= 3 and "whole" in scored  # both ways were taken, and checked
+
+
+_DANG_BO_FRAMEWORK = """\
+id: dang-bo-2024
+extends: ha-giang-2024
+title: Tiêu chí “Đảng bộ cơ sở 4 tốt” năm 2024 (thử)
+applies_to: [dang_bo_co_so]
+gates:
+  - id: ty-le-chi-bo
+    title: Đủ tỉ lệ chi bộ đạt “Chi bộ 4 tốt”
+    kind: sub_unit_share
+    min_share: 0.6
+    reason: Chỉ {share} chi bộ trực thuộc đạt “Chi bộ 4 tốt”.
+"""
+
+
+def test_edits_that_move_quotas_and_the_dang_bo_are_done_again_exactly(
+    tmp_path: Path, scored: list[str]
+) -> None:
+    """Cells made to fail, then to top every indicator, one after another under one đảng bộ
+    that is scored too (its share of cells recognised is a gate): each time only the edited
+    records are read again, and the quota group and the đảng bộ are done again, exactly as a
+    whole run does them."""
+    import json
+
+    from tests.test_bench_tools import province
+
+    ws = tmp_path / "xa"
+    province.build(ws, 24, seed=3)
+    (ws / "criteria" / "dang-bo-2024.yaml").write_text(_DANG_BO_FRAMEWORK, encoding="utf-8")
+    config = ws / "chibo4tot.yaml"
+    _edit(
+        config,
+        "    framework: ha-giang-2024\n",
+        "    framework: ha-giang-2024\n  - years: [2024]\n    framework: dang-bo-2024\n"
+        "    kinds: [dang_bo_co_so]\n",
+    )
+    command = [*SCORE, str(ws)]
+    first = _run(command)
+    assert first == _run([*command, "--no-cache"]) and first[0] == 0
+
+    def dang_bo(printed: tuple[int, str, str]) -> dict[str, Any]:
+        units = json.loads(printed[1])["units"]
+        return next(u for u in units if u["id"] == "dang-bo-001")
+
+    cells = sorted(p for p in (ws / "records" / "2024").iterdir() if p.name != "dang-bo-001")
+    seen_dang_bo, seen_demoted = {json.dumps(dang_bo(first))}, set()
+    for step, folder in enumerate(cells[:8]):
+        level = "Kém" if step % 2 == 0 else "Tốt"
+        for record in sorted(folder.glob("2024-*.yaml")):
+            text = record.read_text(encoding="utf-8")
+            record.write_text(re.sub(r"(: )(Tốt|Khá|Trung bình|Kém)( |$)", rf"\g<1>{level}\3", text), "utf-8")
+        scored.clear()
+        cached = _run(command)
+        assert scored == ["rerun"], folder.name
+        assert cached == _run([*command, "--no-cache"]), folder.name
+        seen_dang_bo.add(json.dumps(dang_bo(cached)))
+        seen_demoted.add(tuple(u["id"] for u in json.loads(cached[1])["units"] if u["demoted_by"]))
+    assert len(seen_dang_bo) >= 2  # the đảng bộ's verdict or reasons moved with its cells
+    assert len(seen_demoted) >= 2  # and so did who keeps "Xuất sắc" within the quota

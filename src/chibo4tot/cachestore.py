@@ -122,9 +122,11 @@ class Store:
     def _path(self, slot: str) -> Path:
         return self.folder / f"{slot}.bin"
 
-    def _sign(self, key: bytes, payload: bytes) -> bytes:
+    def _sign(self, key: bytes, payload: bytes | memoryview) -> bytes:
         assert self.secret is not None
-        return hmac.new(self.secret, key + payload, hashlib.sha256).digest()
+        mac = hmac.new(self.secret, key, hashlib.sha256)
+        mac.update(payload)  # not ``key + payload``: a copy of tens of megabytes at province scale
+        return mac.digest()
 
     def load(self, slot: str, key: bytes) -> object | None:
         """The value stored under ``slot`` for exactly ``key``; None when absent or not trusted."""
@@ -138,7 +140,7 @@ class Store:
         if len(data) < head + _SIG + _KEY or not data.startswith(MAGIC):
             return None
         sig, stored_key = data[head : head + _SIG], data[head + _SIG : head + _SIG + _KEY]
-        payload = data[head + _SIG + _KEY :]
+        payload = memoryview(data)[head + _SIG + _KEY :]  # not copied
         if not hmac.compare_digest(stored_key, key):
             return None
         if not hmac.compare_digest(sig, self._sign(key, payload)):
@@ -153,7 +155,7 @@ class Store:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:
             return False
-        data = MAGIC + self._sign(key, payload) + key + payload
+        head = MAGIC + self._sign(key, payload) + key  # the payload written after it, not copied
         try:
             if not self.ready:  # once per run, not once per entry (5,000 packs at province scale)
                 self.folder.mkdir(parents=True, exist_ok=True)
@@ -162,7 +164,8 @@ class Store:
             fd, tmp = tempfile.mkstemp(prefix=f".{slot}.", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                    fh.write(head)
+                    fh.write(payload)
                 os.replace(tmp, self._path(slot))
             finally:
                 with contextlib.suppress(OSError):
@@ -182,7 +185,7 @@ class Store:
                         path.unlink()
 
 
-def _unpickle(payload: bytes) -> object | None:
+def _unpickle(payload: bytes | memoryview) -> object | None:
     """A signed entry's value; None when it no longer loads (a class that changed in a dev build)."""
     with no_gc():  # many long-lived objects at once
         try:

@@ -60,7 +60,8 @@ def score(
     """Chấm điểm và xếp loại các chi bộ trong năm, kèm lý do không đạt."""
     if fmt not in FORMATS:
         raise UsageError(_("--format phải là một trong: {formats}").format(formats=", ".join(FORMATS)))
-    req = prepare(workspace_dir(directory, dir_alias), year, month, cache=not no_cache)
+    texts = fmt == "json" and unit is None  # each unit's entry made once, and kept with the results
+    req = prepare(workspace_dir(directory, dir_alias), year, month, cache=not no_cache, texts=texts)
     # json and csv depend on the results alone: printed again as they were, without loading them.
     printed = PrintedCache(req, (fmt, unit, keep_going)) if fmt != "table" else None
     hit = printed.load() if printed is not None else None
@@ -72,7 +73,7 @@ def score(
         if any(p.severity is Severity.ERROR for p in problems):
             raise typer.Exit(int(ExitCode.INPUT))
         return
-    from chibo4tot.results.views import results_json
+    from chibo4tot.results.views import results_json, results_json_text
 
     ev = evaluate(req)
     show = show_input_problems(ev, keep_going)
@@ -87,8 +88,13 @@ def score(
     if show:
         if fmt == "json":
             not_scored = [dataclasses.asdict(n) for n in ev.not_scored()]
-            data = results_json(results, ev.problems.sorted(), root_id, not_scored, ev.workspace.root)
-            text = safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+            if texts and ev.unit_texts is not None:
+                head = dataclasses.replace(results, units=[])  # given as the entries made already
+                data = results_json(head, ev.problems.sorted(), root_id, not_scored, ev.workspace.root)
+                text = safe_json(results_json_text(data, ev.unit_texts)) + "\n"
+            else:
+                data = results_json(results, ev.problems.sorted(), root_id, not_scored, ev.workspace.root)
+                text = safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
         elif fmt == "csv":
             text = _csv(ev)
         else:

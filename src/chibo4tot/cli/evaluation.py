@@ -14,9 +14,8 @@ from chibo4tot.cli.output import print_count, print_problems
 from chibo4tot.errors import InputError, Problem, UsageError
 from chibo4tot.i18n import _, current_language
 from chibo4tot.inputs import snapshot
-from chibo4tot.inputs.memo import RecordMemo
+from chibo4tot.inputs.memo import RecordMemo, file_key
 from chibo4tot.inputs.places import find_workspace
-from chibo4tot.inputs.record_file import direct
 from chibo4tot.runtime import no_gc
 
 # Loading and scoring (pydantic, YAML, the engine) are imported by the functions that use them:
@@ -24,6 +23,7 @@ from chibo4tot.runtime import no_gc
 if TYPE_CHECKING:
     from chibo4tot.inputs.loading import Workspace
     from chibo4tot.results.evaluate import Evaluation
+    from chibo4tot.results.rerun import KeptRun
 
 _MONTH = re.compile(r"^\s*(?:(\d{4})-)?(\d{1,2})\s*$")
 
@@ -162,6 +162,17 @@ class CachedRun:
             and snapshot.content_hashes(self.before.racy) == self.racy
         )
 
+    def unchanged_files(self, paths: list[str]) -> bool:
+        """Whether ``paths`` (files read by this run) and the racy files are as they were when the
+        run started: what a run derived from them alone is then true of its snapshot."""
+        now = {path: file_key(Path(path)) for path in paths}
+        return all(now[path] == self.before.stats.get(path) for path in paths) and (
+            snapshot.content_hashes(self.before.racy) == self.racy
+        )
+
+    def racy_unchanged(self, racy: tuple[tuple[str, str], ...]) -> bool:
+        return snapshot.content_hashes(tuple(path for path, _hash in racy)) == racy
+
     def load(self, slot: str, key: bytes) -> object | None:
         """What :meth:`save` kept under ``slot`` for ``key``, if its racy files still hold the same
         content (their stat, part of ``key``, may not show an edit)."""
@@ -195,6 +206,7 @@ class Request:
     document: bool
     key: str  # everything the results depend on besides the files
     run: CachedRun | None
+    texts: bool = False  # each unit's JSON entry is wanted (``Evaluation.unit_texts``)
 
 
 def prepare(
@@ -205,6 +217,7 @@ def prepare(
     *,
     document: bool = False,
     cache: bool = True,
+    texts: bool = False,
 ) -> Request:
     """Find the workspace and take the snapshot of its inputs (when the cache is used)."""
     root = find_workspace(directory)
@@ -212,7 +225,7 @@ def prepare(
     # Everything besides the files that the results depend on: the request, the day's month
     # (the default year and month follow the calendar), the language of the messages, the build.
     key = repr((BUILD, current_language(), year, month, today.year, today.month, document))
-    return Request(root, year, month, today, document, key, open_cache(root, cache, key))
+    return Request(root, year, month, today, document, key, open_cache(root, cache, key), texts)
 
 
 def load_and_score(
@@ -244,25 +257,64 @@ def evaluate(req: Request) -> Evaluation:
 
 
 def _evaluate(req: Request) -> Evaluation:
-    from chibo4tot.inputs.loading import NotKept
-    from chibo4tot.results.evaluate import Evaluation
+    from chibo4tot.results import rerun
 
     root, run = req.root, req.run
     if run is None:
-        return score_plan(plan_year(root, req.year, req.month, req.today, document=req.document))
-    slot = "w-" + digest(req.key).hex()[:24]
-    hit = run.load(slot, run.before.digest)
-    if isinstance(hit, Evaluation):
-        hit.inputs_key = run.before.digest  # what it was stored under, checked just now
-        return hit
+        return _with_texts(
+            score_plan(plan_year(root, req.year, req.month, req.today, document=req.document)), req
+        )
+    # The request's last run, kept whatever its inputs were: its results are these inputs' when
+    # nothing changed, and a start for them when only a few records did.
+    slot, key = "w-" + digest(req.key).hex()[:24], digest("kept run", req.key)
+    kept = run.store.load(slot, key)
+    if isinstance(kept, rerun.KeptRun):
+        if kept.digest == run.before.digest and run.racy_unchanged(kept.racy):
+            return kept.evaluation_now()
+        again = _rerun(kept, run, req.texts)
+        if again is not None:
+            if run.unchanged_files(again[1]):
+                run.memo.save()
+                run.store.save(slot, key, again[0])
+                return again[0].evaluation_now()
+            return dataclasses.replace(again[0].evaluation_now(), inputs_key=None)
     plan = plan_year(root, req.year, req.month, req.today, document=req.document, memo=run.memo)
-    ev = score_plan(plan)
+    ev = _with_texts(score_plan(plan), req)
     if run.unchanged():  # what it derived is true of the inputs it was keyed by
         ev.inputs_key = run.before.digest
         run.memo.save()
-        kept_ws = dataclasses.replace(ev.workspace, records=NotKept(), derive=direct)
-        kept = dataclasses.replace(ev, workspace=kept_ws)
-        run.save(slot, run.before.digest, kept)
+        run.store.save(slot, key, rerun.keep(ev, run.before, run.racy))
+    return ev
+
+
+def _rerun(kept: KeptRun, run: CachedRun, texts: bool) -> tuple[KeptRun, list[str]] | None:
+    """The kept run done again for the records changed since (see :mod:`chibo4tot.results.rerun`)
+    and the files it read again; None when it takes a whole run."""
+    from chibo4tot.results.rerun import rerun
+
+    if kept.context != run.before.context:
+        return None
+    changed = snapshot.changed_files(kept.lines, run.before.lines)
+    if changed is None:
+        return None
+    for path, was in kept.racy:  # changed within a tick of the clock: maybe unseen by its stat
+        now = run.before.stats.get(path)
+        if path not in changed and now is not None and snapshot.content_hash(path) != was:
+            changed[path] = now
+    again = rerun(kept, run.memo, changed, run.before, texts=texts)
+    if again is None:
+        return None
+    again.racy = run.racy
+    return again, sorted(changed)
+
+
+def _with_texts(ev: Evaluation, req: Request) -> Evaluation:
+    """``ev`` with each unit's JSON entry, when the request wants them."""
+    if req.texts:
+        from chibo4tot.results.views import unit_json_text
+
+        root_id = ev.workspace.config.id if ev.workspace.config is not None else ""
+        ev.unit_texts = [unit_json_text(r, root_id) for r in ev.results.units]
     return ev
 
 

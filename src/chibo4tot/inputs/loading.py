@@ -55,6 +55,7 @@ class Workspace:
     records: list[RecordFile] = field(default_factory=list)
     problems: ProblemList = field(default_factory=ProblemList)
     derive: Derive = direct  # what was derived from each record while loading, to ask again
+    checks: FileChecks | None = None  # what each record file is checked against (see parse_many)
 
     @property
     def month_records(self) -> list[RecordFile]:
@@ -272,7 +273,7 @@ def load_workspace(
     # here and those found after them below, so every message keeps the place it always had.
     ws.problems.extend(locate_problems(problems))
     kinds = {u.id: u.kind.value for u in ws.units} if units_ok else None
-    checks = FileChecks(kinds, ws.config, plain, set(plain) | broken)
+    checks = ws.checks = FileChecks(kinds, ws.config, plain, set(plain) | broken)
     memory = memo if memo is not None else Remembered()
     records, found = read_records(wanted, memo, workers, checks, memory)
     ws.records.extend(records)

@@ -45,6 +45,12 @@ class FileEntry:
     derived: dict[str, list[Problem]] = field(default_factory=dict)
     header: tuple[object, ...] | None = None  # the record as a pack keeps it, until looked up
 
+    def fields(self) -> tuple[object, ...] | None:
+        """What its folder and its record said the file was (see RecordFile.fields); None: no record."""
+        if self.record is not None:
+            return self.record.fields()
+        return self.header[:-1] if self.header is not None else None
+
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # The record without its path, which the lookup knows (see RecordFile.header).
         header = self.record.header() if self.record is not None else self.header
@@ -169,6 +175,10 @@ class RecordMemo:
         racy = max(key[1], key[2]) > self.started - snapshot.RACY_NS
         return Miss(path, key, _content(path) if racy else None)  # hashed before it is read, never after
 
+    def previous(self, path: Path) -> FileEntry | None:
+        """What the pack holds of ``path``, whichever version of the file it was made from."""
+        return self._pack(path.parent).files.get(path.name)
+
     def remember(self, miss: Miss, record: RecordFile | None, problems: list[Problem]) -> None:
         if miss.key is None:
             return
@@ -185,13 +195,20 @@ class RecordMemo:
         """What ``tag`` derives from ``rf``, derived already (where it was parsed)."""
         self.derive(rf, tag, lambda: problems)
 
+    def _name(self, tag: str) -> str:
+        return f"{tag}:{self.context}" if tag in CONTEXT_TAGS else tag
+
+    def derived(self, entry: FileEntry, tag: str) -> list[Problem] | None:
+        """What ``tag`` derived from the file of ``entry`` (in this run's context), if it was."""
+        return entry.derived.get(self._name(tag))
+
     def derive(self, rf: RecordFile, tag: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
         """What ``tag`` derives from ``rf`` alone, computed once per version of the file."""
         known = self.entries.get(id(rf))
         if known is None or known[0] is not rf:  # not a record this memo read
             return compute()
         _record, entry, folder = known
-        name = f"{tag}:{self.context}" if tag in CONTEXT_TAGS else tag
+        name = self._name(tag)
         found = entry.derived.get(name)
         if found is None:
             found = compute()

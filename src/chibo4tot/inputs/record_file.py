@@ -99,8 +99,19 @@ class RecordFile:
         """All but the path and the cache's key, for :func:`from_header` (the cache's packs know
         both: rebuilding 60,000 Path objects from a pickle costs more than the rest of it)."""
         blob = self._blob if self._blob is not None else pickle.dumps(self._record, pickle.HIGHEST_PROTOCOL)
-        fields = (self.folder_year, self.folder_unit, self.stem, self.unit, self.month, self.year)
-        return (*fields, self.framework, blob)
+        return (*self.fields(), blob)
+
+    def fields(self) -> tuple[object, ...]:
+        """What its folder and its record say it is: the header without the record."""
+        return (
+            self.folder_year,
+            self.folder_unit,
+            self.stem,
+            self.unit,
+            self.month,
+            self.year,
+            self.framework,
+        )
 
 
 def from_header(path: Path, header: tuple[object, ...], key: object) -> RecordFile:

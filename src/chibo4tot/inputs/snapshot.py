@@ -42,6 +42,9 @@ class Snapshot:
     # Each file under records/ → its stat as the record cache knows a file (links followed):
     # size, mtime_ns, ctime_ns, inode, device. Taken before anything is read.
     stats: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    # What was hashed of records/, an entry a line (path, mode, stat; a link's target): two
+    # snapshots compared line by line tell which files changed (see :func:`changed_files`).
+    lines: list[str] = field(default_factory=list)
 
 
 def content_hash(path: str | Path) -> str:
@@ -92,13 +95,14 @@ def _tree(
     times: list[tuple[int, str]],
     within: str,
     stats: dict[str, tuple[int, int, int, int, int]] | None = None,
+    lines: list[str] | None = None,
 ) -> int:
     """Every entry under ``top``, in a fixed order. Links are followed once, and only while they
     stay inside ``within`` (as loading does): a link to "/" must not walk the whole disk."""
     count = 0
     seen: set[str] = set()
     stack: list[tuple[str, str | None]] = [(top, None)]
-    lines: list[str] = []
+    lines = [] if lines is None else lines
     while stack:
         folder, real_or_none = stack.pop()
         # A folder listed as a folder (not a link) is its parent's real path plus its name: only
@@ -172,10 +176,42 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     times: list[tuple[int, str]] = []
     records = os.path.join(base, "records")
     stats: dict[str, tuple[int, int, int, int, int]] = {}
+    lines: list[str] = []
     if _top(h, records):
-        files += _tree(h, records, by_content=False, times=times, within=inside, stats=stats)
+        files += _tree(h, records, by_content=False, times=times, within=inside, stats=stats, lines=lines)
     racy = tuple(sorted({path for t, path in times if t > start - RACY_NS and not os.path.isdir(path)}))
-    return Snapshot(h.digest(), racy, files, ctx.digest(), stats)
+    return Snapshot(h.digest(), racy, files, ctx.digest(), stats, lines)
+
+
+def changed_files(before: list[str], after: list[str]) -> dict[str, tuple[int, int, int, int, int]] | None:
+    """The files whose stat differs between two snapshots' lines of the same tree, each with its
+    stat before (size, mtime_ns, ctime_ns, inode, device), when nothing
+    else differs: the same entries in the same order, each of the same type and mode, no link,
+    error or refusal changed, folders differing in their times and size only (a file saved by
+    renaming changes its folder's mtime). None when anything else changed."""
+    if len(before) != len(after):
+        return None
+    changed: dict[str, tuple[int, int, int, int, int]] = {}
+    for old, new in zip(before, after, strict=True):
+        if old == new:
+            continue
+        old_path, _s, old_stat = old.partition("\0")
+        new_path, _s, new_stat = new.partition("\0")
+        old_fields, new_fields = old_stat.split("\0"), new_stat.split("\0")
+        if (
+            old_path != new_path
+            or len(old_fields) != 6  # a link ("->"), an error ("!"), a refusal: not a plain entry
+            or len(new_fields) != 6
+            or old_fields[0] != new_fields[0]  # the type and the permissions
+        ):
+            return None
+        mode = int(old_fields[0])
+        if stat.S_ISREG(mode):
+            size, mtime, ctime, ino, dev = (int(x) for x in old_fields[1:])
+            changed[old_path] = (size, mtime, ctime, ino, dev)
+        elif not stat.S_ISDIR(mode):
+            return None
+    return changed
 
 
 def folder_digest(folder: Path, within: Path) -> bytes:

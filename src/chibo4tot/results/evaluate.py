@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -46,6 +47,20 @@ SCORE_POOL_MIN = 1000
 SCORE_PIECE = 25
 
 
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """What the organisation did with a unit's own result in the year scored: the share of its
+    cells recognised that it was scored with, its band and the band's rule before any quota, and
+    its recognised years in a row before this one. Enough to do the organisation again for a few
+    units without scoring the others (see :mod:`chibo4tot.results.rerun`)."""
+
+    share: Fraction | None
+    rating: str | None
+    demoted_by: str | None
+    rating_rule: str
+    prior: int = 0
+
+
 @dataclass
 class Evaluation:
     """Results of one year, the workspace they came from, and every input problem."""
@@ -57,6 +72,9 @@ class Evaluation:
     default_year: bool = False  # the year was not asked for: the latest one that can be scored
     gaps: list[Problem] = field(default_factory=list)  # completeness warnings (code "gap")
     inputs_key: bytes | None = None  # the cache's key of every input these results rest on
+    traces: dict[str, Trace] = field(default_factory=dict)  # unit id → its trace (scored units)
+    # Each unit's entry in ``score --format json`` as printed (same order as the units), when known
+    unit_texts: list[str] | None = None
 
     def not_scored(self) -> list[NotScored]:
         """Every cell left out: no result may hide one (reports and JSON name each)."""
@@ -93,10 +111,10 @@ class UnitFiles:
         return UnitRecords(unit, months, year)
 
 
-def group_files(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitFiles]:
+def group_files(records: Iterable[RecordFile], year: int, skip: set[Path]) -> dict[str, UnitFiles]:
     """Each unit's files of ``year`` (the first of two for the same month, in path order)."""
     out: dict[str, UnitFiles] = defaultdict(UnitFiles)
-    for rf in ws.records:
+    for rf in records:
         if rf.path in skip or rf.year != year:
             continue
         files = out[rf.unit]
@@ -108,8 +126,23 @@ def group_files(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitFile
 
 
 def group_records(ws: Workspace, year: int, skip: set[Path]) -> dict[str, UnitRecords]:
-    files = group_files(ws, year, skip)
+    files = group_files(ws.records, year, skip)
     return {u.id: files.get(u.id, UnitFiles()).records(u) for u in ws.units}
+
+
+def score_files(
+    fw: Framework, unit: Unit, files: UnitFiles, year: int, months: int, share: Fraction | None
+) -> UnitResult:
+    """:func:`score_unit` over a unit's files, released again once read."""
+    result = score_unit(fw, files.records(unit), year, months, share)
+    for rf in files.files():
+        rf.release()
+    return result
+
+
+def record_folder(root: Path, year: int, unit_id: str) -> Path:
+    """Where a unit's records of ``year`` are (and the cache keeps its scores)."""
+    return root / "records" / str(year) / unit_id
 
 
 def score_cells_in_helpers(
@@ -164,9 +197,7 @@ def _score_piece(
     fw, year, months, items, pickled = piece
     results: list[UnitResult | bytes] = []
     for unit, files in items:
-        results.append(score_unit(fw, files.records(unit), year, months, None))
-        for rf in files.files():
-            rf.release()
+        results.append(score_files(fw, unit, files, year, months, None))
     if pickled:
         return [pickle.dumps(result, pickle.HIGHEST_PROTOCOL) for result in results]
     return results
@@ -227,8 +258,8 @@ def evaluate_workspace(
     skip_units = set(blocked)
     skip_paths = {rf.path for rf in ws.records if rf.unit in skip_units} | bad_files
 
-    def run(y: int, months: int) -> YearResults:
-        files = group_files(ws, y, skip_paths)
+    def run(y: int, months: int, traces: dict[str, Trace] | None = None) -> YearResults:
+        files = group_files(ws.records, y, skip_paths)
         units = [u for u in ws.units if u.id not in skip_units]
         root_id = ws.config.id if ws.config else ""
         choose = framework_chooser(ws, y)
@@ -247,7 +278,7 @@ def evaluate_workspace(
                 return keys[known]
 
             def folder(unit: Unit) -> Path:
-                return root / "records" / str(y) / unit.id
+                return record_folder(root, y, unit.id)
 
             def known(fw: Framework, unit: Unit) -> bool:
                 key = key_of(fw, unit, None)
@@ -264,23 +295,29 @@ def evaluate_workspace(
                     advance(1)
 
                 def compute() -> UnitResult:
-                    result = score_unit(fw, mine.records(unit), y, months, share)
-                    for rf in mine.files():
-                        rf.release()
-                    return result
+                    return score_files(fw, unit, mine, y, months, share)
 
                 key = key_of(fw, unit, share)
                 if key is None:
                     if isinstance(ready, bytes):
-                        return cast(UnitResult, pickle.loads(ready))
-                    return compute() if ready is None else ready
-                return cast(UnitResult, memo.score(folder(unit), key, compute, ready))  # type: ignore[union-attr]
+                        result = cast(UnitResult, pickle.loads(ready))
+                    else:
+                        result = compute() if ready is None else ready
+                else:
+                    result = cast(UnitResult, memo.score(folder(unit), key, compute, ready))  # type: ignore[union-attr]
+                if traces is not None:
+                    traces[unit.id] = Trace(share, result.rating, result.demoted_by, result.rating_rule)
+                return result
 
             return score_year(y, units, {}, choose, as_of=months, root_id=root_id, scorer=scorer)
 
-    results = run(year, as_of)
+    traces: dict[str, Trace] = {}
+    results = run(year, as_of, traces)
     earlier = {y: run(y, 12) for y in sorted(years_with_records(ws)) if year - STREAK_YEARS <= y < year}
-    apply_streaks(results, earlier)
+    prior = apply_streaks(results, earlier)
+    traces = {
+        r.unit.id: dataclasses.replace(traces[r.unit.id], prior=prior[r.unit.id]) for r in results.units
+    }
     problems = ProblemList()
     problems.extend(ws.problems.items)
     with_records = {rf.unit for rf in ws.records}
@@ -297,4 +334,4 @@ def evaluate_workspace(
         )
     gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document)
     problems.extend(gaps)
-    return Evaluation(ws, results, problems, dict(blocked), gaps=gaps)
+    return Evaluation(ws, results, problems, dict(blocked), gaps=gaps, traces=traces)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from decimal import Decimal
 from fractions import Fraction
@@ -140,6 +141,31 @@ def results_json(
         "summary": summary,
         "problems": [problem_json(p, root) for p in problems],
     }
+
+
+# score --format json prints with this indent; a unit's entry sits two levels deep ("units": [...]).
+JSON_INDENT = 2
+_UNITS_AT = "\n" + " " * JSON_INDENT + '"units": [],\n'
+
+
+def unit_json_text(r: UnitResult, root_id: str) -> str:
+    """A unit's entry in the printed JSON, indented as it is printed inside the list of units."""
+    text = json.dumps(unit_json(r, root_id), ensure_ascii=False, indent=JSON_INDENT)
+    pad = " " * (2 * JSON_INDENT)
+    return pad + text.replace("\n", "\n" + pad)
+
+
+def results_json_text(data: dict[str, Any], unit_texts: list[str]) -> str:
+    """The printed JSON of :func:`results_json`'s object, whose units are given as
+    :func:`unit_json_text` made them (``data["units"]`` is left out): the same text as
+    ``json.dumps(…, indent=2)`` of the whole, without encoding every unit again."""
+    text = json.dumps({**data, "units": []}, ensure_ascii=False, indent=JSON_INDENT)
+    if not unit_texts:
+        return text
+    head, found, tail = text.partition(_UNITS_AT)
+    assert found and _UNITS_AT not in tail  # top-level keys alone sit at this indent
+    units = ",\n".join(unit_texts)
+    return f'{head}\n{" " * JSON_INDENT}"units": [\n{units}\n{" " * JSON_INDENT}],\n{tail}'
 
 
 def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:

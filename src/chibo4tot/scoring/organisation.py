@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 
 from chibo4tot.i18n import _
@@ -20,7 +20,7 @@ CELL_KINDS = frozenset({UnitKind.CHI_BO_TRUC_THUOC, UnitKind.CHI_BO_CO_SO})
 FrameworkFor = Callable[[Unit], Framework | None]
 
 
-def _depths(units: list[Unit]) -> dict[str, int]:
+def depths(units: list[Unit]) -> dict[str, int]:
     parents = {u.id: u.parent for u in units}
     depth: dict[str, int] = {}
     for u in units:
@@ -66,7 +66,7 @@ def _score_year(
     for u in units:
         if u.parent is not None:
             children[u.parent].append(u.id)
-    depth = _depths(units)
+    depth = depths(units)
     done: dict[str, UnitResult] = {}
     unscored: list[tuple[Unit, str]] = []
     for level in sorted(set(depth.values()), reverse=True):
@@ -93,7 +93,7 @@ def _score_year(
         for fw in {id(f): f for f, _r in batch}.values():
             same = [r for f, r in batch if f is fw]
             for quota in fw.quotas:
-                apply_quota(quota, same, _grouping(quota.scope, root_id))
+                apply_quota(quota, same, by_unit(grouping(quota.scope, root_id)))
         for fw, result in batch:
             recognise(fw, result)
             done[result.unit.id] = result
@@ -106,48 +106,75 @@ def _score_year(
     return YearResults(year, as_of, main_id, main_title, results, summarise(results, root_id), unscored)
 
 
-def _grouping(scope: str, root_id: str) -> Callable[[UnitResult], str]:
+def grouping(scope: str, root_id: str) -> Callable[[Unit], str]:
     """Quota groups: each đảng bộ's direct cells ("parent"), or the whole workspace."""
     if scope == "parent":
-        return lambda r: r.unit.parent or root_id
-    return lambda _r: ""
+        return lambda u: u.parent or root_id
+    return lambda _u: ""
+
+
+# What the summary counts of one unit: its kind, its đảng bộ (or the workspace's id), whether it
+# is a cell, whether it is recognised, the criteria it failed, the gates it failed.
+SummaryFacts = tuple[str, str, bool, bool, tuple[str, ...], tuple[str, ...]]
+
+
+def by_unit(key: Callable[[Unit], str]) -> Callable[[UnitResult], str]:
+    """``key`` of a result's unit."""
+    return lambda r: key(r.unit)
+
+
+def summary_facts(r: UnitResult, root_id: str = "") -> SummaryFacts:
+    return (
+        r.unit.kind.value,
+        r.unit.parent or root_id,
+        r.unit.kind in CELL_KINDS,
+        r.recognised,
+        tuple(c.id for c in r.criteria if not c.passed),
+        tuple(g.id for g in r.gates if g.status == "failed"),
+    )
 
 
 def summarise(results: list[UnitResult], root_id: str = "") -> Summary:
     """Counts over cells by kind and by parent; đảng bộ verdicts apart; what failed most."""
+    return summarise_facts(summary_facts(r, root_id) for r in results)
+
+
+def summarise_facts(facts: Iterable[SummaryFacts]) -> Summary:
+    """:func:`summarise` over what it counts of each unit, in the units' order."""
     cells, dang_bo = Tally(), Tally()
     by_kind: dict[str, Tally] = {}
     by_parent: dict[str, Tally] = {}
     failed_criteria: Counter[str] = Counter()
     failed_gates: Counter[str] = Counter()
-    for r in results:
-        counted = r.recognised
-        if r.unit.kind in CELL_KINDS:
-            for tally in (
-                cells,
-                by_kind.setdefault(r.unit.kind.value, Tally()),
-                by_parent.setdefault(r.unit.parent or root_id, Tally()),
-            ):
+    for kind, parent, is_cell, counted, criteria, gates in facts:
+        if is_cell:
+            for tally in (cells, by_kind.setdefault(kind, Tally()), by_parent.setdefault(parent, Tally())):
                 tally.units += 1
                 tally.recognised += counted
         else:
             dang_bo.units += 1
             dang_bo.recognised += counted
-        failed_criteria.update(c.id for c in r.criteria if not c.passed)
-        failed_gates.update(g.id for g in r.gates if g.status == "failed")
+        failed_criteria.update(criteria)
+        failed_gates.update(gates)
     return Summary(cells, by_kind, by_parent, dang_bo, dict(failed_criteria), dict(failed_gates))
 
 
-def apply_streaks(current: YearResults, earlier: Mapping[int, YearResults]) -> None:
-    """Streaks ("N năm liền"): recognised years in a row up to this one, each with its own framework."""
+def apply_streaks(current: YearResults, earlier: Mapping[int, YearResults]) -> dict[str, int]:
+    """Streaks ("N năm liền"): recognised years in a row up to this one, each with its own framework.
+    Returns each unit's recognised years in a row before this one (what its streak would be built on)."""
+    prior = prior_streaks([r.unit.id for r in current.units], current.year, earlier)
     for r in current.units:
-        if not r.recognised:
-            r.streak = 0
-            continue
-        streak, y = 1, current.year - 1
-        while y in earlier:
-            previous = next((p for p in earlier[y].units if p.unit.id == r.unit.id), None)
-            if previous is None or not previous.recognised:
-                break
+        r.streak = prior[r.unit.id] + 1 if r.recognised else 0
+    return prior
+
+
+def prior_streaks(unit_ids: list[str], year: int, earlier: Mapping[int, YearResults]) -> dict[str, int]:
+    """Each unit's recognised years in a row just before ``year``."""
+    recognised = {y: {p.unit.id for p in res.units if p.recognised} for y, res in earlier.items()}
+    out: dict[str, int] = {}
+    for unit_id in unit_ids:
+        streak, y = 0, year - 1
+        while y in recognised and unit_id in recognised[y]:
             streak, y = streak + 1, y - 1
-        r.streak = streak
+        out[unit_id] = streak
+    return out

@@ -1,0 +1,358 @@
+"""A whole run kept for the next one, and the next one done from it when only records changed.
+
+After one record is edited, a province's results differ in one cell, perhaps in the cells whose
+quota it shares (their đảng bộ's "Xuất sắc" allowance) and in its đảng bộ's verdict (the share
+of its cells recognised); the rest stays as it was. :class:`KeptRun` holds the last run of a
+request: every unit's final result (pickled), what the organisation did with it (its
+:class:`~chibo4tot.results.evaluate.Trace`), what the summary counts of it, its JSON entry, and
+the snapshot's lines of ``records/``. :func:`rerun` then reads again only the files whose stat
+changed, and only when each still says the same of itself (the same unit, month, year and
+framework, the same problems and checks: then nothing else of the workspace's problems and
+gaps changes); it scores their units again, does the organisation again over the quota groups
+they are in and the đảng bộ above them, and keeps every other unit's result as it was.
+Anything else (a file added, removed or renamed, a framework, units.yaml, an earlier year's
+record, a file whose problems changed) is a whole run; the cache's tests compare both ways
+with ``--no-cache`` after random edits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from chibo4tot.inputs.loading import NotKept
+from chibo4tot.inputs.memo import FileKey, Miss, RecordMemo
+from chibo4tot.inputs.parse_many import FileChecks, parse_and_check
+from chibo4tot.inputs.record_file import RecordFile, direct
+from chibo4tot.inputs.snapshot import Snapshot
+from chibo4tot.results.evaluate import (
+    Evaluation,
+    Trace,
+    UnitFiles,
+    framework_chooser,
+    group_files,
+    record_folder,
+    score_files,
+)
+from chibo4tot.results.views import unit_json_text
+from chibo4tot.runtime import no_gc
+from chibo4tot.scoring.organisation import (
+    SummaryFacts,
+    by_unit,
+    depths,
+    grouping,
+    summarise_facts,
+    summary_facts,
+)
+from chibo4tot.scoring.results import UnitResult
+from chibo4tot.scoring.verdict import apply_quota, recognise
+
+# Beyond this many changed files a whole run is as quick (each one is parsed and checked here,
+# in this process) and the changes are rarely a few records edited by hand.
+RERUN_MAX_FILES = 200
+
+
+@dataclass
+class KeptUnit:
+    """One unit of a kept run: its final result pickled, its trace, what the summary counts of it,
+    and its entry in ``score --format json`` when that was printed."""
+
+    id: str
+    blob: bytes
+    trace: Trace
+    facts: SummaryFacts
+    text: str | None = None
+
+
+@dataclass
+class KeptRun:
+    """A request's last run over the inputs of one snapshot (see the module's text)."""
+
+    digest: bytes  # the snapshot's digest: the inputs these results are true of
+    context: bytes  # the snapshot's context (config, units, frameworks)
+    lines: list[str]  # the snapshot's lines of records/
+    racy: tuple[tuple[str, str], ...]  # records that could change unseen, by their content then
+    evaluation: Evaluation  # without its units (see ``units``) nor its workspace's records
+    units: list[KeptUnit]
+    tidy: bool  # every record lies in its own unit's and year's folder
+
+    def evaluation_now(self) -> Evaluation:
+        """The evaluation these results make, each unit's result unpickled afresh; when every
+        unit's JSON entry is known, only once something reads the units."""
+        ev = self.evaluation
+        texts = [k.text for k in self.units]
+        known = [t for t in texts if t is not None]
+        blobs = [k.blob for k in self.units]
+        units = _Unpickled(blobs) if len(known) == len(texts) else _unpickle(blobs)
+        return dataclasses.replace(
+            ev,
+            results=dataclasses.replace(ev.results, units=units),
+            inputs_key=self.digest,
+            unit_texts=known if len(known) == len(texts) else None,
+        )
+
+
+def _unpickle(blobs: list[bytes]) -> list[UnitResult]:
+    with no_gc():
+        return [pickle.loads(blob) for blob in blobs]
+
+
+class _Unpickled(list[UnitResult]):
+    """Units unpickled when first read: printed JSON made of the kept entries reads none of them
+    (5,000 results, a quarter of a second). Every way of reading or changing the list reads them
+    first; it pickles as the plain list it then is."""
+
+    def __init__(self, blobs: list[bytes]) -> None:
+        super().__init__()
+        self._blobs: list[bytes] | None = blobs
+
+    def _load(self) -> None:
+        if self._blobs is not None:
+            blobs, self._blobs = self._blobs, None
+            list.extend(self, _unpickle(blobs))
+
+    def __reduce__(self) -> tuple[type[list[UnitResult]], tuple[list[UnitResult]]]:
+        self._load()
+        return list, (list(iter(self)),)
+
+
+def _loading(name: str) -> Callable[..., object]:
+    method = getattr(list, name)
+
+    def first_loaded(self: _Unpickled, *args: object, **kwargs: object) -> object:
+        self._load()
+        return method(self, *args, **kwargs)
+
+    return first_loaded
+
+
+for _name in (
+    *("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__repr__"),
+    *("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__", "__rmul__"),
+    *("__setitem__", "__delitem__", "__iadd__", "__imul__", "index", "count", "copy"),
+    *("append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"),
+):
+    setattr(_Unpickled, _name, _loading(_name))
+
+
+def keep(ev: Evaluation, snap: Snapshot, racy: tuple[tuple[str, str], ...]) -> KeptRun:
+    """The run to keep of a whole evaluation of the inputs of ``snap``."""
+    ws = ev.workspace
+    tidy = all(rf.unit == rf.folder_unit and rf.year == rf.folder_year for rf in ws.records)
+    root_id = ws.config.id if ws.config is not None else ""
+    texts: list[str | None] = (
+        list(ev.unit_texts) if ev.unit_texts is not None else [None] * len(ev.results.units)
+    )
+    units = [
+        KeptUnit(
+            r.unit.id,
+            pickle.dumps(r, pickle.HIGHEST_PROTOCOL),
+            ev.traces[r.unit.id],
+            summary_facts(r, root_id),
+            text,
+        )
+        for r, text in zip(ev.results.units, texts, strict=True)
+    ]
+    kept_ws = dataclasses.replace(ws, records=NotKept(), derive=direct)
+    skeleton = dataclasses.replace(
+        ev,
+        workspace=kept_ws,
+        results=dataclasses.replace(ev.results, units=[]),
+        traces={},
+        unit_texts=None,
+        inputs_key=None,
+    )
+    return KeptRun(snap.digest, snap.context, snap.lines, racy, skeleton, units, tidy)
+
+
+def rerun(
+    kept: KeptRun, memo: RecordMemo, changed: dict[str, FileKey], snap: Snapshot, *, texts: bool
+) -> KeptRun | None:
+    """The run of ``kept`` after the files ``changed`` (each with its stat then) changed, or None
+    when that takes a whole run. ``texts``: make the JSON entries of the units done again."""
+    ev = kept.evaluation
+    ws = ev.workspace
+    year = ev.results.year
+    if not kept.tidy or ws.checks is None or len(changed) > RERUN_MAX_FILES:
+        return None
+    base = os.path.join(os.path.abspath(ws.root), "records")
+    again: dict[Path, RecordFile] = {}
+    redo: set[str] = set()
+    for name, old_key in sorted(changed.items()):
+        parts = os.path.relpath(name, base).split(os.sep)
+        if len(parts) != 3 or os.path.splitext(name)[1] not in (".yaml", ".yml"):
+            continue  # not a record: loading reads only its name
+        if not parts[0].isdigit() or int(parts[0]) < year:
+            return None  # an earlier year's records make the streaks
+        path = Path(name)
+        rf = _read_again(memo, path, old_key, (path, int(parts[0]), parts[1]), ws.checks)
+        if rf is None:
+            return None
+        again[path] = rf
+        if int(parts[0]) == year:
+            redo.add(parts[1])
+    return _Organisation(kept, memo, snap, again, texts).redo(redo)
+
+
+def _read_again(
+    memo: RecordMemo, path: Path, old_key: FileKey, item: tuple[Path, int, str], checks: FileChecks
+) -> RecordFile | None:
+    """The changed record at ``path``, parsed and checked, if it says the same of itself as the
+    version the cache knew (``old_key``): the same header, the same problems and checks."""
+    before = memo.previous(path)
+    miss = memo.lookup(path)
+    if before is None or before.key != old_key or not isinstance(miss, Miss):
+        return None
+    [(record, problems, derived)] = parse_and_check([item], checks, workers=1)
+    if record is None or record.fields() != before.fields() or problems != before.problems:
+        return None
+    if any(memo.derived(before, tag) != value for tag, value in derived.items()):
+        return None
+    memo.remember(miss, record, problems)
+    for tag, value in derived.items():
+        memo.seed(record, tag, value)
+    return record
+
+
+class _Organisation:
+    """The organisation of a kept run done again for a few units (see :func:`rerun`)."""
+
+    def __init__(
+        self, kept: KeptRun, memo: RecordMemo, snap: Snapshot, again: dict[Path, RecordFile], texts: bool
+    ) -> None:
+        self.kept, self.memo, self.snap, self.again, self.texts = kept, memo, snap, again, texts
+        ev = kept.evaluation
+        self.ws, self.year, self.as_of = ev.workspace, ev.results.year, ev.results.as_of
+        self.root_id = self.ws.config.id if self.ws.config is not None else ""
+        self.units = {u.id: u for u in self.ws.units}
+        self.choose = framework_chooser(self.ws, self.year)
+        self.depth = depths(self.ws.units)
+        self.index = {k.id: i for i, k in enumerate(kept.units)}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for u in self.ws.units:
+            if u.parent is not None and u.id in self.index:
+                self.children[u.parent].append(u.id)
+        self.done: dict[str, KeptUnit] = {}  # units done again
+
+    def current(self, unit_id: str) -> KeptUnit:
+        return self.done.get(unit_id) or self.kept.units[self.index[unit_id]]
+
+    def redo(self, changed_units: set[str]) -> KeptRun | None:
+        pending: dict[str, tuple[UnitResult, Fraction | None]] = {}  # results before organisation
+        for unit_id in changed_units:
+            if unit_id not in self.index:  # not scored (no framework; a broken file): still not
+                continue
+            share = self.current(unit_id).trace.share
+            result = self._score(unit_id, share)
+            if result is None:
+                return None
+            pending[unit_id] = (result, share)
+        for level in sorted(set(self.depth.values()), reverse=True):
+            at_level = {u: p for u, p in pending.items() if self.depth[u] == level}
+            if not at_level:
+                continue
+            for parent in self._organise(at_level):
+                share = self._share(parent)
+                if share == self.current(parent).trace.share and parent not in pending:
+                    continue
+                result = self._score(parent, share)
+                if result is None:
+                    return None
+                pending[parent] = (result, share)
+        units = [self.current(k.id) for k in self.kept.units]
+        ev = self.kept.evaluation
+        results = dataclasses.replace(ev.results, summary=summarise_facts(k.facts for k in units))
+        evaluation = dataclasses.replace(ev, results=results)
+        return KeptRun(self.snap.digest, self.snap.context, self.snap.lines, (), evaluation, units, True)
+
+    def _score(self, unit_id: str, share: Fraction | None) -> UnitResult | None:
+        """The unit's own result (before the organisation), its files read through the cache."""
+        unit = self.units[unit_id]
+        fw = self.choose(unit)
+        if fw is None:
+            return None
+        folder = record_folder(self.ws.root, self.year, unit_id)
+        prefix = os.path.join(os.path.abspath(folder), "")
+        names = [p for p in self.snap.stats if p.startswith(prefix) and os.sep not in p[len(prefix) :]]
+        records: list[RecordFile] = []
+        for name in sorted(names, key=lambda p: os.path.normcase(os.path.basename(p))):
+            if os.path.splitext(name)[1] not in (".yaml", ".yml"):
+                continue
+            path = Path(name)
+            rf = self.again.get(path)
+            if rf is None:
+                found = self.memo.lookup(path)
+                if isinstance(found, Miss) or found[0] is None:
+                    return None  # not known to the cache, or not a record: a whole run says why
+                rf = found[0]
+            records.append(rf)
+        files = group_files(records, self.year, set()).get(unit_id, UnitFiles())
+        key = self.memo.score_key((unit_id, fw.id, self.year, self.as_of, share), files.files())
+        if key is None:
+            return None
+        score = self.memo.score(
+            folder, key, lambda: score_files(fw, unit, files, self.year, self.as_of, share)
+        )
+        assert isinstance(score, UnitResult)
+        return score
+
+    def _share(self, parent: str) -> Fraction | None:
+        kids = self.children.get(parent, [])
+        if not kids:
+            return None
+        return Fraction(sum(1 for k in kids if self.current(k).facts[3]), len(kids))
+
+    def _organise(self, pending: dict[str, tuple[UnitResult, Fraction | None]]) -> set[str]:
+        """Quotas and recognition again over every quota group of the ``pending`` units (one
+        level); the đảng bộ whose share of cells recognised may have changed."""
+        level = self.depth[next(iter(pending))]
+        peers = [k.id for k in self.kept.units if self.depth[k.id] == level]
+        framework_of = {u: self.choose(self.units[u]) for u in peers}
+        members = set(pending)
+        while True:  # every group of every quota of the members' frameworks, until none is added
+            grown = set(members)
+            for fw in {id(f): f for u in members if (f := framework_of[u]) is not None}.values():
+                for quota in fw.quotas:
+                    key = grouping(quota.scope, self.root_id)
+                    groups = {key(self.units[u]) for u in members if framework_of[u] is fw}
+                    grown |= {u for u in peers if framework_of[u] is fw and key(self.units[u]) in groups}
+            if grown == members:
+                break
+            members = grown
+        batch: list[tuple[str, UnitResult, Trace]] = []
+        for unit_id in sorted(members, key=self.index.__getitem__):
+            was = self.current(unit_id)
+            if unit_id in pending:
+                result, share = pending[unit_id]
+            else:  # its own result as it was before the organisation
+                result, share = pickle.loads(was.blob), was.trace.share
+                result.rating, result.demoted_by = was.trace.rating, was.trace.demoted_by
+                result.rating_rule = was.trace.rating_rule
+            trace = Trace(share, result.rating, result.demoted_by, result.rating_rule, was.trace.prior)
+            batch.append((unit_id, result, trace))
+        for fw in {id(f): f for u in members if (f := framework_of[u]) is not None}.values():
+            same = [r for u, r, _t in batch if framework_of[u] is fw]
+            for quota in fw.quotas:
+                apply_quota(quota, same, by_unit(grouping(quota.scope, self.root_id)))
+        parents: set[str] = set()
+        for unit_id, result, trace in batch:
+            own = framework_of[unit_id]
+            assert own is not None
+            recognise(own, result)
+            result.streak = trace.prior + 1 if result.recognised else 0
+            was = self.current(unit_id)
+            facts = summary_facts(result, self.root_id)
+            text = unit_json_text(result, self.root_id) if self.texts or was.text is not None else None
+            self.done[unit_id] = KeptUnit(
+                unit_id, pickle.dumps(result, pickle.HIGHEST_PROTOCOL), trace, facts, text
+            )
+            parent = self.units[unit_id].parent
+            if facts[3] != was.facts[3] and parent is not None and parent in self.index:
+                parents.add(parent)
+        return parents
