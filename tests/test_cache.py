@@ -199,6 +199,26 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(example_copy: Path, scored: list
     assert _score(example_copy) == expected and len(scored) == 2  # rebuilt, trusted again
 
 
+@pytest.mark.parametrize("then", ["nothing", "edit"])
+def test_damaged_results_of_a_kept_run_mean_a_whole_run(
+    example_copy: Path, scored: list[str], then: str
+) -> None:
+    """The results of a kept run live in shards apart from its head: a damaged shard is never
+    trusted, whether the run is read as it was or done again after an edit."""
+    table = ["score", "--year", "2024", str(example_copy)]  # a table reads every unit's result
+    invoke(table)
+    shards = sorted((example_copy / CACHE_DIR).glob("u-*.bin"))
+    assert shards and len(scored) == 1
+    for shard in shards:
+        data = bytearray(shard.read_bytes())
+        data[-10] ^= 0xFF
+        shard.write_bytes(bytes(data))
+    if then == "edit":
+        _edit(example_copy / RECORD, '"1.2": 4,5', '"1.2": 2')
+    assert invoke(table).stdout == invoke([*table, "--no-cache"]).stdout
+    assert scored[1] == "whole"
+
+
 def test_an_entry_signed_by_someone_else_is_never_unpickled(
     example_copy: Path, scored: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

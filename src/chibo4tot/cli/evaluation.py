@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -257,39 +258,87 @@ def evaluate(req: Request) -> Evaluation:
 
 
 def _evaluate(req: Request) -> Evaluation:
-    from chibo4tot.results import rerun
+    from chibo4tot.results.rerun import keep
 
     root, run = req.root, req.run
     if run is None:
-        return _with_texts(
-            score_plan(plan_year(root, req.year, req.month, req.today, document=req.document)), req
-        )
+        ev = score_plan(plan_year(root, req.year, req.month, req.today, document=req.document))
+        return _with_texts(ev, req)
     # The request's last run, kept whatever its inputs were: its results are these inputs' when
     # nothing changed, and a start for them when only a few records did.
-    slot, key = "w-" + digest(req.key).hex()[:24], digest("kept run", req.key)
-    kept = run.store.load(slot, key)
-    if isinstance(kept, rerun.KeptRun):
+    runs = KeptRuns(run.store, req.key)
+    kept = runs.load()
+    if kept is not None:
+        found: Evaluation | None = None
         if kept.digest == run.before.digest and run.racy_unchanged(kept.racy):
-            return kept.evaluation_now()
-        again = _rerun(kept, run, req.texts)
-        if again is not None:
-            if run.unchanged_files(again[1]):
+            found = kept.evaluation_now(runs.fetcher(kept))
+        elif (again := _rerun(kept, run, runs, req.texts)) is not None:
+            done, shards, read = again
+            true = run.unchanged_files(read)  # what it read again is what the snapshot saw
+            if true:
                 run.memo.save()
-                run.store.save(slot, key, again[0])
-                return again[0].evaluation_now()
-            return dataclasses.replace(again[0].evaluation_now(), inputs_key=None)
+                runs.save(done, shards)
+            found = done.evaluation_now(runs.fetcher(done))
+            if found is not None and not true:
+                found.inputs_key = None
+        if found is not None:
+            return found
     plan = plan_year(root, req.year, req.month, req.today, document=req.document, memo=run.memo)
     ev = _with_texts(score_plan(plan), req)
     if run.unchanged():  # what it derived is true of the inputs it was keyed by
         ev.inputs_key = run.before.digest
         run.memo.save()
-        run.store.save(slot, key, rerun.keep(ev, run.before, run.racy))
+        done = keep(ev, run.before, run.racy)
+        runs.save(done, set(done.loaded))
     return ev
 
 
-def _rerun(kept: KeptRun, run: CachedRun, texts: bool) -> tuple[KeptRun, list[str]] | None:
-    """The kept run done again for the records changed since (see :mod:`chibo4tot.results.rerun`)
-    and the files it read again; None when it takes a whole run."""
+class KeptRuns:
+    """A request's kept run in the workspace's cache (see :mod:`chibo4tot.results.rerun`): its
+    head, then its results in shards, each shard's entry under a key the head names."""
+
+    def __init__(self, store: Store, request: str) -> None:
+        self.store, self.request = store, request
+        self.slot, self.key = "w-" + digest(request).hex()[:24], digest("kept run", request)
+
+    def _shard_slot(self, shard: int) -> str:
+        return f"u-{self.slot[2:]}-{shard:02d}"
+
+    def load(self) -> KeptRun | None:
+        from chibo4tot.results.rerun import KeptRun
+
+        found = self.store.load(self.slot, self.key)
+        return found if isinstance(found, KeptRun) else None
+
+    def fetcher(self, kept: KeptRun) -> Callable[[set[int]], bool]:
+        def fetch(shards: set[int]) -> bool:
+            for shard in sorted(shards - kept.loaded):
+                if shard not in kept.shards:
+                    return False
+                found = self.store.load(self._shard_slot(shard), kept.shards[shard])
+                if not isinstance(found, dict):
+                    return False
+                kept.blobs.update(found)
+                kept.loaded.add(shard)
+            return True
+
+        return fetch
+
+    def save(self, kept: KeptRun, shards: set[int]) -> None:
+        """Write the ``shards`` of ``kept`` (each under a new key), then its head."""
+        for shard in sorted(shards):
+            key = digest(self.request, str(shard), secrets.token_bytes(16))
+            if not self.store.save(self._shard_slot(shard), key, kept.shard_blobs(shard)):
+                return
+            kept.shards[shard] = key
+        self.store.save(self.slot, self.key, kept)
+
+
+def _rerun(
+    kept: KeptRun, run: CachedRun, runs: KeptRuns, texts: bool
+) -> tuple[KeptRun, set[int], list[str]] | None:
+    """The kept run done again for the records changed since (see :mod:`chibo4tot.results.rerun`),
+    the shards of results it changed, and the files it read again; None when it takes a whole run."""
     from chibo4tot.results.rerun import rerun
 
     if kept.context != run.before.context:
@@ -301,11 +350,12 @@ def _rerun(kept: KeptRun, run: CachedRun, texts: bool) -> tuple[KeptRun, list[st
         now = run.before.stats.get(path)
         if path not in changed and now is not None and snapshot.content_hash(path) != was:
             changed[path] = now
-    again = rerun(kept, run.memo, changed, run.before, texts=texts)
+    again = rerun(kept, run.memo, changed, run.before, runs.fetcher(kept), texts=texts)
     if again is None:
         return None
-    again.racy = run.racy
-    return again, sorted(changed)
+    done, shards = again
+    done.racy = run.racy
+    return done, shards, sorted(changed)
 
 
 def _with_texts(ev: Evaluation, req: Request) -> Evaluation:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -58,13 +59,24 @@ from chibo4tot.scoring.verdict import apply_quota, recognise
 RERUN_MAX_FILES = 200
 
 
+# A kept run's results are kept apart from the rest, in this many entries, a unit's fixed by its
+# đảng bộ (so a quota group's are together): done again for one record, a run reads and writes
+# one or two of them, not every unit's result.
+SHARDS = 16
+Fetch = Callable[[set[int]], bool]  # loads the results of these shards into the run; False: cannot
+
+
+def shard_of(parent: str | None) -> int:
+    return zlib.crc32((parent or "").encode("utf-8", "surrogatepass")) % SHARDS
+
+
 @dataclass
 class KeptUnit:
-    """One unit of a kept run: its final result pickled, its trace, what the summary counts of it,
-    and its entry in ``score --format json`` when that was printed."""
+    """One unit of a kept run: the shard that keeps its final result, its trace, what the summary
+    counts of it, and its entry in ``score --format json`` when that was printed."""
 
     id: str
-    blob: bytes
+    shard: int
     trace: Trace
     facts: SummaryFacts
     text: str | None = None
@@ -81,15 +93,39 @@ class KeptRun:
     evaluation: Evaluation  # without its units (see ``units``) nor its workspace's records
     units: list[KeptUnit]
     tidy: bool  # every record lies in its own unit's and year's folder
+    shards: dict[int, bytes] = field(default_factory=dict)  # shard → the key of its entry
+    # Each unit's final result, pickled, as far as its shard was loaded (or made): kept apart.
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    loaded: set[int] = field(default_factory=set)
 
-    def evaluation_now(self) -> Evaluation:
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "blobs": {}, "loaded": set()}
+
+    def shard_blobs(self, shard: int) -> dict[str, bytes]:
+        """The results the entry of ``shard`` keeps (each loaded or made already)."""
+        return {k.id: self.blobs[k.id] for k in self.units if k.shard == shard}
+
+    def evaluation_now(self, fetch: Fetch) -> Evaluation | None:
         """The evaluation these results make, each unit's result unpickled afresh; when every
-        unit's JSON entry is known, only once something reads the units."""
+        unit's JSON entry is known, only once something reads the units. None when a shard
+        cannot be loaded."""
         ev = self.evaluation
         texts = [k.text for k in self.units]
         known = [t for t in texts if t is not None]
-        blobs = [k.blob for k in self.units]
-        units = _Unpickled(blobs) if len(known) == len(texts) else _unpickle(blobs)
+        everything = set(self.shards)
+        units: list[UnitResult]
+        if len(known) == len(texts):
+
+            def load() -> list[bytes]:
+                if not fetch(everything):
+                    raise RuntimeError("the results of a kept run are gone")  # never read: the JSON is made
+                return [self.blobs[k.id] for k in self.units]
+
+            units = _Unpickled(load)
+        elif fetch(everything):
+            units = _unpickle([self.blobs[k.id] for k in self.units])
+        else:
+            return None
         return dataclasses.replace(
             ev,
             results=dataclasses.replace(ev.results, units=units),
@@ -108,14 +144,14 @@ class _Unpickled(list[UnitResult]):
     (5,000 results, a quarter of a second). Every way of reading or changing the list reads them
     first; it pickles as the plain list it then is."""
 
-    def __init__(self, blobs: list[bytes]) -> None:
+    def __init__(self, blobs: Callable[[], list[bytes]]) -> None:
         super().__init__()
-        self._blobs: list[bytes] | None = blobs
+        self._blobs: Callable[[], list[bytes]] | None = blobs
 
     def _load(self) -> None:
         if self._blobs is not None:
             blobs, self._blobs = self._blobs, None
-            list.extend(self, _unpickle(blobs))
+            list.extend(self, _unpickle(blobs()))
 
     def __reduce__(self) -> tuple[type[list[UnitResult]], tuple[list[UnitResult]]]:
         self._load()
@@ -150,15 +186,10 @@ def keep(ev: Evaluation, snap: Snapshot, racy: tuple[tuple[str, str], ...]) -> K
         list(ev.unit_texts) if ev.unit_texts is not None else [None] * len(ev.results.units)
     )
     units = [
-        KeptUnit(
-            r.unit.id,
-            pickle.dumps(r, pickle.HIGHEST_PROTOCOL),
-            ev.traces[r.unit.id],
-            summary_facts(r, root_id),
-            text,
-        )
+        KeptUnit(r.unit.id, shard_of(r.unit.parent), ev.traces[r.unit.id], summary_facts(r, root_id), text)
         for r, text in zip(ev.results.units, texts, strict=True)
     ]
+    blobs = {r.unit.id: pickle.dumps(r, pickle.HIGHEST_PROTOCOL) for r in ev.results.units}
     kept_ws = dataclasses.replace(ws, records=NotKept(), derive=direct)
     skeleton = dataclasses.replace(
         ev,
@@ -168,14 +199,22 @@ def keep(ev: Evaluation, snap: Snapshot, racy: tuple[tuple[str, str], ...]) -> K
         unit_texts=None,
         inputs_key=None,
     )
-    return KeptRun(snap.digest, snap.context, snap.lines, racy, skeleton, units, tidy)
+    shards = {k.shard for k in units}
+    return KeptRun(snap.digest, snap.context, snap.lines, racy, skeleton, units, tidy, {}, blobs, shards)
 
 
 def rerun(
-    kept: KeptRun, memo: RecordMemo, changed: dict[str, FileKey], snap: Snapshot, *, texts: bool
-) -> KeptRun | None:
-    """The run of ``kept`` after the files ``changed`` (each with its stat then) changed, or None
-    when that takes a whole run. ``texts``: make the JSON entries of the units done again."""
+    kept: KeptRun,
+    memo: RecordMemo,
+    changed: dict[str, FileKey],
+    snap: Snapshot,
+    fetch: Fetch,
+    *,
+    texts: bool,
+) -> tuple[KeptRun, set[int]] | None:
+    """The run of ``kept`` after the files ``changed`` (each with its stat then) changed, and the
+    shards whose results changed; None when that takes a whole run. ``fetch`` loads shards of
+    ``kept``; ``texts``: make the JSON entries of the units done again."""
     ev = kept.evaluation
     ws = ev.workspace
     year = ev.results.year
@@ -197,7 +236,7 @@ def rerun(
         again[path] = rf
         if int(parts[0]) == year:
             redo.add(parts[1])
-    return _Organisation(kept, memo, snap, again, texts).redo(redo)
+    return _Organisation(kept, memo, snap, again, fetch, texts).redo(redo)
 
 
 def _read_again(
@@ -224,9 +263,16 @@ class _Organisation:
     """The organisation of a kept run done again for a few units (see :func:`rerun`)."""
 
     def __init__(
-        self, kept: KeptRun, memo: RecordMemo, snap: Snapshot, again: dict[Path, RecordFile], texts: bool
+        self,
+        kept: KeptRun,
+        memo: RecordMemo,
+        snap: Snapshot,
+        again: dict[Path, RecordFile],
+        fetch: Fetch,
+        texts: bool,
     ) -> None:
         self.kept, self.memo, self.snap, self.again, self.texts = kept, memo, snap, again, texts
+        self.fetch = fetch
         ev = kept.evaluation
         self.ws, self.year, self.as_of = ev.workspace, ev.results.year, ev.results.as_of
         self.root_id = self.ws.config.id if self.ws.config is not None else ""
@@ -243,7 +289,7 @@ class _Organisation:
     def current(self, unit_id: str) -> KeptUnit:
         return self.done.get(unit_id) or self.kept.units[self.index[unit_id]]
 
-    def redo(self, changed_units: set[str]) -> KeptRun | None:
+    def redo(self, changed_units: set[str]) -> tuple[KeptRun, set[int]] | None:
         pending: dict[str, tuple[UnitResult, Fraction | None]] = {}  # results before organisation
         for unit_id in changed_units:
             if unit_id not in self.index:  # not scored (no framework; a broken file): still not
@@ -257,7 +303,10 @@ class _Organisation:
             at_level = {u: p for u, p in pending.items() if self.depth[u] == level}
             if not at_level:
                 continue
-            for parent in self._organise(at_level):
+            parents = self._organise(at_level)
+            if parents is None:
+                return None
+            for parent in parents:
                 share = self._share(parent)
                 if share == self.current(parent).trace.share and parent not in pending:
                     continue
@@ -266,10 +315,14 @@ class _Organisation:
                     return None
                 pending[parent] = (result, share)
         units = [self.current(k.id) for k in self.kept.units]
-        ev = self.kept.evaluation
+        kept = self.kept
+        ev = kept.evaluation
         results = dataclasses.replace(ev.results, summary=summarise_facts(k.facts for k in units))
         evaluation = dataclasses.replace(ev, results=results)
-        return KeptRun(self.snap.digest, self.snap.context, self.snap.lines, (), evaluation, units, True)
+        snap = self.snap
+        again = KeptRun(snap.digest, snap.context, snap.lines, (), evaluation, units, True, dict(kept.shards))
+        again.blobs, again.loaded = kept.blobs, kept.loaded  # the done units' are in them now
+        return again, {k.shard for k in self.done.values()}
 
     def _score(self, unit_id: str, share: Fraction | None) -> UnitResult | None:
         """The unit's own result (before the organisation), its files read through the cache."""
@@ -308,9 +361,10 @@ class _Organisation:
             return None
         return Fraction(sum(1 for k in kids if self.current(k).facts[3]), len(kids))
 
-    def _organise(self, pending: dict[str, tuple[UnitResult, Fraction | None]]) -> set[str]:
+    def _organise(self, pending: dict[str, tuple[UnitResult, Fraction | None]]) -> set[str] | None:
         """Quotas and recognition again over every quota group of the ``pending`` units (one
-        level); the đảng bộ whose share of cells recognised may have changed."""
+        level); the đảng bộ whose share of cells recognised may have changed. None when a shard
+        of kept results cannot be loaded."""
         level = self.depth[next(iter(pending))]
         peers = [k.id for k in self.kept.units if self.depth[k.id] == level]
         framework_of = {u: self.choose(self.units[u]) for u in peers}
@@ -325,13 +379,15 @@ class _Organisation:
             if grown == members:
                 break
             members = grown
+        if not self.fetch({self.current(u).shard for u in members}):  # also what gets written again
+            return None
         batch: list[tuple[str, UnitResult, Trace]] = []
         for unit_id in sorted(members, key=self.index.__getitem__):
             was = self.current(unit_id)
             if unit_id in pending:
                 result, share = pending[unit_id]
             else:  # its own result as it was before the organisation
-                result, share = pickle.loads(was.blob), was.trace.share
+                result, share = pickle.loads(self.kept.blobs[unit_id]), was.trace.share
                 result.rating, result.demoted_by = was.trace.rating, was.trace.demoted_by
                 result.rating_rule = was.trace.rating_rule
             trace = Trace(share, result.rating, result.demoted_by, result.rating_rule, was.trace.prior)
@@ -349,9 +405,8 @@ class _Organisation:
             was = self.current(unit_id)
             facts = summary_facts(result, self.root_id)
             text = unit_json_text(result, self.root_id) if self.texts or was.text is not None else None
-            self.done[unit_id] = KeptUnit(
-                unit_id, pickle.dumps(result, pickle.HIGHEST_PROTOCOL), trace, facts, text
-            )
+            self.kept.blobs[unit_id] = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+            self.done[unit_id] = KeptUnit(unit_id, was.shard, trace, facts, text)
             parent = self.units[unit_id].parent
             if facts[3] != was.facts[3] and parent is not None and parent in self.index:
                 parents.add(parent)
