@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -39,6 +40,9 @@ import province
 YEAR = 2024
 REPORT_DATE = "2025-01-15"  # fixed, so two report runs write the same bytes
 GB = 1024**3
+
+
+MARKS = re.compile(r'^(  "1\.2": )(5|4,5)\b', re.M)  # a mark the bench's edit moves
 
 
 def num(value: float, places: int = 2) -> str:
@@ -295,12 +299,20 @@ def bench(cells: int, seed: int, tmp: Path) -> int:
     score = ["score", str(ws), "--year", str(YEAR), "--format", "json"]
     report = ["report", str(ws), "--year", str(YEAR), "--allow-incomplete", "--force"]
     report += ["--out", str(out), "--date", REPORT_DATE]
-    edited = Path(next(p for p in yaml_paths if os.sep + "records" + os.sep in p))
+    month_files = sorted(p for p in yaml_paths if os.sep + "records" + os.sep in p and "-" in Path(p).stem)
+    edited = Path(next((p for p in month_files if MARKS.search(Path(p).read_text("utf-8"))), month_files[0]))
 
     def edit_one() -> None:
-        # A real edit (new size, new mtime, new content), meaning unchanged: a comment line.
-        with open(edited, "a", encoding="utf-8") as handle:
-            handle.write("# sửa lúc đo (make bench)\n")
+        # What a secretary corrects most: one self-assessed mark (5 ↔ 4,5), which changes the
+        # cell's total; a comment line where no mark is found.
+        text = edited.read_text(encoding="utf-8")
+        found = MARKS.search(text)
+        if found is None:
+            text += "# sửa lúc đo (make bench)\n"
+        else:
+            mark = "4,5" if found[2] == "5" else "5"
+            text = text[: found.start(2)] + mark + text[found.end(2) :]
+        edited.write_text(text, encoding="utf-8")
 
     steps: list[tuple[str, str, list[str], Callable[[], None] | None, str, float]] = [
         (
