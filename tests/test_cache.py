@@ -535,14 +535,26 @@ def _run(args: list[str]) -> tuple[int, str, str]:
 _LEVELS = ("Tốt", "Khá", "Trung bình", "Kém")
 
 
-def _random_edit(ws: Path, rng: Any, removed: dict[Path, bytes]) -> str:
+_EDITS = (
+    "level",
+    "points",
+    "remove",
+    "restore",
+    "invalid",
+    "rename",
+    "comment",
+    "touch",
+    "units",
+    "criteria",
+)
+
+
+def _random_edit(ws: Path, rng: Any, removed: dict[Path, bytes], kinds: tuple[str, ...] = _EDITS) -> str:
     """One edit a secretary or an organiser could make; returns what it was (for the message)."""
     months = sorted((ws / "records" / "2024").glob("*/2024-*.yaml"))
     record = rng.choice(months)
     text = record.read_text(encoding="utf-8")
-    kind = rng.choice(
-        ["level", "points", "remove", "restore", "invalid", "rename", "comment", "touch", "units", "criteria"]
-    )
+    kind = rng.choice(kinds)
     if kind == "level":  # a level, or pass/fail, said otherwise
         levels = [m for m in re.finditer(r'^  "[\d.]+": (Tốt|Khá|Trung bình|Kém|Đạt|Không đạt) ', text, re.M)]
         if levels:
@@ -668,3 +680,48 @@ def test_edits_that_move_quotas_and_the_dang_bo_are_done_again_exactly(
         seen_demoted.add(tuple(u["id"] for u in json.loads(cached[1])["units"] if u["demoted_by"]))
     assert len(seen_dang_bo) >= 2  # the đảng bộ's verdict or reasons moved with its cells
     assert len(seen_demoted) >= 2  # and so did who keeps "Xuất sắc" within the quota
+
+
+def test_random_corrections_are_done_again_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scored: list[str]
+) -> None:
+    """Corrections of marks and levels in one to three records at a time, as secretaries send
+    them in: each cached score is done again from the last run (never a whole run) and says
+    exactly what --no-cache says."""
+    import random
+
+    from tests.test_bench_tools import province
+
+    ws = tmp_path / "tinh"
+    province.build(ws, 30, seed=5, parents=2)
+    rng = random.Random(5)
+    command = [*SCORE, str(ws)]
+    before = _run(command)
+    changed = 0
+    months = sorted((ws / "records" / "2024").glob("*/2024-*.yaml"))
+    for _step in range(12):
+        whats = [_correct(rng.choice(months), rng) for _n in range(rng.randint(1, 3))]
+        scored.clear()
+        cached = _run(command)
+        assert scored == ["rerun"], whats
+        assert cached == _run([*command, "--no-cache"]), whats
+        changed += cached != before
+        before = cached
+    assert changed >= 6
+
+
+def _correct(record: Path, rng: Any) -> str:
+    """A mark or a level changed to another valid one for its indicator."""
+    text = record.read_text(encoding="utf-8")
+    values = list(re.finditer(r'^  "[\d.]+": (Tốt|Khá|Trung bình|Kém|Đạt|Không đạt) ', text, re.M))
+    points = re.search(r'^  "1\.2": (\d+(?:,5)?) ', text, re.M)
+    if points is not None and (not values or rng.random() < 0.4):
+        found, new = points, rng.choice([v for v in ("0", "2", "3,5", "4", "4,5", "5") if v != points[1]])
+    elif values:
+        found = rng.choice(values)
+        family = ("Đạt", "Không đạt") if found[1] in ("Đạt", "Không đạt") else _LEVELS
+        new = rng.choice([v for v in family if v != found[1]])
+    else:
+        return f"unchanged {record.name}"
+    record.write_text(text[: found.start(1)] + new + text[found.end(1) :], "utf-8")
+    return f"{record.parent.name}/{record.name}: {found[1]} → {new}"
