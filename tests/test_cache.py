@@ -535,26 +535,14 @@ def _run(args: list[str]) -> tuple[int, str, str]:
 _LEVELS = ("Tốt", "Khá", "Trung bình", "Kém")
 
 
-_EDITS = (
-    "level",
-    "points",
-    "remove",
-    "restore",
-    "invalid",
-    "rename",
-    "comment",
-    "touch",
-    "units",
-    "criteria",
-)
-
-
-def _random_edit(ws: Path, rng: Any, removed: dict[Path, bytes], kinds: tuple[str, ...] = _EDITS) -> str:
+def _random_edit(ws: Path, rng: Any, removed: dict[Path, bytes]) -> str:
     """One edit a secretary or an organiser could make; returns what it was (for the message)."""
     months = sorted((ws / "records" / "2024").glob("*/2024-*.yaml"))
     record = rng.choice(months)
     text = record.read_text(encoding="utf-8")
-    kind = rng.choice(kinds)
+    kind = rng.choice(
+        ["level", "points", "remove", "restore", "invalid", "rename", "comment", "touch", "units", "criteria"]
+    )
     if kind == "level":  # a level, or pass/fail, said otherwise
         levels = [m for m in re.finditer(r'^  "[\d.]+": (Tốt|Khá|Trung bình|Kém|Đạt|Không đạt) ', text, re.M)]
         if levels:
