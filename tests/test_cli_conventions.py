@@ -59,7 +59,18 @@ def test_help_is_whole_in_each_language(path: list[str]) -> None:
 def test_commands_are_listed_in_the_order_of_the_work() -> None:
     out = invoke(["--help"]).stdout
     listed = re.findall(r"^  ([a-z]+)  ", out.split("Lệnh:")[1], flags=re.M)
-    assert listed == ["init", "new", "validate", "score", "explain", "report", "criteria"]
+    assert listed == [
+        "init",
+        "new",
+        "validate",
+        "score",
+        "explain",
+        "report",
+        "export",
+        "rollup",
+        "verify",
+        "criteria",
+    ]
 
 
 @pytest.mark.parametrize("command", _WORKSPACE_COMMANDS, ids=" ".join)

@@ -17,6 +17,7 @@ from chibo4tot.models.workspace import Unit, WorkspaceConfig
 from chibo4tot.report.context import ReportContext, build_context
 from chibo4tot.report.markdown import TemplateProblem, md_escape, render_markdown
 from chibo4tot.report.sandbox import TemplateLimit
+from chibo4tot.report.seal import markdown_seal
 from chibo4tot.results.evaluate import evaluate
 from chibo4tot.scoring import UnitResult, YearResults, summarise
 from chibo4tot.scoring.results import CriterionResult, GateResult
@@ -30,6 +31,12 @@ ROOT = "dang-bo-huyen-meo-vac"
 @pytest.fixture(scope="module")
 def example() -> ReportContext:
     return build_context(evaluate(EXAMPLE, 2024), DATE)
+
+
+def sealed(text: str, ctx: ReportContext) -> str:
+    """What a template rendered, then the fingerprint the report always ends with, whatever the template."""
+    assert ctx.seal is not None
+    return text + "\n" + markdown_seal(ctx.seal)
 
 
 # ── synthetic results (no scoring: each unit's verdict is set directly) ─────────────────────────
@@ -337,8 +344,8 @@ def test_workspace_template_replaces_the_packaged_one(example: ReportContext, tm
         "Báo cáo riêng: {{ config.name }}, {{ report.recognised.rows|length }} chi bộ, "
         "{{ rate(6, 11)|percent }}\n{{ '*a*'|bold }}\n",
     )
-    assert render_markdown(example, folder) == (
-        "Báo cáo riêng: Đảng bộ xã Thượng Phùng, 6 chi bộ, 54,55%\n**\\*a\\***\n"
+    assert render_markdown(example, folder) == sealed(
+        "Báo cáo riêng: Đảng bộ xã Thượng Phùng, 6 chi bộ, 54,55%\n**\\*a\\***\n", example
     )
 
 
@@ -460,7 +467,7 @@ def test_a_template_linked_inside_the_folder_is_read(example: ReportContext, tmp
     folder = _templates(tmp_path, '{% include "phu-luc.md.j2" %}')
     (folder / "goc.md.j2").write_text("Phụ lục riêng\n", encoding="utf-8")
     (folder / "phu-luc.md.j2").symlink_to(folder / "goc.md.j2")
-    assert render_markdown(example, folder) == "Phụ lục riêng\n"
+    assert render_markdown(example, folder) == sealed("Phụ lục riêng\n", example)
 
 
 def _render_in_thread(example: ReportContext, folder: Path) -> BaseException | None:
@@ -626,7 +633,7 @@ def test_ordinary_template_operations_still_work(
 
     folder = _templates(tmp_path, expression)
     expected = Environment(finalize=md_escape).from_string(expression).render().rstrip("\n") + "\n"
-    assert render_markdown(example, folder) == expected
+    assert render_markdown(example, folder) == sealed(expected, example)
 
 
 def test_a_loop_that_keeps_too_much_memory_is_stopped_at_its_line(

@@ -147,11 +147,12 @@ def test_signature_block_stays_on_one_page_with_the_line_above(report: Any) -> N
         assert all(p.paragraph_format.keep_together for p in cell.paragraphs)
         assert all(p.paragraph_format.keep_with_next for p in cell.paragraphs[:-1])
     # The last line of the report and the blank line after it go to the signature's page with it.
-    last_text, blank = report.paragraphs[-2:]
+    last_text, blank, seal = report.paragraphs[-3:]
     assert last_text.text.startswith("- ") and blank.text == ""
     assert last_text.paragraph_format.keep_with_next and blank.paragraph_format.keep_with_next
     body = list(report.element.body.iterchildren())
-    assert body[-2] is report.tables[-1]._tbl  # nothing between the blank line and the block
+    assert body[-3] is report.tables[-1]._tbl  # nothing between the blank line and the block
+    assert body[-2] is seal._p and seal.text.startswith("Dấu vân tay kết quả (SHA-256): ")  # then the seal
 
 
 @pytest.mark.parametrize("which", ["report", "recognition_list"])

@@ -16,7 +16,16 @@ from chibo4tot.cachestore import BUILD, Store, digest
 from chibo4tot.cli.app import app, handled
 from chibo4tot.cli.evaluation import load_and_score, show_input_problems
 from chibo4tot.cli.output import show_path
-from chibo4tot.cli.params import YEAR_METAVAR, DirAlias, NoCache, WorkspaceDir, workspace_dir
+from chibo4tot.cli.params import (
+    YEAR_METAVAR,
+    DirAlias,
+    NoCache,
+    ReportDate,
+    ReportForce,
+    ReportFormats,
+    WorkspaceDir,
+    workspace_dir,
+)
 from chibo4tot.errors import ExitCode, InputError, UsageError
 from chibo4tot.fsio import check_write_targets
 from chibo4tot.fsio_set import ExistingFiles, SetLeftMixed, WrittenThenInterrupted, write_set_atomic
@@ -65,7 +74,7 @@ def parse_formats(text: str) -> list[str]:
 
 
 def _renderers(
-    ctx: ReportContext, formats: list[str], templates: Path
+    ctx: ReportContext, formats: list[str], templates: Path | None
 ) -> list[tuple[str, Callable[[], bytes]]]:
     """(file name, render) for each output; rendering is deferred so nothing is written on a failure."""
     year = ctx.year
@@ -77,7 +86,7 @@ def _renderers(
     if "md" in formats:
         from chibo4tot.report.markdown import render_markdown
 
-        template_dir = templates if templates.is_dir() else None
+        template_dir = templates if templates is not None and templates.is_dir() else None
         out.append(
             (f"bao-cao-chi-bo-4-tot-{year}.md", lambda: render_markdown(ctx, template_dir).encode("utf-8"))
         )
@@ -103,20 +112,9 @@ def report(
         show_default=False,
         help=N_("Thư mục ghi báo cáo (mặc định: bao-cao trong không gian làm việc)."),
     ),
-    fmt: str = typer.Option(
-        "xlsx,md,docx",
-        "--format",
-        metavar="xlsx,md,docx",
-        show_default=False,
-        help=N_("Các định dạng, cách nhau dấu phẩy (mặc định: cả ba)."),
-    ),
-    date: str | None = typer.Option(
-        None,
-        "--date",
-        metavar=N_("NGÀY"),
-        help=N_("Ngày ghi trên báo cáo, ví dụ 2025-01-15 (mặc định: hôm nay)."),
-    ),
-    force: bool = typer.Option(False, "--force", help=N_("Ghi đè các tệp báo cáo đã có.")),
+    fmt: ReportFormats = "xlsx,md,docx",
+    date: ReportDate = None,
+    force: ReportForce = False,
     keep_going: bool = typer.Option(
         False, "--keep-going", help=N_("Vẫn lập báo cáo khi có hồ sơ lỗi (các chi bộ đó không được chấm).")
     ),
@@ -157,25 +155,48 @@ def report(
     rendered = outputs.load()
     jobs = [] if rendered is not None else _renderers(build_context(ev, report_date), formats, templates)
     names = [name for name, _data in rendered] if rendered is not None else [name for name, _r in jobs]
-    check_write_targets(target, names)  # before the slow rendering
+    refuse_existing(target, names, force)  # before the slow rendering
+
+    def render() -> list[tuple[str, bytes]]:
+        done = render_all(jobs)
+        outputs.save(done)
+        return done
+
+    write_all(target, rendered if rendered is not None else render, force)
+    if ev.problems.errors:
+        raise typer.Exit(int(ExitCode.INPUT))
+
+
+def refuse_existing(target: Path, names: list[str], force: bool) -> None:
+    """A usage error, before anything is rendered, when the files cannot or may not be written."""
+    check_write_targets(target, names)
     existing = [target / name for name in names if (target / name).exists()]
     if existing and not force:
         listed = ", ".join(show_path(p) for p in existing)
         raise UsageError(_("đã có tệp báo cáo: {names}; thêm --force để ghi đè").format(names=listed))
+
+
+def render_all(jobs: list[tuple[str, Callable[[], bytes]]]) -> list[tuple[str, bytes]]:
+    rendered = []
+    with _frozen():
+        for number, (name, render) in enumerate(jobs, start=1):
+            label = _("Đang lập tệp {n}/{total}: {name}").format(n=number, total=len(jobs), name=name)
+            with progress.step(label):
+                rendered.append((name, _render_one(render)))
+    return rendered
+
+
+def write_all(
+    target: Path, rendered: list[tuple[str, bytes]] | Callable[[], list[tuple[str, bytes]]], force: bool
+) -> None:
+    """Render (when given the renderer), then write every file as one set and print their paths."""
     written: list[Path] = []
     try:
-        if rendered is None:
-            rendered = []
-            with _frozen():
-                for number, (name, render) in enumerate(jobs, start=1):
-                    label = _("Đang lập tệp {n}/{total}: {name}").format(n=number, total=len(jobs), name=name)
-                    with progress.step(label):
-                        rendered.append((name, _render_one(render)))
-            outputs.save(rendered)
+        files = rendered() if callable(rendered) else rendered
         # All rendered before any is written, and written as one set: a failure or Ctrl-C leaves
         # the folder as it was, never a new workbook beside last run's Word files.
         try:
-            written = write_set_atomic(target, rendered, overwrite=force)
+            written = write_set_atomic(target, files, overwrite=force)
         except ExistingFiles as exc:  # another run wrote them after our check above
             listed = ", ".join(show_path(p) for p in exc.paths)
             raise UsageError(
@@ -192,8 +213,6 @@ def report(
     except KeyboardInterrupt:
         _say_what_was_written(target, written)
         raise
-    if ev.problems.errors:
-        raise typer.Exit(int(ExitCode.INPUT))
 
 
 class _OutputCache:

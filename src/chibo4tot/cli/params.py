@@ -58,6 +58,24 @@ NoCache = Annotated[
     ),
 ]
 
+# What every command that writes the year-end documents (report, rollup) asks the same way.
+ReportFormats = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        metavar="xlsx,md,docx",
+        show_default=False,
+        help=N_("Các định dạng, cách nhau dấu phẩy (mặc định: cả ba)."),
+    ),
+]
+ReportDate = Annotated[
+    str | None,
+    typer.Option(
+        "--date", metavar=N_("NGÀY"), help=N_("Ngày ghi trên báo cáo, ví dụ 2025-01-15 (mặc định: hôm nay).")
+    ),
+]
+ReportForce = Annotated[bool, typer.Option("--force", help=N_("Ghi đè các tệp báo cáo đã có."))]
+
 
 def workspace_dir(directory: Path | None, alias: Path | None) -> Path:
     """The folder the user named, as an argument or with the old ``--dir``; "." when neither."""

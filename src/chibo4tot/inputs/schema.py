@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from chibo4tot.models import Framework, MonthRecord, UnitsFile, WorkspaceConfig, YearRecord
 from chibo4tot.models.cases import RECORD_PART, CaseTemplate, FrameworkCase
+from chibo4tot.models.export import Export
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "framework": (Framework, "Khung tiêu chí “Chi bộ 4 tốt”"),
@@ -16,6 +17,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "units": (UnitsFile, "Danh sách tổ chức đảng units.yaml"),
     "record": (MonthRecord, "Hồ sơ tự đánh giá tháng của chi bộ"),
     "year-record": (YearRecord, "Hồ sơ cuối năm của chi bộ (year.yaml)"),
+    "export": (Export, "Kết quả chấm của một đảng bộ gửi cấp trên (chibo4tot export)"),
 }
 CASE_SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "case": (FrameworkCase, "Trường hợp kiểm thử của khung tiêu chí (<khung>.cases/<tên>.yaml)"),

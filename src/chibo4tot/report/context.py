@@ -15,7 +15,8 @@ from typing import TypeVar
 from chibo4tot.errors import Problem
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import WorkspaceConfig
-from chibo4tot.results.evaluate import Evaluation, NotScored
+from chibo4tot.results.evaluate import Evaluation, NotScored, export_document
+from chibo4tot.results.export import Seal, seal_of
 from chibo4tot.results.views import relative
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult, YearResults
@@ -53,6 +54,8 @@ class ReportContext:
     not_scored: list[NotScored] = field(default_factory=list)
     root: Path | None = None  # the workspace: paths in a report are shown relative to it
     framework: Framework | None = None  # the year's main framework: its bands and tie-break order lists
+    seal: Seal | None = None  # the fingerprint of these results, which every report carries
+    other_names: dict[str, str] = field(default_factory=dict)  # names of a roll-up's đảng bộ
 
     def show(self, path: Path | None) -> str:
         """A path as the report prints it: relative to the workspace, never a path of this machine."""
@@ -169,4 +172,5 @@ def build_context(ev: Evaluation, date: dt.date) -> ReportContext:
         ev.not_scored(),
         ev.workspace.root,
         framework,
+        seal_of(export_document(ev)),
     )

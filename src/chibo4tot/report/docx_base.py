@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docx import Document
@@ -24,6 +24,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from chibo4tot.formatting import visible_controls
+from chibo4tot.report.seal import CUSTOM_PART, CUSTOM_REL, CUSTOM_TYPE, custom_xml
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -112,17 +113,31 @@ def page_numbers(doc: Doc) -> None:
             run.text = text  # shown until the field is updated
 
 
-def to_bytes(doc: Doc, date: dt.date) -> bytes:
-    """Saved with every zip entry stamped with the report date, so equal inputs give equal bytes."""
+def to_bytes(doc: Doc, date: dt.date, custom: Mapping[str, str] | None = None) -> bytes:
+    """Saved with every zip entry stamped with the report date, so equal inputs give equal bytes;
+    with ``custom``, the document's custom properties (python-docx has no writer for them)."""
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()
     stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+
+    def put(dst: zipfile.ZipFile, name: str, data: bytes) -> None:
+        entry = zipfile.ZipInfo(name, stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        dst.writestr(entry, data)
+
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info.filename))
+            data = src.read(info.filename)
+            if custom and info.filename == "[Content_Types].xml":
+                override = f'<Override PartName="/{CUSTOM_PART}" ContentType="{CUSTOM_TYPE}"/>'
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            elif custom and info.filename == "_rels/.rels":
+                rel = f'<Relationship Id="rIdCustomProps" Type="{CUSTOM_REL}" Target="{CUSTOM_PART}"/>'
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            put(dst, info.filename, data)
+        if custom:
+            put(dst, CUSTOM_PART, custom_xml(dict(custom)))
     return out.getvalue()
 
 

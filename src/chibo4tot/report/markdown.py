@@ -31,6 +31,7 @@ from chibo4tot.fsio import ReadRefused, outside_reason, read_regular_bytes
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.sandbox import Sandbox
+from chibo4tot.report.seal import markdown_seal
 from chibo4tot.report.template_errors import (
     TemplateOverMemory,
     TemplateOvertime,
@@ -230,7 +231,9 @@ def render_markdown(ctx: ReportContext, templates_dir: Path | None = None) -> st
             memory=RENDER_MEMORY_BYTES,
         )
         raise _problem(message, path, line) from exc
-    return text.rstrip("\n") + "\n"
+    text = text.rstrip("\n") + "\n"
+    # After the template, whatever it is: a workspace's own template cannot leave the fingerprint out.
+    return text + "\n" + markdown_seal(ctx.seal) if ctx.seal is not None else text
 
 
 def _render(templates_dir: Path | None, data: dict[str, Any]) -> str:

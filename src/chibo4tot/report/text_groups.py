@@ -28,7 +28,8 @@ def uses_appendix(ctx: ReportContext) -> bool:
 
 def parent_names(ctx: ReportContext) -> dict[str, str]:
     """Unit id → name for every unit that can be a parent, the workspace's own đảng bộ included."""
-    names = {r.unit.id: r.unit.name for r in ctx.results.units} | {ctx.root_id: ctx.config.name}
+    names = {r.unit.id: r.unit.name for r in ctx.results.units} | ctx.other_names
+    names[ctx.root_id] = ctx.config.name
     names.update({u.id: u.name for u, _why in ctx.results.unscored})
     return names
 

@@ -45,6 +45,7 @@ from chibo4tot.report.docx_base import (
     two_columns,
 )
 from chibo4tot.report.fit import HEADER_SLACK_CM, PARTY_PT, layout_header, width_cm
+from chibo4tot.report.seal import properties, seal_line
 from chibo4tot.report.text import Header, Signature, build_header, build_report_text
 from chibo4tot.report.text_lists import BLANK, Appendix, Table, Unrecognised, list_subject, recognition_table
 
@@ -283,7 +284,7 @@ def render_docx(ctx: ReportContext) -> bytes:
     _signature(doc, r.signature)
     for appendix in r.appendices:
         _appendix(doc, appendix)
-    return to_bytes(doc, ctx.date)
+    return sealed(doc, ctx)
 
 
 def _unrecognised(doc: Doc, items: Sequence[Unrecognised], start: int = 1) -> None:
@@ -332,4 +333,13 @@ def render_recognition_list_docx(ctx: ReportContext) -> bytes:
     add_para(doc, r.closing, align=LEFT, italic=True, indent=1.0)
     if r.caveat:
         add_para(doc, r.caveat, italic=True, indent=1.0)
-    return to_bytes(doc, ctx.date)
+    return sealed(doc, ctx)
+
+
+def sealed(doc: Doc, ctx: ReportContext) -> bytes:
+    """The document's bytes, its last line and properties carrying the fingerprint of its results."""
+    if ctx.seal is None:
+        return to_bytes(doc, ctx.date)
+    add_para(doc, seal_line(ctx.seal), align=LEFT, italic=True, size=RECIPIENTS_PT)
+    doc.core_properties.identifier = ctx.seal.fingerprint
+    return to_bytes(doc, ctx.date, properties(ctx.seal))

@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils.indexed_list import IndexedList
 
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
+from chibo4tot.report.seal import properties
 from chibo4tot.report.xlsx_records import completeness_sheet, problems_sheet
 from chibo4tot.report.xlsx_sheet import BASE_FONT, clean_text
 from chibo4tot.report.xlsx_summary import chart_sheet, summary_sheet
@@ -43,6 +45,10 @@ def _new_workbook(ctx: ReportContext) -> Any:
         _("Kết quả đánh giá “Chi bộ 4 tốt” năm {year} — {org}").format(year=ctx.year, org=ctx.config.name)
     )
     props.language = "vi-VN"
+    if ctx.seal is not None:  # which results the workbook was made from: `chibo4tot verify` reads it
+        props.identifier = ctx.seal.fingerprint
+        for name, value in properties(ctx.seal).items():
+            wb.custom_doc_props.append(StringProperty(name=name, value=value))
     return wb
 
 

@@ -19,6 +19,7 @@ from chibo4tot.formatting import rate, round_half_up
 from chibo4tot.i18n import _
 from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
 from chibo4tot.report.context import ReportContext
+from chibo4tot.report.seal import seal_line
 from chibo4tot.report.xlsx_sheet import BOLD, FONT_NAME, GREEN, HEADER_ROW, POINTS, RATE, RED, Column, Sheet
 from chibo4tot.report.xlsx_units import criteria_of, criterion_label, reasons, unit_names, verdict_colours
 from chibo4tot.results.views import status_label
@@ -79,6 +80,9 @@ def summary_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> ParentRows:
         sheet.add(_tally_row(_("Đảng bộ cơ sở được đánh giá"), s.dang_bo))
     if dang_bo:
         sheet.colour(f"H{first}:H{last}", verdict_colours())
+    if ctx.seal is not None:  # the footer cell: which results these figures were made from
+        sheet.add([None], styled=False)
+        sheet.add([seal_line(ctx.seal)], styled=False)
     sheet.finish("B5", autofilter=False)
     return ParentRows(sheet.ws, first, last)
 

@@ -28,7 +28,7 @@ def reasons(r: UnitResult) -> str:
 
 def unit_names(ctx: ReportContext) -> dict[str, str]:
     """Unit id → name, the workspace's own đảng bộ included (it is the parent of top-level cells)."""
-    names = {ctx.config.id: ctx.config.name}
+    names = ctx.other_names | {ctx.config.id: ctx.config.name}
     names.update((u.id, u.name) for u, _why in ctx.results.unscored)
     names.update((r.unit.id, r.unit.name) for r in ctx.results.units)
     return names

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from chibo4tot import progress, workers
 from chibo4tot.errors import Problem, ProblemList, Severity
@@ -22,6 +22,7 @@ from chibo4tot.inputs.record_file import RecordFile
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
+from chibo4tot.results.export import build_export, framework_entries
 from chibo4tot.scoring import RecordRef, UnitRecords, YearResults, apply_streaks, score_year
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult
@@ -335,3 +336,15 @@ def evaluate_workspace(
     gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document)
     problems.extend(gaps)
     return Evaluation(ws, results, problems, dict(blocked), gaps=gaps, traces=traces)
+
+
+def export_document(ev: Evaluation) -> dict[str, Any]:
+    """The export of these results for the level above (see :mod:`chibo4tot.results.export`): what
+    ``export`` writes, and whose fingerprint every report made from them carries."""
+    config = ev.workspace.config
+    if config is None:
+        raise ValueError("workspace without chibo4tot.yaml")
+    frameworks = {fid: loaded.framework for fid, loaded in ev.workspace.frameworks.items()}
+    not_scored = [(n.id, n.name, n.reason) for n in ev.not_scored()]
+    entries = framework_entries(frameworks, ev.results)
+    return build_export(ev.results, config, entries, not_scored, len(set(ev.gaps)))

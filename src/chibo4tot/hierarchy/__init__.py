@@ -1,0 +1,1 @@
+"""Results travelling up the party hierarchy: reading exports, checking documents, rolling up."""
