@@ -272,7 +272,7 @@ def _evaluate(req: Request) -> Evaluation:
         found: Evaluation | None = None
         if kept.digest == run.before.digest and run.racy_unchanged(kept.racy):
             found = kept.evaluation_now(runs.fetcher(kept))
-        elif (again := _rerun(kept, run, runs, req.texts)) is not None:
+        elif (again := _rerun(kept, run, runs, req)) is not None:
             done, shards, read = again
             true = run.unchanged_files(read)  # what it read again is what the snapshot saw
             if true:
@@ -335,7 +335,7 @@ class KeptRuns:
 
 
 def _rerun(
-    kept: KeptRun, run: CachedRun, runs: KeptRuns, texts: bool
+    kept: KeptRun, run: CachedRun, runs: KeptRuns, req: Request
 ) -> tuple[KeptRun, set[int], list[str]] | None:
     """The kept run done again for the records changed since (see :mod:`chibo4tot.results.rerun`),
     the shards of results it changed, and the files it read again; None when it takes a whole run."""
@@ -343,19 +343,35 @@ def _rerun(
 
     if kept.context != run.before.context:
         return None
-    changed = snapshot.changed_files(kept.lines, run.before.lines)
-    if changed is None:
+    changes = snapshot.changed_files(kept.lines, run.before.lines)
+    if changes is None:
         return None
     for path, was in kept.racy:  # changed within a tick of the clock: maybe unseen by its stat
         now = run.before.stats.get(path)
-        if path not in changed and now is not None and snapshot.content_hash(path) != was:
-            changed[path] = now
-    again = rerun(kept, run.memo, changed, run.before, runs.fetcher(kept), texts=texts)
-    if again is None:
+        if path not in changes.edited and now is not None and snapshot.content_hash(path) != was:
+            changes.edited[path] = now
+    year = kept.evaluation.results.year
+    # A month whose record comes or goes without changing the months scored through (see
+    # default_as_of): any, once they are asked for or the year is over; up to last month otherwise.
+    if req.month is not None or year < req.today.year:
+        steady = 12
+    else:
+        steady = req.today.month - 1 if year == req.today.year else 0
+    found = rerun(
+        kept,
+        run.memo,
+        changes,
+        run.before,
+        runs.fetcher(kept),
+        texts=req.texts,
+        steady=steady,
+        year_over=year < req.today.year,
+    )
+    if found is None:
         return None
-    done, shards = again
+    done, shards = found
     done.racy = run.racy
-    return done, shards, sorted(changed)
+    return done, shards, sorted({*changes.edited, *changes.added})
 
 
 def _with_texts(ev: Evaluation, req: Request) -> Evaluation:

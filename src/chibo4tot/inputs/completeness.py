@@ -60,9 +60,28 @@ def check_year_complete(
     ``unreadable`` record files (already reported as errors) count as present: a broken file is
     not a missing one, and saying so twice would only confuse.
     """
+    strays, per_unit = year_completeness(
+        root, units, records, year, as_of, year_over=year_over, unreadable=unreadable, derive=derive
+    )
+    return strays + [p for _unit, gaps in per_unit for p in gaps]
+
+
+def year_completeness(
+    root: Path,
+    units: list[Unit],
+    records: list[RecordFile],
+    year: int,
+    as_of: int,
+    *,
+    year_over: bool,
+    unreadable: Iterable[Path] = (),
+    derive: Derive = direct,
+) -> tuple[list[Problem], list[tuple[str, list[Problem]]]]:
+    """:func:`check_year_complete` in its parts: the stray dates (record by record), then each
+    unit's own gaps (unit by unit, in the order of ``units``)."""
     months: dict[str, set[int]] = defaultdict(set)
     has_year: set[str] = set()
-    problems: list[Problem] = []
+    strays: list[Problem] = []
     for path in unreadable:
         unit_id, stem = path.parent.name, path.stem
         if stem == "year" and path.parent.parent.name == str(year):
@@ -76,39 +95,53 @@ def check_year_complete(
             months[rf.unit].add(int(rf.month[5:]))
         else:
             has_year.add(rf.unit)
-        problems += derive(rf, "strays", partial(stray_dates, rf))
+        strays += derive(rf, "strays", partial(stray_dates, rf))
         rf.release()
-    for unit in units:
-        folder = root / "records" / str(year) / unit.id
-        missing = [m for m in range(1, as_of + 1) if m not in months[unit.id]]
-        if missing and len(missing) == as_of and as_of > 1:
-            problems.append(
-                gap(
-                    folder,
-                    _("{name} ({id}) chưa có hồ sơ tháng nào của năm {year} (tháng 1 đến {last})").format(
-                        name=unit.name, id=unit.id, year=year, last=as_of
-                    ),
-                )
+    per_unit = [
+        (
+            unit.id,
+            unit_gaps(root, unit, months[unit.id], unit.id in has_year, year, as_of, year_over=year_over),
+        )
+        for unit in units
+    ]
+    return strays, per_unit
+
+
+def unit_gaps(
+    root: Path, unit: Unit, months: set[int], has_year: bool, year: int, as_of: int, *, year_over: bool
+) -> list[Problem]:
+    """A unit's own gaps in ``year``, given the months it has records of and whether it has year.yaml."""
+    problems: list[Problem] = []
+    folder = root / "records" / str(year) / unit.id
+    missing = [m for m in range(1, as_of + 1) if m not in months]
+    if missing and len(missing) == as_of and as_of > 1:
+        problems.append(
+            gap(
+                folder,
+                _("{name} ({id}) chưa có hồ sơ tháng nào của năm {year} (tháng 1 đến {last})").format(
+                    name=unit.name, id=unit.id, year=year, last=as_of
+                ),
             )
-        elif missing:
-            problems.append(
-                gap(
-                    folder,
-                    _("{name} ({id}) thiếu hồ sơ tháng {months} năm {year}").format(
-                        name=unit.name, id=unit.id, months=months_text(missing), year=year
-                    ),
-                )
+        )
+    elif missing:
+        problems.append(
+            gap(
+                folder,
+                _("{name} ({id}) thiếu hồ sơ tháng {months} năm {year}").format(
+                    name=unit.name, id=unit.id, months=months_text(missing), year=year
+                ),
             )
-        if year_over and unit.id not in has_year:
-            problems.append(
-                gap(
-                    folder / "year.yaml",
-                    _(
-                        "{name} ({id}) chưa có hồ sơ cuối năm {year} (year.yaml): xếp loại chất lượng, "
-                        "đảng viên và kỷ luật trong năm chưa được ghi"
-                    ).format(name=unit.name, id=unit.id, year=year),
-                )
+        )
+    if year_over and not has_year:
+        problems.append(
+            gap(
+                folder / "year.yaml",
+                _(
+                    "{name} ({id}) chưa có hồ sơ cuối năm {year} (year.yaml): xếp loại chất lượng, "
+                    "đảng viên và kỷ luật trong năm chưa được ghi"
+                ).format(name=unit.name, id=unit.id, year=year),
             )
+        )
     return problems
 
 

@@ -15,10 +15,10 @@ from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import check_config, check_records, check_units
 from chibo4tot.inputs.completeness import (
     check_document_data,
-    check_year_complete,
     check_years_have_frameworks,
     scored_units,
     stray_dates,
+    year_completeness,
 )
 from chibo4tot.inputs.frameworks import LoadedFramework, build_framework, discover
 from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal, locate_problems, parse_model
@@ -308,10 +308,27 @@ def year_gaps(
     ws: Workspace, year: int, as_of: int, *, year_over: bool, document: bool, derive: Derive | None = None
 ) -> list[Problem]:
     """The completeness gaps of one year (and, for a report, of the data the document prints)."""
+    return year_gaps_laid_out(ws, year, as_of, year_over=year_over, document=document, derive=derive)[0]
+
+
+@dataclass(frozen=True)
+class GapLayout:
+    """Where each unit's own gaps sit in a year's gaps: after ``strays`` stray dates, unit by unit
+    in the order of the units (see :func:`unit_gaps`), then ``tail`` more (the document's data)."""
+
+    strays: int
+    units: list[tuple[str, list[Problem]]]
+    tail: int
+
+
+def year_gaps_laid_out(
+    ws: Workspace, year: int, as_of: int, *, year_over: bool, document: bool, derive: Derive | None = None
+) -> tuple[list[Problem], GapLayout]:
+    """:func:`year_gaps`, and where each unit's own gaps are among them."""
     plain = {fid: lf.framework for fid, lf in ws.frameworks.items()}
     units = scored_units(ws.units, ws.config, plain, year)
     broken = {p.path for p in ws.problems.errors if p.path is not None and "records" in p.path.parts}
-    problems = check_year_complete(
+    strays, per_unit = year_completeness(
         ws.root,
         units,
         ws.records,
@@ -321,9 +338,15 @@ def year_gaps(
         unreadable=broken,
         derive=derive or ws.derive,
     )
-    if document and ws.config is not None:
-        problems += check_document_data(ws.root / WORKSPACE_FILE, ws.config)
-    return locate_problems(problems)
+    tail = (
+        check_document_data(ws.root / WORKSPACE_FILE, ws.config) if document and ws.config is not None else []
+    )
+    located = locate_problems(strays + [p for _unit, gaps in per_unit for p in gaps] + tail)
+    at, laid_out = len(strays), []
+    for unit_id, gaps in per_unit:
+        laid_out.append((unit_id, located[at : at + len(gaps)]))
+        at += len(gaps)
+    return located, GapLayout(len(strays), laid_out, len(tail))
 
 
 def workspace_gaps(

@@ -183,35 +183,77 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     return Snapshot(h.digest(), racy, files, ctx.digest(), stats, lines)
 
 
-def changed_files(before: list[str], after: list[str]) -> dict[str, tuple[int, int, int, int, int]] | None:
-    """The files whose stat differs between two snapshots' lines of the same tree, each with its
-    stat before (size, mtime_ns, ctime_ns, inode, device), when nothing
-    else differs: the same entries in the same order, each of the same type and mode, no link,
-    error or refusal changed, folders differing in their times and size only (a file saved by
-    renaming changes its folder's mtime). None when anything else changed."""
-    if len(before) != len(after):
-        return None
-    changed: dict[str, tuple[int, int, int, int, int]] = {}
-    for old, new in zip(before, after, strict=True):
-        if old == new:
+FileStat = tuple[int, int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Files changed between two snapshots: each with its stat before (size, mtime_ns, ctime_ns,
+    inode, device) when edited or removed."""
+
+    edited: dict[str, FileStat]
+    added: list[str]
+    removed: dict[str, FileStat]
+
+
+def changed_files(before: list[str], after: list[str]) -> Changes | None:
+    """The files edited, added or removed between two snapshots' lines of the same tree, when
+    nothing else changed: no folder, link, error or refusal added, removed or changed, each
+    entry of the same type and permissions; folders may differ in their times and size (a file
+    saved by renaming changes its folder's). None when anything else changed."""
+    same_paths = len(before) == len(after) and all(
+        old[: old.find("\0")] == new[: new.find("\0")]
+        for old, new in zip(before, after, strict=True)
+        if old != new
+    )
+    if same_paths:  # the common case: compared line by line, in walk order
+        pairs = list(zip(before, after, strict=True))
+        only_before: list[str] = []
+        only_after: list[str] = []
+    else:
+        old = {line.partition("\0")[0]: line for line in before}
+        new = {line.partition("\0")[0]: line for line in after}
+        pairs = [(line, new[path]) for path, line in old.items() if path in new]
+        only_before = [line for path, line in old.items() if path not in new]
+        only_after = [line for path, line in new.items() if path not in old]
+    edited: dict[str, FileStat] = {}
+    for old_line, new_line in pairs:
+        if old_line == new_line:
             continue
-        old_path, _s, old_stat = old.partition("\0")
-        new_path, _s, new_stat = new.partition("\0")
-        old_fields, new_fields = old_stat.split("\0"), new_stat.split("\0")
-        if (
-            old_path != new_path
-            or len(old_fields) != 6  # a link ("->"), an error ("!"), a refusal: not a plain entry
-            or len(new_fields) != 6
-            or old_fields[0] != new_fields[0]  # the type and the permissions
-        ):
-            return None
+        old_path, old_fields = _plain(old_line)
+        new_path, new_fields = _plain(new_line)
+        if old_path != new_path or not old_fields or not new_fields or old_fields[0] != new_fields[0]:
+            return None  # another entry, a link, an error, a refusal; another type or mode
         mode = int(old_fields[0])
         if stat.S_ISREG(mode):
-            size, mtime, ctime, ino, dev = (int(x) for x in old_fields[1:])
-            changed[old_path] = (size, mtime, ctime, ino, dev)
+            edited[old_path] = _file_stat(old_fields)
         elif not stat.S_ISDIR(mode):
             return None
-    return changed
+    removed: dict[str, FileStat] = {}
+    for line in only_before:
+        path, fields = _plain(line)
+        if not fields or not stat.S_ISREG(int(fields[0])):
+            return None
+        removed[path] = _file_stat(fields)
+    added: list[str] = []
+    for line in only_after:
+        path, fields = _plain(line)
+        if not fields or not stat.S_ISREG(int(fields[0])):
+            return None
+        added.append(path)
+    return Changes(edited, added, removed)
+
+
+def _plain(line: str) -> tuple[str, list[str]]:
+    """A line's path and, for a plain entry (not a link, an error, a refusal), its six stat fields."""
+    path, _sep, rest = line.partition("\0")
+    fields = rest.split("\0")
+    return path, fields if len(fields) == 6 else []
+
+
+def _file_stat(fields: list[str]) -> FileStat:
+    size, mtime, ctime, ino, dev = (int(x) for x in fields[1:])
+    return (size, mtime, ctime, ino, dev)
 
 
 def folder_digest(folder: Path, within: Path) -> bytes:

@@ -16,7 +16,13 @@ from chibo4tot import progress, workers
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks import framework_for
-from chibo4tot.inputs.loading import Workspace, load_workspace, year_gaps, years_with_records
+from chibo4tot.inputs.loading import (
+    GapLayout,
+    Workspace,
+    load_workspace,
+    year_gaps_laid_out,
+    years_with_records,
+)
 from chibo4tot.inputs.memo import RecordMemo
 from chibo4tot.inputs.record_file import RecordFile
 from chibo4tot.models.framework import Framework
@@ -74,6 +80,7 @@ class Evaluation:
     gaps: list[Problem] = field(default_factory=list)  # completeness warnings (code "gap")
     inputs_key: bytes | None = None  # the cache's key of every input these results rest on
     traces: dict[str, Trace] = field(default_factory=dict)  # unit id → its trace (scored units)
+    gap_layout: GapLayout | None = None  # where each unit's own gaps are among ``gaps``
     # Each unit's entry in ``score --format json`` as printed (same order as the units), when known
     unit_texts: list[str] | None = None
 
@@ -333,9 +340,9 @@ def evaluate_workspace(
                 severity=Severity.WARNING,
             )
         )
-    gaps = year_gaps(ws, year, as_of, year_over=year_over, document=document)
+    gaps, layout = year_gaps_laid_out(ws, year, as_of, year_over=year_over, document=document)
     problems.extend(gaps)
-    return Evaluation(ws, results, problems, dict(blocked), gaps=gaps, traces=traces)
+    return Evaluation(ws, results, problems, dict(blocked), gaps=gaps, traces=traces, gap_layout=layout)
 
 
 def export_document(ev: Evaluation) -> dict[str, Any]:

@@ -26,12 +26,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
-from chibo4tot.inputs.loading import NotKept
+from chibo4tot.errors import ProblemList
+from chibo4tot.inputs.completeness import unit_gaps
+from chibo4tot.inputs.loading import GapLayout, NotKept
+from chibo4tot.inputs.locate import locate_problems
 from chibo4tot.inputs.memo import FileKey, Miss, RecordMemo
 from chibo4tot.inputs.parse_many import FileChecks, parse_and_check
 from chibo4tot.inputs.record_file import RecordFile, direct
-from chibo4tot.inputs.snapshot import Snapshot
+from chibo4tot.inputs.snapshot import Changes, Snapshot
 from chibo4tot.results.evaluate import (
     Evaluation,
     Trace,
@@ -206,57 +210,119 @@ def keep(ev: Evaluation, snap: Snapshot, racy: tuple[tuple[str, str], ...]) -> K
 def rerun(
     kept: KeptRun,
     memo: RecordMemo,
-    changed: dict[str, FileKey],
+    changes: Changes,
     snap: Snapshot,
     fetch: Fetch,
     *,
     texts: bool,
+    steady: int,
+    year_over: bool,
 ) -> tuple[KeptRun, set[int]] | None:
-    """The run of ``kept`` after the files ``changed`` (each with its stat then) changed, and the
-    shards whose results changed; None when that takes a whole run. ``fetch`` loads shards of
-    ``kept``; ``texts``: make the JSON entries of the units done again."""
+    """The run of ``kept`` after ``changes`` to its records, and the shards whose results changed;
+    None when that takes a whole run. ``fetch`` loads shards of ``kept``; ``texts``: make the JSON
+    entries of the units done again. A record of a month up to ``steady`` may come or go (the
+    months scored through stay the same: see ``cli.evaluation.default_as_of``); ``year_over``:
+    year.yaml is due (see ``inputs.completeness.unit_gaps``)."""
     ev = kept.evaluation
     ws = ev.workspace
     year = ev.results.year
-    if not kept.tidy or ws.checks is None or len(changed) > RERUN_MAX_FILES:
+    count = len(changes.edited) + len(changes.added) + len(changes.removed)
+    if not kept.tidy or ws.checks is None or count > RERUN_MAX_FILES:
+        return None
+    if (changes.added or changes.removed) and ev.gap_layout is None:
         return None
     base = os.path.join(os.path.abspath(ws.root), "records")
     again: dict[Path, RecordFile] = {}
     redo: set[str] = set()
-    for name, old_key in sorted(changed.items()):
-        parts = os.path.relpath(name, base).split(os.sep)
-        if len(parts) != 3 or os.path.splitext(name)[1] not in (".yaml", ".yml"):
-            continue  # not a record: loading reads only its name
-        if not parts[0].isdigit() or int(parts[0]) < year:
-            return None  # an earlier year's records make the streaks
+    present: set[str] = set()  # units with a record come or gone: their own gaps change
+    for name in sorted({*changes.edited, *changes.added, *changes.removed}):
+        where = _record_place(name, base)
+        if where is None:
+            continue  # not a record, and never read: only its name counts
+        if where is False:
+            return None  # a YAML file out of place: its warning comes or goes
+        folder_year, unit_id = where
+        if folder_year < year or (folder_year != year and name not in changes.edited):
+            return None  # an earlier year's records make the streaks; a later one's, the years
         path = Path(name)
-        rf = _read_again(memo, path, old_key, (path, int(parts[0]), parts[1]), ws.checks)
-        if rf is None:
-            return None
-        again[path] = rf
-        if int(parts[0]) == year:
-            redo.add(parts[1])
-    return _Organisation(kept, memo, snap, again, fetch, texts).redo(redo)
+        if name in changes.removed:
+            if not _clean_gone(memo, path, changes.removed[name], steady):
+                return None
+        else:
+            item = (path, folder_year, unit_id)
+            rf = _read_again(memo, path, changes.edited.get(name), item, ws.checks, steady)
+            if rf is None:
+                return None
+            again[path] = rf
+        if folder_year == year:
+            redo.add(unit_id)
+        if name not in changes.edited:
+            present.add(unit_id)
+    return _Organisation(kept, memo, snap, again, fetch, texts).redo(redo, present, year_over)
+
+
+def _record_place(name: str, base: str) -> tuple[int, str] | Literal[False] | None:
+    """Where a file under records/ is as a record (its folder's year and unit), or None when it is
+    not one (loading reads only YAML files), or False when it is one a rerun cannot take."""
+    if os.path.splitext(name)[1] not in (".yaml", ".yml"):
+        return None
+    parts = os.path.relpath(name, base).split(os.sep)
+    if len(parts) != 3 or not parts[0].isdigit():
+        return False
+    return int(parts[0]), parts[1]
 
 
 def _read_again(
-    memo: RecordMemo, path: Path, old_key: FileKey, item: tuple[Path, int, str], checks: FileChecks
+    memo: RecordMemo,
+    path: Path,
+    old_key: FileKey | None,
+    item: tuple[Path, int, str],
+    checks: FileChecks,
+    steady: int,
 ) -> RecordFile | None:
-    """The changed record at ``path``, parsed and checked, if it says the same of itself as the
-    version the cache knew (``old_key``): the same header, the same problems and checks."""
+    """The changed or new record at ``path``, parsed and checked, if it says the same of itself as
+    the version the cache knew (``old_key``): the same header, the same problems and checks; a new
+    one when it has none, lies in its own unit's and year's folder and is of a ``steady`` month."""
     before = memo.previous(path)
     miss = memo.lookup(path)
-    if before is None or before.key != old_key or not isinstance(miss, Miss):
+    if not isinstance(miss, Miss):
+        return None
+    if old_key is not None and (before is None or before.key != old_key):
         return None
     [(record, problems, derived)] = parse_and_check([item], checks, workers=1)
-    if record is None or record.fields() != before.fields() or problems != before.problems:
+    if record is None:
         return None
-    if any(memo.derived(before, tag) != value for tag, value in derived.items()):
+    if before is not None and old_key is not None:
+        if record.fields() != before.fields() or problems != before.problems:
+            return None
+        if any(memo.derived(before, tag) != value for tag, value in derived.items()):
+            return None
+    elif problems or any(derived.values()) or not _steady(record.fields(), item, steady):
         return None
     memo.remember(miss, record, problems)
     for tag, value in derived.items():
         memo.seed(record, tag, value)
     return record
+
+
+def _clean_gone(memo: RecordMemo, path: Path, old_key: FileKey, steady: int) -> bool:
+    """Whether the record removed from ``path`` was one whose going changes only its unit: known to
+    the cache as it was, with no problem, no check or stray date, of a ``steady`` month."""
+    before = memo.previous(path)
+    if before is None or before.key != old_key or before.problems:
+        return False
+    fields = before.fields()
+    if fields is None or not _steady(fields, (path, fields[0], path.parent.name), steady):
+        return False
+    return all(memo.derived(before, tag) == [] for tag in ("check", "strays"))
+
+
+def _steady(fields: tuple[object, ...], item: tuple[Path, object, str], steady: int) -> bool:
+    """A record that lies in its own unit's and year's folder, of the year or of a month up to ``steady``."""
+    folder_year, folder_unit, _stem, unit, month, year, _framework = fields
+    if unit != item[2] or year != item[1] or folder_year != year or folder_unit != unit:
+        return False
+    return month is None or int(str(month)[5:]) <= steady
 
 
 class _Organisation:
@@ -285,20 +351,27 @@ class _Organisation:
             if u.parent is not None and u.id in self.index:
                 self.children[u.parent].append(u.id)
         self.done: dict[str, KeptUnit] = {}  # units done again
+        self.present: dict[str, tuple[set[int], bool]] = {}  # unit → its months with a record, year.yaml
 
     def current(self, unit_id: str) -> KeptUnit:
         return self.done.get(unit_id) or self.kept.units[self.index[unit_id]]
 
-    def redo(self, changed_units: set[str]) -> tuple[KeptRun, set[int]] | None:
+    def redo(
+        self, changed_units: set[str], present: set[str], year_over: bool
+    ) -> tuple[KeptRun, set[int]] | None:
         pending: dict[str, tuple[UnitResult, Fraction | None]] = {}  # results before organisation
         for unit_id in changed_units:
             if unit_id not in self.index:  # not scored (no framework; a broken file): still not
+                if unit_id in present:
+                    return None  # its gaps change: the whole run tells them
                 continue
             share = self.current(unit_id).trace.share
             result = self._score(unit_id, share)
             if result is None:
                 return None
             pending[unit_id] = (result, share)
+        if any(self.present[u] == (set(), False) for u in present):
+            return None  # a unit's last record of the year gone: maybe the year's (see choose_year)
         for level in sorted(set(self.depth.values()), reverse=True):
             at_level = {u: p for u, p in pending.items() if self.depth[u] == level}
             if not at_level:
@@ -319,10 +392,35 @@ class _Organisation:
         ev = kept.evaluation
         results = dataclasses.replace(ev.results, summary=summarise_facts(k.facts for k in units))
         evaluation = dataclasses.replace(ev, results=results)
+        if present:
+            evaluation = self._regap(evaluation, present, year_over)
         snap = self.snap
         again = KeptRun(snap.digest, snap.context, snap.lines, (), evaluation, units, True, dict(kept.shards))
         again.blobs, again.loaded = kept.blobs, kept.loaded  # the done units' are in them now
         return again, {k.shard for k in self.done.values()}
+
+    def _regap(self, ev: Evaluation, present: set[str], year_over: bool) -> Evaluation:
+        """``ev`` with the own gaps of the units in ``present`` told again (see GapLayout)."""
+        layout = ev.gap_layout
+        assert layout is not None
+        units = []
+        for unit_id, gaps in layout.units:
+            if unit_id in present:
+                months, has_year = self.present[unit_id]
+                unit = self.units[unit_id]
+                fresh = unit_gaps(
+                    self.ws.root, unit, months, has_year, self.year, self.as_of, year_over=year_over
+                )
+                gaps = locate_problems(fresh)
+            units.append((unit_id, gaps))
+        old = ev.gaps
+        head, tail = old[: layout.strays], old[len(old) - layout.tail :]
+        gaps = head + [p for _unit, own in units for p in own] + tail
+        items = ev.problems.items
+        problems = ProblemList(items[: len(items) - len(old)] + gaps)
+        return dataclasses.replace(
+            ev, gaps=gaps, problems=problems, gap_layout=GapLayout(layout.strays, units, layout.tail)
+        )
 
     def _score(self, unit_id: str, share: Fraction | None) -> UnitResult | None:
         """The unit's own result (before the organisation), its files read through the cache."""
@@ -345,6 +443,11 @@ class _Organisation:
                     return None  # not known to the cache, or not a record: a whole run says why
                 rf = found[0]
             records.append(rf)
+        months = [int(rf.month[5:]) for rf in records if rf.month is not None]
+        years = len(records) - len(months)
+        if len(set(months)) != len(months) or years > 1:
+            return None  # two records of one month: a whole run says so
+        self.present[unit_id] = (set(months), years == 1)
         files = group_files(records, self.year, set()).get(unit_id, UnitFiles())
         key = self.memo.score_key((unit_id, fw.id, self.year, self.as_of, share), files.files())
         if key is None:
