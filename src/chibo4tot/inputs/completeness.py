@@ -44,28 +44,6 @@ def scored_units(
     return out
 
 
-def check_year_complete(
-    root: Path,
-    units: list[Unit],
-    records: list[RecordFile],
-    year: int,
-    as_of: int,
-    *,
-    year_over: bool,
-    unreadable: Iterable[Path] = (),
-    derive: Derive = direct,
-) -> list[Problem]:
-    """Missing months up to ``as_of``, a missing year.yaml once the year is over, stray dates.
-
-    ``unreadable`` record files (already reported as errors) count as present: a broken file is
-    not a missing one, and saying so twice would only confuse.
-    """
-    strays, per_unit = year_completeness(
-        root, units, records, year, as_of, year_over=year_over, unreadable=unreadable, derive=derive
-    )
-    return strays + [p for _unit, gaps in per_unit for p in gaps]
-
-
 def year_completeness(
     root: Path,
     units: list[Unit],
@@ -77,8 +55,13 @@ def year_completeness(
     unreadable: Iterable[Path] = (),
     derive: Derive = direct,
 ) -> tuple[list[Problem], list[tuple[str, list[Problem]]]]:
-    """:func:`check_year_complete` in its parts: the stray dates (record by record), then each
-    unit's own gaps (unit by unit, in the order of ``units``)."""
+    """Missing months up to ``as_of``, a missing year.yaml once the year is over, stray dates: the
+    stray dates (record by record), then each unit's own gaps (unit by unit, in the order of
+    ``units``; see :func:`unit_gaps`).
+
+    ``unreadable`` record files (already reported as errors) count as present: a broken file is
+    not a missing one, and saying so twice would only confuse.
+    """
     months: dict[str, set[int]] = defaultdict(set)
     has_year: set[str] = set()
     strays: list[Problem] = []
