@@ -62,6 +62,8 @@ def test_commands_are_listed_in_the_order_of_the_work() -> None:
     assert listed == [
         "init",
         "new",
+        "form",
+        "import",
         "validate",
         "score",
         "explain",

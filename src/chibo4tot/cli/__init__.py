@@ -3,6 +3,7 @@
 from chibo4tot.cli import (  # noqa: F401
     commands_cases,
     commands_criteria,
+    commands_forms,
     commands_hierarchy,
     commands_impact,
     commands_report,

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from pathlib import Path
 
 from chibo4tot.errors import InputError, Problem, UsageError
 from chibo4tot.fsio import write_text_atomic
 from chibo4tot.i18n import _
 from chibo4tot.inputs.frameworks import LoadedFramework
-from chibo4tot.inputs.items import assessable_items, period_max
 from chibo4tot.inputs.loading import load_frameworks
 from chibo4tot.inputs.locate import locate_problems, parse_model
 from chibo4tot.inputs.places import UNITS_FILE, WORKSPACE_FILE, find_workspace
+from chibo4tot.inputs.record_text import q, render_month_record, render_year_record, schema_line
 from chibo4tot.inputs.schema import render_schemas
-from chibo4tot.inputs.values import AnyIndicator, plain_number
-from chibo4tot.models.framework import Framework, LevelIndicator
+from chibo4tot.models.framework import Framework
 from chibo4tot.models.types import UNIT_KIND_LABELS
-from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
-
-
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def schema_line(name: str, depth: int) -> str:
-    return f"# yaml-language-server: $schema={'../' * depth}schemas/{name}.schema.json\n"
+from chibo4tot.models.workspace import UnitsFile, WorkspaceConfig
 
 
 def pick_framework(frameworks: dict[str, LoadedFramework], year: int) -> Framework:
@@ -128,109 +116,6 @@ def _criteria_readme(fw: Framework) -> str:
         "Xem các khung có sẵn: `chibo4tot criteria list`; so sánh với khung cấp trên: "
         "`chibo4tot criteria diff <mã>`.\n"
     ).format(id=fw.id)
-
-
-def _hint(ind: AnyIndicator, top: Decimal) -> str:
-    if ind.kind == "pass_fail":
-        hint = _("ghi Đạt hoặc Không đạt")
-    elif isinstance(ind, LevelIndicator):
-        hint = _("chọn: {levels}").format(levels=" / ".join(level.name for level in ind.levels))
-    elif ind.kind == "points":
-        hint = _("số điểm từ 0 đến {max}").format(max=plain_number(top))
-    else:
-        hint = _("ghi một số")
-    if ind.optional:
-        hint += _(", hoặc “không áp dụng”")
-    return hint
-
-
-def _assessment_block(fw: Framework, period: set[str], kind: str) -> str:
-    lines = [
-        _(
-            "# Tự đánh giá: ghi giá trị sau dấu hai chấm; có thể thêm ghi chú, minh chứng:\n"
-            '#   "1.1": {value: Đạt, note: "…", evidence: ["Nghị quyết số …"]}\n'
-        ),
-        "assessment:\n",
-    ]
-    count = 0
-    extras: list[str] = []
-    for item in assessable_items(fw).values():
-        if item.indicator is not None:
-            ind = item.indicator
-            if item.period not in period or (ind.applies_to is not None and kind not in ind.applies_to):
-                continue
-            count += 1
-            lines.append(f"  # {ind.id}. {ind.name}\n")
-            lines.append(f"  {q(ind.id)}:   # {_hint(ind, period_max(ind, item.parent))}\n")
-        elif "year" in period:
-            # Bonus and deductions may be counted in any record; the year record offers them.
-            entry = item.bonus or item.deduction
-            assert entry is not None
-            label = _("điểm thưởng") if item.bonus else _("điểm trừ")
-            times = _("số lần")
-            extras.append(f"  # {label}: {entry.name}\n  {q(item.id)}: 0   # {times}\n")
-    lines.extend(extras)
-    if not count and not extras:
-        return "assessment: {}\n"
-    return "".join(lines)
-
-
-def render_month_record(fw: Framework, unit: Unit, month: str) -> str:
-    members = unit.members or 0
-    return (
-        schema_line("record", 3)
-        + _("# Hồ sơ tự đánh giá tháng {mm}/{yyyy} — {name}\n").format(
-            mm=month[5:], yyyy=month[:4], name=unit.name
-        )
-        + _("# Khung tiêu chí: {title}\n").format(title=fw.title)
-        + f"unit: {unit.id}\n"
-        + f"month: {q(month)}\n"
-        + f"framework: {fw.id}\n"
-        + _("# Sinh hoạt định kỳ: có mặt + vắng có lý do + vắng không lý do = tổng số − miễn sinh hoạt\n")
-        + "meeting:\n"
-        + "  held: true\n"
-        + _("  date:                  # ngày họp, ví dụ {example}\n").format(example=f"{month}-10")
-        + _("  duration_minutes:      # thời lượng (phút)\n")
-        + f"  members: {members}\n"
-        + "  exempt: 0\n"
-        + f"  present: {members}\n"
-        + "  excused: 0\n"
-        + "  unexcused: 0\n"
-        + _("  chi_uy_met_before:     # chi ủy họp trước để chuẩn bị: có / không\n")
-        + _("  draft_resolution:      # có dự thảo nghị quyết: có / không\n")
-        + _("  minutes_recorded:      # có ghi biên bản: có / không\n")
-        + _("  quality:               # tự xếp loại buổi sinh hoạt: Tốt / Khá / Trung bình / Kém\n")
-        + _("# Sinh hoạt chuyên đề (ít nhất mỗi quý một lần)\n")
-        + "thematic:\n"
-        + "  held: false\n"
-        + "  combined_with_regular: false\n"
-        + _("  topic:                 # chủ đề\n")
-        + _("  quality:               # tự xếp loại buổi chuyên đề (nếu có): Tốt / Khá / Trung bình / Kém\n")
-        + _assessment_block(fw, {"month", "quarter"}, unit.kind.value)
-        + _("# Sự việc trong tháng (kỷ luật, khiếu nại vượt cấp…), nếu có\n")
-        + "events: []\n"
-    )
-
-
-def render_year_record(fw: Framework, unit: Unit, year: int) -> str:
-    return (
-        schema_line("year-record", 3)
-        + _("# Hồ sơ cuối năm {year} — {name}\n").format(year=year, name=unit.name)
-        + f"unit: {unit.id}\n"
-        + f"year: {year}\n"
-        + f"framework: {fw.id}\n"
-        + f"members: {unit.members or 0}\n"
-        + _("# Số đảng viên theo mức xếp loại; cộng lại phải bằng members\n")
-        + "member_classification:\n"
-        + "  htxsnv: 0\n  httnv: 0\n  htnv: 0\n  khtnv: 0\n"
-        + f"  not_rated: {unit.members or 0}\n"
-        + _("# Xếp loại chất lượng chi bộ: htxsnv / httnv / htnv / khtnv\n")
-        + "annual_classification:\n"
-        + _("# Các vụ kỷ luật trong năm: - {member: …, form: Khiển trách, self_detected_remedied: false}\n")
-        + "discipline: []\n"
-        + "new_members: 0\n"
-        + _assessment_block(fw, {"year"}, unit.kind.value)
-    )
 
 
 def new_record(start: Path, unit_id: str, *, month: str | None, year: int | None) -> Path:
