@@ -624,6 +624,22 @@ gates:
 """
 
 
+def province_with_dang_bo(ws: Path, cells: int, seed: int, parents: int | None = None) -> Path:
+    """A generated province whose đảng bộ cơ sở are scored too (their share of cells recognised
+    is a gate: _DANG_BO_FRAMEWORK)."""
+    from tests.test_bench_tools import province
+
+    province.build(ws, cells, seed=seed, parents=parents)
+    (ws / "criteria" / "dang-bo-2024.yaml").write_text(_DANG_BO_FRAMEWORK, encoding="utf-8")
+    _edit(
+        ws / "chibo4tot.yaml",
+        "    framework: ha-giang-2024\n",
+        "    framework: ha-giang-2024\n  - years: [2024]\n    framework: dang-bo-2024\n"
+        "    kinds: [dang_bo_co_so]\n",
+    )
+    return ws
+
+
 def test_edits_that_move_quotas_and_the_dang_bo_are_done_again_exactly(
     tmp_path: Path, scored: list[str]
 ) -> None:
@@ -633,18 +649,7 @@ def test_edits_that_move_quotas_and_the_dang_bo_are_done_again_exactly(
     whole run does them."""
     import json
 
-    from tests.test_bench_tools import province
-
-    ws = tmp_path / "xa"
-    province.build(ws, 24, seed=3)
-    (ws / "criteria" / "dang-bo-2024.yaml").write_text(_DANG_BO_FRAMEWORK, encoding="utf-8")
-    config = ws / "chibo4tot.yaml"
-    _edit(
-        config,
-        "    framework: ha-giang-2024\n",
-        "    framework: ha-giang-2024\n  - years: [2024]\n    framework: dang-bo-2024\n"
-        "    kinds: [dang_bo_co_so]\n",
-    )
+    ws = province_with_dang_bo(tmp_path / "xa", 24, seed=3)
     command = [*SCORE, str(ws)]
     first = _run(command)
     assert first == _run([*command, "--no-cache"]) and first[0] == 0

@@ -112,3 +112,43 @@ def test_a_real_ctrl_c_at_any_moment_of_the_start(tmp_path: Path, launcher: str,
     # __new__ that way while modules load), even though the KeyboardInterrupt was handled.
     allowed = {int(ExitCode.INTERRUPTED)} | ({-signal.SIGINT} if launcher == "-m" else set())
     assert child.returncode in allowed, stderr
+
+
+@pytest.mark.parametrize("pressed", [True, False])
+def test_an_error_a_library_makes_of_a_ctrl_c_is_still_a_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch, pressed: bool
+) -> None:
+    """pydantic builds a model's schema when its module is first imported (inside a command, since
+    the commands load lazily): a Ctrl-C then comes out as its SchemaError. Once Ctrl-C was pressed,
+    any error is the user's stop (130), not an internal error (3); without one it stays 3."""
+    from typer.testing import CliRunner
+
+    from chibo4tot import runtime
+    from chibo4tot.cli import app, commands_score
+
+    def schema_error(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("Error building schema: KeyboardInterrupt")  # as pydantic-core wraps it
+
+    monkeypatch.setattr(commands_score, "prepare", schema_error)
+    monkeypatch.setattr(runtime, "_interrupts", 1 if pressed else 0)
+    result = CliRunner().invoke(app, ["score", str(EXAMPLE), "--year", "2024"])
+    if pressed:
+        assert result.exit_code == int(ExitCode.INTERRUPTED) and "Đã dừng theo yêu cầu." in result.stderr
+    else:
+        assert result.exit_code == int(ExitCode.INTERNAL) and "lỗi nội bộ: RuntimeError" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_is_counted_by_the_entry_point() -> None:
+    """The console script counts Ctrl-C (what the test above relies on), in a child process."""
+    code = (
+        "import signal, sys\n"
+        "from chibo4tot import runtime\n"
+        "runtime.count_interrupts()\n"
+        "try:\n"
+        "    signal.raise_signal(signal.SIGINT)\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(0 if runtime.interrupted() else 5)\n"
+        "sys.exit(6)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], env=ENV, timeout=60).returncode == 0

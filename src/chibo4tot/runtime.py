@@ -1,11 +1,12 @@
-"""Process-wide settings held for the length of a block: Ctrl-C held back, the cyclic GC paused."""
+"""Process-wide settings: Ctrl-C held back for a block, or counted; the cyclic GC paused for a block."""
 
 from __future__ import annotations
 
 import gc
 import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from types import FrameType
 
 
 @contextmanager
@@ -41,3 +42,26 @@ def no_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+_interrupts = 0  # Ctrl-C pressed during this command (see count_interrupts)
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    global _interrupts
+    _interrupts += 1
+    signal.default_int_handler(signum, frame)
+
+
+def count_interrupts() -> None:
+    """Ctrl-C raises KeyboardInterrupt as always, and is counted: inside some libraries the
+    KeyboardInterrupt comes out as another exception (pydantic building a model's schema when
+    its module is first imported: a SchemaError), which still means the user stopped the command."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        with suppress(ValueError):  # not the main thread: KeyboardInterrupt alone, as before
+            signal.signal(signal.SIGINT, _on_sigint)
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C was pressed since :func:`count_interrupts`."""
+    return _interrupts > 0

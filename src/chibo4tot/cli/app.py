@@ -121,7 +121,7 @@ def handled(func: F) -> F:
     → 3 in one line, Ctrl-C → 130, stdout closed by the reader → 141 in silence."""
     from chibo4tot.cli.output import print_problems, safe_text, show_path
     from chibo4tot.cli.progress_view import shown
-    from chibo4tot.runtime import no_gc
+    from chibo4tot.runtime import interrupted, no_gc
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -153,6 +153,9 @@ def handled(func: F) -> F:
             typer.echo(_("Đã dừng theo yêu cầu."), err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as exc:
+            if interrupted():  # a Ctrl-C that a library turned into an error of its own
+                typer.echo(_("Đã dừng theo yêu cầu."), err=True)
+                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
             if State.debug:
                 raise
             typer.echo(
@@ -183,8 +186,11 @@ def _writable_in_vietnamese(stream: Any) -> None:
 
 def run() -> None:
     """Console-script entry point."""
+    from chibo4tot.runtime import count_interrupts
+
     for stream in (sys.stdout, sys.stderr):
         _writable_in_vietnamese(stream)
+    count_interrupts()
     try:
         try:
             app()

@@ -271,14 +271,14 @@ def _evaluate(req: Request) -> Evaluation:
     if kept is not None:
         found: Evaluation | None = None
         if kept.digest == run.before.digest and run.racy_unchanged(kept.racy):
-            found = kept.evaluation_now(runs.fetcher(kept))
+            found = kept.evaluation_now(runs.fetcher(kept), lazy=req.texts)
         elif (again := _rerun(kept, run, runs, req)) is not None:
             done, shards, read = again
             true = run.unchanged_files(read)  # what it read again is what the snapshot saw
             if true:
                 run.memo.save()
                 runs.save(done, shards)
-            found = done.evaluation_now(runs.fetcher(done))
+            found = done.evaluation_now(runs.fetcher(done), lazy=req.texts)
             if found is not None and not true:
                 found.inputs_key = None
         if found is not None:

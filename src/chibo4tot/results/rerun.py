@@ -3,16 +3,19 @@
 After one record is edited, a province's results differ in one cell, perhaps in the cells whose
 quota it shares (their đảng bộ's "Xuất sắc" allowance) and in its đảng bộ's verdict (the share
 of its cells recognised); the rest stays as it was. :class:`KeptRun` holds the last run of a
-request: every unit's final result (pickled), what the organisation did with it (its
-:class:`~chibo4tot.results.evaluate.Trace`), what the summary counts of it, its JSON entry, and
-the snapshot's lines of ``records/``. :func:`rerun` then reads again only the files whose stat
-changed, and only when each still says the same of itself (the same unit, month, year and
-framework, the same problems and checks: then nothing else of the workspace's problems and
-gaps changes); it scores their units again, does the organisation again over the quota groups
-they are in and the đảng bộ above them, and keeps every other unit's result as it was.
-Anything else (a file added, removed or renamed, a framework, units.yaml, an earlier year's
-record, a file whose problems changed) is a whole run; the cache's tests compare both ways
-with ``--no-cache`` after random edits.
+request: every unit's final result (pickled, in shards), what the organisation did with it (its
+:class:`~chibo4tot.results.evaluate.Trace`), what the summary counts of it, its JSON entry, where
+each unit's own gaps are, and the snapshot's lines of ``records/``. :func:`rerun` then reads
+again only the files whose stat changed, and only when no problem of the last run names them
+and each still says the same of itself (the same unit, month, year and framework, the same
+problems and checks: then nothing else of the workspace's problems and gaps changes). A record
+added or removed must be clean (no problem, check or stray date), in its unit's folder of the
+year scored, and of a month whose coming or going cannot move the months scored through; its
+unit's own gaps are told again. The units are scored again, the organisation is done again over
+the quota groups they are in and the đảng bộ above them, and every other unit's result is kept
+as it was. Anything else (a framework, units.yaml, chibo4tot.yaml, an earlier year's record, a
+file whose problems changed or that a problem names) is a whole run; the cache's tests compare
+both ways with ``--no-cache`` after random and chosen edits (tests/test_cache*.py).
 """
 
 from __future__ import annotations
@@ -109,16 +112,16 @@ class KeptRun:
         """The results the entry of ``shard`` keeps (each loaded or made already)."""
         return {k.id: self.blobs[k.id] for k in self.units if k.shard == shard}
 
-    def evaluation_now(self, fetch: Fetch) -> Evaluation | None:
-        """The evaluation these results make, each unit's result unpickled afresh; when every
-        unit's JSON entry is known, only once something reads the units. None when a shard
-        cannot be loaded."""
+    def evaluation_now(self, fetch: Fetch, *, lazy: bool = False) -> Evaluation | None:
+        """The evaluation these results make, each unit's result unpickled afresh; with ``lazy``
+        (the request prints the units' JSON entries and reads no result) and every entry known,
+        only once something reads the units. None when a shard cannot be loaded."""
         ev = self.evaluation
         texts = [k.text for k in self.units]
         known = [t for t in texts if t is not None]
         everything = set(self.shards)
         units: list[UnitResult]
-        if len(known) == len(texts):
+        if lazy and len(known) == len(texts):
 
             def load() -> list[bytes]:
                 if not fetch(everything):
@@ -232,6 +235,11 @@ def rerun(
     if (changes.added or changes.removed) and ev.gap_layout is None:
         return None
     base = os.path.join(os.path.abspath(ws.root), "records")
+    # Files the kept run's problems name: each problem is located (line, column, words) in its
+    # file as it was then, and some span files (two records of one month), so a whole run; but
+    # for a unit's own gaps (a missing year.yaml), told again for the units whose records come or go.
+    own = {id(p) for _unit, gaps in ev.gap_layout.units for p in gaps} if ev.gap_layout else set()
+    named = {os.path.abspath(p.path) for p in ev.problems.items if p.path is not None and id(p) not in own}
     again: dict[Path, RecordFile] = {}
     redo: set[str] = set()
     present: set[str] = set()  # units with a record come or gone: their own gaps change
@@ -244,6 +252,8 @@ def rerun(
         folder_year, unit_id = where
         if folder_year < year or (folder_year != year and name not in changes.edited):
             return None  # an earlier year's records make the streaks; a later one's, the years
+        if name in named:
+            return None
         path = Path(name)
         if name in changes.removed:
             if not _clean_gone(memo, path, changes.removed[name], steady):
@@ -344,7 +354,9 @@ class _Organisation:
         self.root_id = self.ws.config.id if self.ws.config is not None else ""
         self.units = {u.id: u for u in self.ws.units}
         self.choose = framework_chooser(self.ws, self.year)
-        self.depth = depths(self.ws.units)
+        # The levels of the whole run, which leaves out the units with broken files: the cells
+        # of a đảng bộ left out are then at the top level (and in its quota groups).
+        self.depth = depths([u for u in self.ws.units if u.id not in ev.blocked])
         self.index = {k.id: i for i, k in enumerate(kept.units)}
         self.children: dict[str, list[str]] = defaultdict(list)
         for u in self.ws.units:
@@ -459,7 +471,9 @@ class _Organisation:
         return score
 
     def _share(self, parent: str) -> Fraction | None:
-        kids = self.children.get(parent, [])
+        # Its cells scored before it, as in the whole run: those of the levels below its own (a
+        # unit of its level said to be under it, through a cycle in units.yaml, is not yet).
+        kids = [k for k in self.children.get(parent, []) if self.depth[k] > self.depth[parent]]
         if not kids:
             return None
         return Fraction(sum(1 for k in kids if self.current(k).facts[3]), len(kids))
