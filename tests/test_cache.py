@@ -718,3 +718,23 @@ def _correct(record: Path, rng: Any) -> str:
         return f"unchanged {record.name}"
     record.write_text(text[: found.start(1)] + new + text[found.end(1) :], "utf-8")
     return f"{record.parent.name}/{record.name}: {found[1]} → {new}"
+
+
+def test_a_kept_run_gives_back_every_result_field_for_field(example_copy: Path) -> None:
+    """Right after a whole run, a kept run keeps each unit's own result as the record cache pickled
+    it with what the organisation set on it (nothing pickled twice); read back, every result
+    equals the one a run without the cache makes, field for field."""
+    from chibo4tot.cli.evaluation import KeptRuns, load_and_score
+
+    first = load_and_score(example_copy, 2024, None)
+    assert first.own_blobs and set(first.own_blobs) == {r.unit.id for r in first.results.units}
+    req = evaluation.prepare(example_copy, 2024, None)
+    assert req.run is not None
+    runs = KeptRuns(req.run.store, req.key)
+    kept = runs.load()
+    assert kept is not None and not kept.evaluation.own_blobs  # not in the head
+    again = kept.evaluation_now(runs.fetcher(kept))
+    fresh = load_and_score(example_copy, 2024, None, cache=False)
+    assert again is not None and any(not isinstance(v, bytes) for v in kept.blobs.values())
+    assert again.results.units == fresh.results.units
+    assert [r.streak for r in again.results.units] == [r.streak for r in fresh.results.units]

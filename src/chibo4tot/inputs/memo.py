@@ -232,9 +232,11 @@ class RecordMemo:
     def has_score(self, folder: Path, key: bytes) -> bool:
         return key in self._pack(folder).scores
 
-    def score(self, folder: Path, key: bytes, compute: Callable[[], object], made: object = None) -> object:
+    def score(
+        self, folder: Path, key: bytes, compute: Callable[[], object], made: object = None
+    ) -> tuple[object, bytes]:
         """A fresh copy of the score under ``key``, computed once (``made``: computed already, or
-        pickled already as bytes)."""
+        pickled already as bytes), and the pickle it was read from."""
         pack = self._pack(folder)
         blob = pack.scores.get(key)
         if blob is None:
@@ -248,7 +250,7 @@ class RecordMemo:
         # packed, so pickling them again (the whole-run entry) does not encode it a second time.
         value = pickle.loads(blob)
         self.fresh[folder].scores[key] = blob
-        return value
+        return value, blob
 
     # --- saving ----------------------------------------------------------------------------
 

@@ -81,6 +81,9 @@ class Evaluation:
     inputs_key: bytes | None = None  # the cache's key of every input these results rest on
     traces: dict[str, Trace] = field(default_factory=dict)  # unit id → its trace (scored units)
     gap_layout: GapLayout | None = None  # where each unit's own gaps are among ``gaps``
+    # Each unit's own result (before the organisation), pickled, as the cache keeps it: what a
+    # kept run keeps of it besides what the organisation changed (see results.rerun.keep)
+    own_blobs: dict[str, bytes] = field(default_factory=dict)
     # Each unit's entry in ``score --format json`` as printed (same order as the units), when known
     unit_texts: list[str] | None = None
 
@@ -312,7 +315,10 @@ def evaluate_workspace(
                     else:
                         result = compute() if ready is None else ready
                 else:
-                    result = cast(UnitResult, memo.score(folder(unit), key, compute, ready))  # type: ignore[union-attr]
+                    value, blob = memo.score(folder(unit), key, compute, ready)  # type: ignore[union-attr]
+                    result = cast(UnitResult, value)
+                    if traces is not None:
+                        own_blobs[unit.id] = blob
                 if traces is not None:
                     traces[unit.id] = Trace(share, result.rating, result.demoted_by, result.rating_rule)
                 return result
@@ -320,6 +326,7 @@ def evaluate_workspace(
             return score_year(y, units, {}, choose, as_of=months, root_id=root_id, scorer=scorer)
 
     traces: dict[str, Trace] = {}
+    own_blobs: dict[str, bytes] = {}  # each unit's own result as the cache pickled it (with memo)
     results = run(year, as_of, traces)
     earlier = {y: run(y, 12) for y in sorted(years_with_records(ws)) if year - STREAK_YEARS <= y < year}
     prior = apply_streaks(results, earlier)
@@ -342,7 +349,9 @@ def evaluate_workspace(
         )
     gaps, layout = year_gaps_laid_out(ws, year, as_of, year_over=year_over, document=document)
     problems.extend(gaps)
-    return Evaluation(ws, results, problems, dict(blocked), gaps=gaps, traces=traces, gap_layout=layout)
+    return Evaluation(
+        ws, results, problems, dict(blocked), gaps=gaps, traces=traces, gap_layout=layout, own_blobs=own_blobs
+    )
 
 
 def export_document(ev: Evaluation) -> dict[str, Any]:

@@ -102,13 +102,13 @@ class KeptRun:
     tidy: bool  # every record lies in its own unit's and year's folder
     shards: dict[int, bytes] = field(default_factory=dict)  # shard → the key of its entry
     # Each unit's final result, pickled, as far as its shard was loaded (or made): kept apart.
-    blobs: dict[str, bytes] = field(default_factory=dict)
+    blobs: dict[str, Kept] = field(default_factory=dict)
     loaded: set[int] = field(default_factory=set)
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "blobs": {}, "loaded": set()}
 
-    def shard_blobs(self, shard: int) -> dict[str, bytes]:
+    def shard_blobs(self, shard: int) -> dict[str, Kept]:
         """The results the entry of ``shard`` keeps (each loaded or made already)."""
         return {k.id: self.blobs[k.id] for k in self.units if k.shard == shard}
 
@@ -123,7 +123,7 @@ class KeptRun:
         units: list[UnitResult]
         if lazy and len(known) == len(texts):
 
-            def load() -> list[bytes]:
+            def load() -> list[Kept]:
                 if not fetch(everything):
                     raise RuntimeError("the results of a kept run are gone")  # never read: the JSON is made
                 return [self.blobs[k.id] for k in self.units]
@@ -141,9 +141,35 @@ class KeptRun:
         )
 
 
-def _unpickle(blobs: list[bytes]) -> list[UnitResult]:
+# A unit's final result as a kept run keeps it: pickled whole, or (at once after a whole run) its
+# own result before the organisation as the record cache pickled it already, with what the
+# organisation (quotas, recognition, streaks) set on it: nothing pickled a second time.
+Kept = bytes | tuple[bytes, tuple[object, ...]]
+ORGANISED = ("rating", "demoted_by", "rating_rule", "status", "reasons", "reason_rules", "needed", "streak")
+
+
+def kept_value(result: UnitResult, own: bytes | None) -> Kept:
+    """How a kept run keeps ``result``, given its own result pickled before the organisation."""
+    if own is None:
+        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    return own, tuple(getattr(result, name) for name in ORGANISED)
+
+
+def kept_result(value: Kept) -> UnitResult:
+    """The result a kept run keeps as ``value`` (see :func:`kept_value`), afresh."""
+    if isinstance(value, bytes):
+        result: UnitResult = pickle.loads(value)
+        return result
+    own, organised = value
+    result = pickle.loads(own)
+    for name, field_value in zip(ORGANISED, organised, strict=True):
+        setattr(result, name, field_value)
+    return result
+
+
+def _unpickle(values: list[Kept]) -> list[UnitResult]:
     with no_gc():
-        return [pickle.loads(blob) for blob in blobs]
+        return [kept_result(value) for value in values]
 
 
 class _Unpickled(list[UnitResult]):
@@ -151,9 +177,9 @@ class _Unpickled(list[UnitResult]):
     (5,000 results, a quarter of a second). Every way of reading or changing the list reads them
     first; it pickles as the plain list it then is."""
 
-    def __init__(self, blobs: Callable[[], list[bytes]]) -> None:
+    def __init__(self, blobs: Callable[[], list[Kept]]) -> None:
         super().__init__()
-        self._blobs: Callable[[], list[bytes]] | None = blobs
+        self._blobs: Callable[[], list[Kept]] | None = blobs
 
     def _load(self) -> None:
         if self._blobs is not None:
@@ -196,13 +222,14 @@ def keep(ev: Evaluation, snap: Snapshot, racy: tuple[tuple[str, str], ...]) -> K
         KeptUnit(r.unit.id, shard_of(r.unit.parent), ev.traces[r.unit.id], summary_facts(r, root_id), text)
         for r, text in zip(ev.results.units, texts, strict=True)
     ]
-    blobs = {r.unit.id: pickle.dumps(r, pickle.HIGHEST_PROTOCOL) for r in ev.results.units}
+    blobs = {r.unit.id: kept_value(r, ev.own_blobs.get(r.unit.id)) for r in ev.results.units}
     kept_ws = dataclasses.replace(ws, records=NotKept(), derive=direct)
     skeleton = dataclasses.replace(
         ev,
         workspace=kept_ws,
         results=dataclasses.replace(ev.results, units=[]),
         traces={},
+        own_blobs={},
         unit_texts=None,
         inputs_key=None,
     )
@@ -364,6 +391,7 @@ class _Organisation:
                 self.children[u.parent].append(u.id)
         self.done: dict[str, KeptUnit] = {}  # units done again
         self.present: dict[str, tuple[set[int], bool]] = {}  # unit → its months with a record, year.yaml
+        self.own: dict[str, bytes] = {}  # unit → its own result pickled before the organisation
 
     def current(self, unit_id: str) -> KeptUnit:
         return self.done.get(unit_id) or self.kept.units[self.index[unit_id]]
@@ -464,10 +492,11 @@ class _Organisation:
         key = self.memo.score_key((unit_id, fw.id, self.year, self.as_of, share), files.files())
         if key is None:
             return None
-        score = self.memo.score(
+        score, own = self.memo.score(
             folder, key, lambda: score_files(fw, unit, files, self.year, self.as_of, share)
         )
         assert isinstance(score, UnitResult)
+        self.own[unit_id] = own
         return score
 
     def _share(self, parent: str) -> Fraction | None:
@@ -504,7 +533,10 @@ class _Organisation:
             if unit_id in pending:
                 result, share = pending[unit_id]
             else:  # its own result as it was before the organisation
-                result, share = pickle.loads(self.kept.blobs[unit_id]), was.trace.share
+                value = self.kept.blobs[unit_id]
+                result, share = kept_result(value), was.trace.share
+                if not isinstance(value, bytes):
+                    self.own[unit_id] = value[0]
                 result.rating, result.demoted_by = was.trace.rating, was.trace.demoted_by
                 result.rating_rule = was.trace.rating_rule
             trace = Trace(share, result.rating, result.demoted_by, result.rating_rule, was.trace.prior)
@@ -522,7 +554,7 @@ class _Organisation:
             was = self.current(unit_id)
             facts = summary_facts(result, self.root_id)
             text = unit_json_text(result, self.root_id) if self.texts or was.text is not None else None
-            self.kept.blobs[unit_id] = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+            self.kept.blobs[unit_id] = kept_value(result, self.own.get(unit_id))
             self.done[unit_id] = KeptUnit(unit_id, was.shard, trace, facts, text)
             parent = self.units[unit_id].parent
             if facts[3] != was.facts[3] and parent is not None and parent in self.index:
