@@ -416,3 +416,15 @@ def test_year_form_mistakes_are_located_and_a_good_change_is_scored(
     score = json.loads(invoke(["score", str(example_copy), "--year", "2024", "--format", "json"]).stdout)
     pa_vi = {u["id"]: u for u in score["units"]}["pa-vi"]
     assert not any("kỷ luật" in reason for reason in pa_vi["reasons"]), pa_vi["reasons"]
+
+
+def test_a_sheets_problems_come_in_the_order_of_its_cells() -> None:
+    """Problems of one workbook are told by sheet and cell in their message: D9 before D10 before
+    D36 (numbers compared as numbers), as a secretary reads the sheet down."""
+    from chibo4tot.errors import Problem, ProblemList
+
+    path = Path("bieu-mau-2024-03.xlsx")
+    cells = ["D36", "D10", "C9", "D9", "D100"]
+    problems = ProblemList([Problem(path, f"Chi bộ thôn Pả Vi › {cell}: không phải là số") for cell in cells])
+    shown = [p.message.split(" › ")[1].split(":")[0] for p in problems.sorted()]
+    assert shown == ["C9", "D9", "D10", "D36", "D100"]

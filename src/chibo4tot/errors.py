@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -50,8 +51,18 @@ class Problem:
             return self.where
         return render_loc(tuple(p for p in self.loc if p != "[key]"))
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (str(self.path or ""), self.line or 0, self.col or 0, self.message)
+    def sort_key(self) -> tuple[str, int, int, tuple[str | int, ...]]:
+        """By file, line and column; then by message with its numbers as numbers, so that a
+        workbook's cells come in order (D9 before D10) as do months (tháng 2 before tháng 10)."""
+        return (str(self.path or ""), self.line or 0, self.col or 0, _natural(self.message))
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple[str | int, ...]:
+    # Split on runs of digits: text and numbers alternate, so two keys compare position by position.
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(text)))
 
 
 def render_loc(loc: Loc) -> str:
