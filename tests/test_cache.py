@@ -738,3 +738,18 @@ def test_a_kept_run_gives_back_every_result_field_for_field(example_copy: Path) 
     assert again is not None and any(not isinstance(v, bytes) for v in kept.blobs.values())
     assert again.results.units == fresh.results.units
     assert [r.streak for r in again.results.units] == [r.streak for r in fresh.results.units]
+
+
+def test_a_run_in_another_language_keeps_this_languages_packs(
+    example_copy: Path, work: dict[str, list[str]]
+) -> None:
+    """The packs hold messages in one language; a whole run in English prunes only its own, so the
+    next Vietnamese run after an edit still reads just the edited file."""
+    _score(example_copy)
+    invoke(["--lang", "en", *SCORE, str(example_copy)])
+    for seen in work.values():
+        seen.clear()
+    _edit(example_copy / RECORD, '"1.2": 4,5', '"1.2": 2')
+    after = _score(example_copy)
+    assert work["parsed"] == ["2024-03.yaml"]
+    assert after == _fresh(example_copy)

@@ -123,10 +123,14 @@ class RecordMemo:
     def _rel(self, folder: Path) -> str:
         return os.path.relpath(folder, self.root).replace(os.sep, "/")
 
+    def _prefix(self) -> str:
+        # Named by the language too: the packs hold messages in one language, and a run in one
+        # language prunes only its own (the other language's stay for when it is used again).
+        return f"r-{''.join(c for c in current_language() if c.isalnum())}-"
+
     def _slot(self, bundle: int) -> tuple[str, bytes]:
-        # Keyed by the language too: the packs hold messages in one language.
         key = digest(BUILD, current_language(), str(self.root), f"bundle {bundle}")
-        return "r-" + key.hex()[:32], key
+        return self._prefix() + key.hex()[:32], key
 
     def _bundle(self, bundle: int) -> dict[str, Pack]:
         found = self.bundles.get(bundle)
@@ -272,7 +276,7 @@ class RecordMemo:
             slot, key = self._slot(bundle)
             self.store.save(slot, key, kept)
         if self.walked_all:  # bundles of folders renamed or removed since would only take room
-            self.store.prune("r-", {self._slot(bundle)[0] for bundle in visited})
+            self.store.prune(self._prefix(), {self._slot(bundle)[0] for bundle in visited})
 
     def _changed(self, folder: Path) -> bool:
         old, used = self.packs[folder], self.fresh[folder]
