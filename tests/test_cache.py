@@ -20,7 +20,7 @@ import pytest
 
 from chibo4tot import cachestore
 from chibo4tot.cachestore import CACHE_DIR, MAGIC
-from chibo4tot.cli import evaluation
+from chibo4tot.cli import cached, evaluation
 from chibo4tot.inputs import snapshot
 from chibo4tot.inputs.record_file import RecordFile
 from tests.conftest import REPO, invoke
@@ -33,7 +33,7 @@ RECORD = Path("records/2024/pa-vi/2024-03.yaml")
 def scored(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """How many times the workspace was really scored: loaded and scored whole ("whole"), or its
     last run done again for the records that changed ("rerun")."""
-    from chibo4tot.results import rerun
+    from chibo4tot.results import kept, rerun
 
     calls: list[str] = []
     real, real_rerun = evaluation.score_plan, rerun.rerun
@@ -42,7 +42,7 @@ def scored(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         calls.append("whole")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    def counting_rerun(*args: object, **kwargs: object) -> rerun.KeptRun | None:
+    def counting_rerun(*args: object, **kwargs: object) -> tuple[kept.KeptRun, set[int]] | None:
         again = real_rerun(*args, **kwargs)  # type: ignore[arg-type]
         if again is not None:
             calls.append("rerun")
@@ -438,7 +438,7 @@ def test_a_removed_folder_leaves_the_bundle_it_shared(
     (old_year / "2023-03.yaml").write_text(text.replace("2024-03", "2023-03"), encoding="utf-8")
 
     def folders() -> set[str]:
-        run = evaluation.open_cache(example_copy.resolve(), True)
+        run = cached.open_cache(example_copy.resolve(), True)
         assert run is not None
         return set(run.memo._bundle(0))
 
@@ -724,7 +724,8 @@ def test_a_kept_run_gives_back_every_result_field_for_field(example_copy: Path) 
     """Right after a whole run, a kept run keeps each unit's own result as the record cache pickled
     it with what the organisation set on it (nothing pickled twice); read back, every result
     equals the one a run without the cache makes, field for field."""
-    from chibo4tot.cli.evaluation import KeptRuns, load_and_score
+    from chibo4tot.cli.cached import KeptRuns
+    from chibo4tot.cli.evaluation import load_and_score
 
     first = load_and_score(example_copy, 2024, None)
     assert first.own_blobs and set(first.own_blobs) == {r.unit.id for r in first.results.units}

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from chibo4tot.cli.app import app, handled
+from chibo4tot.cli.cached import PrintedCache
 from chibo4tot.cli.evaluation import (
-    PrintedCache,
     evaluate,
     load_and_score,
     prepare,

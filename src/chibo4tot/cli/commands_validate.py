@@ -7,7 +7,7 @@ import datetime as dt
 import typer
 
 from chibo4tot.cli.app import app, handled
-from chibo4tot.cli.evaluation import open_cache
+from chibo4tot.cli.cached import open_cache
 from chibo4tot.cli.output import print_count, print_problems, show_path
 from chibo4tot.cli.params import DirAlias, NoCache, WorkspaceDir, workspace_dir
 from chibo4tot.errors import ExitCode

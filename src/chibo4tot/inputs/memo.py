@@ -30,7 +30,7 @@ from chibo4tot.i18n import current_language
 from chibo4tot.inputs import snapshot
 from chibo4tot.inputs.record_file import RecordFile, from_header
 
-FileKey = tuple[int, int, int, int, int]
+FileKey = snapshot.FileStat
 CONTEXT_TAGS = frozenset({"check"})  # derivations that read config, units or frameworks
 KEEP_SCORES = 16  # score entries kept per folder beyond those used by the latest run
 BUNDLES = 256  # cache entries the packs are spread over (a folder's is fixed by its path)

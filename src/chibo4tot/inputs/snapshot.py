@@ -27,6 +27,8 @@ from chibo4tot.fsio import ReadRefused, read_regular_bytes
 from chibo4tot.inputs.decoding import MAX_FILE_BYTES
 from chibo4tot.inputs.places import UNITS_FILE, WORKSPACE_FILE, shipped_criteria_dir
 
+# A file as the record cache knows it: size, mtime_ns, ctime_ns, inode, device (links followed).
+FileStat = tuple[int, int, int, int, int]
 RACY_NS = 3_000_000_000  # 3 s: FAT's 2-second mtime, plus a margin
 # Content is hashed up to the size loading reads at most (a bigger file is refused unread, and
 # only its stat can matter); never more, so the cache does not read what loading would not.
@@ -41,7 +43,7 @@ class Snapshot:
     context: bytes = b""  # config, units and frameworks alone: what every check and score reads
     # Each file under records/ → its stat as the record cache knows a file (links followed):
     # size, mtime_ns, ctime_ns, inode, device. Taken before anything is read.
-    stats: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    stats: dict[str, FileStat] = field(default_factory=dict)
     # What was hashed of records/, an entry a line (path, mode, stat; a link's target): two
     # snapshots compared line by line tell which files changed (see :func:`changed_files`).
     lines: list[str] = field(default_factory=list)
@@ -83,7 +85,7 @@ def _inside(real: str, within: str) -> bool:
     return real == within or real.startswith(within.rstrip(os.sep) + os.sep)
 
 
-def _key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+def _key(st: os.stat_result) -> FileStat:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
@@ -94,7 +96,7 @@ def _tree(
     by_content: bool,
     times: list[tuple[int, str]],
     within: str,
-    stats: dict[str, tuple[int, int, int, int, int]] | None = None,
+    stats: dict[str, FileStat] | None = None,
     lines: list[str] | None = None,
 ) -> int:
     """Every entry under ``top``, in a fixed order. Links are followed once, and only while they
@@ -175,15 +177,12 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     h.update(ctx.digest())
     times: list[tuple[int, str]] = []
     records = os.path.join(base, "records")
-    stats: dict[str, tuple[int, int, int, int, int]] = {}
+    stats: dict[str, FileStat] = {}
     lines: list[str] = []
     if _top(h, records):
         files += _tree(h, records, by_content=False, times=times, within=inside, stats=stats, lines=lines)
     racy = tuple(sorted({path for t, path in times if t > start - RACY_NS and not os.path.isdir(path)}))
     return Snapshot(h.digest(), racy, files, ctx.digest(), stats, lines)
-
-
-FileStat = tuple[int, int, int, int, int]
 
 
 @dataclass(frozen=True)

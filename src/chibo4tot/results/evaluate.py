@@ -82,7 +82,7 @@ class Evaluation:
     traces: dict[str, Trace] = field(default_factory=dict)  # unit id → its trace (scored units)
     gap_layout: GapLayout | None = None  # where each unit's own gaps are among ``gaps``
     # Each unit's own result (before the organisation), pickled, as the cache keeps it: what a
-    # kept run keeps of it besides what the organisation changed (see results.rerun.keep)
+    # kept run keeps of it besides what the organisation changed (see results.kept.keep)
     own_blobs: dict[str, bytes] = field(default_factory=dict)
     # Each unit's entry in ``score --format json`` as printed (same order as the units), when known
     unit_texts: list[str] | None = None
