@@ -13,15 +13,9 @@ from dataclasses import dataclass, field
 from chibo4tot.inputs.loading import NotKept
 from chibo4tot.inputs.record_file import direct
 from chibo4tot.inputs.snapshot import Snapshot
-from chibo4tot.results.evaluate import (
-    Evaluation,
-    Trace,
-)
+from chibo4tot.results.evaluate import Evaluation, Trace
 from chibo4tot.runtime import no_gc
-from chibo4tot.scoring.organisation import (
-    SummaryFacts,
-    summary_facts,
-)
+from chibo4tot.scoring.organisation import SummaryFacts, summary_facts
 from chibo4tot.scoring.results import UnitResult
 
 # A kept run's results are kept apart from the rest, in this many entries, a unit's fixed by its
@@ -33,6 +27,32 @@ Fetch = Callable[[set[int]], bool]  # loads the results of these shards into the
 
 def shard_of(parent: str | None) -> int:
     return zlib.crc32((parent or "").encode("utf-8", "surrogatepass")) % SHARDS
+
+
+# A unit's final result as a kept run keeps it: pickled whole, or (at once after a whole run) its
+# own result before the organisation as the record cache pickled it already, with what the
+# organisation (quotas, recognition, streaks) set on it: nothing pickled a second time.
+Kept = bytes | tuple[bytes, tuple[object, ...]]
+ORGANISED = ("rating", "demoted_by", "rating_rule", "status", "reasons", "reason_rules", "needed", "streak")
+
+
+def kept_value(result: UnitResult, own: bytes | None) -> Kept:
+    """How a kept run keeps ``result``, given its own result pickled before the organisation."""
+    if own is None:
+        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    return own, tuple(getattr(result, name) for name in ORGANISED)
+
+
+def kept_result(value: Kept) -> UnitResult:
+    """The result a kept run keeps as ``value`` (see :func:`kept_value`), afresh."""
+    if isinstance(value, bytes):
+        result: UnitResult = pickle.loads(value)
+        return result
+    own, organised = value
+    result = pickle.loads(own)
+    for name, field_value in zip(ORGANISED, organised, strict=True):
+        setattr(result, name, field_value)
+    return result
 
 
 @dataclass
@@ -59,7 +79,7 @@ class KeptRun:
     units: list[KeptUnit]
     tidy: bool  # every record lies in its own unit's and year's folder
     shards: dict[int, bytes] = field(default_factory=dict)  # shard → the key of its entry
-    # Each unit's final result, pickled, as far as its shard was loaded (or made): kept apart.
+    # Each unit's final result as it is kept, as far as its shard was loaded (or made): apart.
     blobs: dict[str, Kept] = field(default_factory=dict)
     loaded: set[int] = field(default_factory=set)
 
@@ -97,32 +117,6 @@ class KeptRun:
             inputs_key=self.digest,
             unit_texts=known if len(known) == len(texts) else None,
         )
-
-
-# A unit's final result as a kept run keeps it: pickled whole, or (at once after a whole run) its
-# own result before the organisation as the record cache pickled it already, with what the
-# organisation (quotas, recognition, streaks) set on it: nothing pickled a second time.
-Kept = bytes | tuple[bytes, tuple[object, ...]]
-ORGANISED = ("rating", "demoted_by", "rating_rule", "status", "reasons", "reason_rules", "needed", "streak")
-
-
-def kept_value(result: UnitResult, own: bytes | None) -> Kept:
-    """How a kept run keeps ``result``, given its own result pickled before the organisation."""
-    if own is None:
-        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-    return own, tuple(getattr(result, name) for name in ORGANISED)
-
-
-def kept_result(value: Kept) -> UnitResult:
-    """The result a kept run keeps as ``value`` (see :func:`kept_value`), afresh."""
-    if isinstance(value, bytes):
-        result: UnitResult = pickle.loads(value)
-        return result
-    own, organised = value
-    result = pickle.loads(own)
-    for name, field_value in zip(ORGANISED, organised, strict=True):
-        setattr(result, name, field_value)
-    return result
 
 
 def _unpickle(values: list[Kept]) -> list[UnitResult]:
