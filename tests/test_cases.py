@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,28 @@ def _shipped_cases(fid: str) -> tuple[Any, list[BuiltCase]]:
 
 def test_criteria_test_passes_on_the_shipped_frameworks() -> None:
     result = invoke(["criteria", "test"])
-    total = sum(len(case_files(SHIPPED / f"{fid}.cases")) for fid in ("mac-dinh-2024", "quang-ninh-2024"))
-    assert total >= 30
+    shipped = ("mac-dinh-2024", "quang-ninh-2024", "dang-bo-co-so-2024")
+    total = sum(len(case_files(SHIPPED / f"{fid}.cases")) for fid in shipped)
+    assert total >= 35
     assert f"Kết quả: {total} trường hợp — {total} đạt, 0 hỏng, 0 tệp có lỗi." in result.stdout
     lines = [line for line in result.stdout.splitlines() if line.startswith("  ")]
     assert len(lines) == total and all(line.startswith("  đạt") for line in lines)
-    assert "Khung mac-dinh-2024:" in result.stdout and "Khung quang-ninh-2024:" in result.stdout
+    assert all(f"Khung {fid}:" in result.stdout for fid in shipped)
+
+
+def test_the_dang_bo_framework_cases_cover_its_gates_and_the_share_at_its_boundary() -> None:
+    """The đảng bộ cơ sở's framework, judged once a year: each gate fails in some case, and a
+    share of cells recognised exactly at the 70% it needs passes while 60% does not."""
+    fw, cases = _shipped_cases("dang-bo-co-so-2024")
+    outcomes = [run_case(fw, case) for case in cases]
+    assert all(o.passed for o in outcomes)
+    assert all(o.result.months_recorded == [] and o.result.months_missing == [] for o in outcomes)
+    failed = {r for case in cases for r in case.expect.reasons or []}
+    assert {f"gate:{g.id}" for g in fw.gates if g.kind != "registration"} <= failed
+    gate = next(g for g in fw.gates if g.kind == "sub_unit_share")
+    by_share = {c.sub_units_share: c.expect.recognised for c in cases if c.expect.total == 100}
+    assert by_share[Decimal(str(gate.min_share))] is True
+    assert any(share < Decimal(str(gate.min_share)) and not ok for share, ok in by_share.items() if share)
 
 
 @pytest.mark.parametrize("fid", ["mac-dinh-2024", "quang-ninh-2024"])

@@ -26,6 +26,7 @@ EXPECTED = {
     "lung-lau": False,  # missing months
     "ta-ca-van": False,  # not registered
     "tram-y-te": False,  # the review layer lowers criterion 4
+    "dang-bo-xa-thuong-phung": False,  # the đảng bộ itself: 6/11 cells recognised, under 70%
 }
 
 

@@ -152,9 +152,11 @@ def test_units_no_framework_scores_get_no_sheet(example_copy: Path) -> None:
     units = example_copy / "units.yaml"
     units.write_text(
         units.read_text(encoding="utf-8")
-        + "  - id: dang-bo-truong\n    name: Đảng bộ Trường\n    kind: dang_bo_co_so\n    members: 40\n",
+        + "  - id: dang-bo-truong\n    name: Đảng bộ Trường\n    kind: dang_bo_bo_phan\n    members: 40\n",
         encoding="utf-8",
     )
-    assert len(load_workbook(make_form(example_copy)).sheetnames) == 13  # instructions, 11 cells, facts
+    # instructions, 11 cells, facts: neither the đảng bộ bộ phận (no framework) nor the đảng bộ xã
+    # (judged once a year: no month record)
+    assert len(load_workbook(make_form(example_copy)).sheetnames) == 13
     args = ["form", str(example_copy), "--month", "2024-03", "--unit", "dang-bo-truong", "--force"]
     assert "chưa có khung tiêu chí cho năm 2024" in invoke(args, exit_code=2).stderr

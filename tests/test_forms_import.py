@@ -136,7 +136,7 @@ def test_records_imported_afresh_hold_the_same_values_and_validate(
     for path in (fresh / "records" / "2024").glob(f"*/{name}"):
         path.unlink()
     written = invoke(["import", str(form), str(fresh)]).stdout.split()
-    assert len(written) == 11
+    assert len(written) == (11 if period != "2024" else 12)  # the year: the đảng bộ's own record too
     ws_old, ws_new = load_form_workspace(example_copy, 2024), load_form_workspace(fresh, 2024)
     pairs = zip(cell_periods(ws_old, period, None), cell_periods(ws_new, period, None), strict=True)
     for old, new in pairs:

@@ -206,10 +206,19 @@ def test_dang_bo_verdicts_and_empty_lists() -> None:
         unit_result("xa", "dang_bo_co_so", recognised=False, name="Đảng bộ xã Một"),
     ]
     text = render_markdown(synthetic(units, recipients=[]))
-    assert "Đảng bộ cơ sở được công nhận “Đảng bộ cơ sở 4 tốt”: 0/1 (0,00%)." in text
-    assert "Đảng bộ xã Một: Không đạt (72,00 điểm)." in text
+    # One đảng bộ: its verdict, points, rating and reasons; no count of one
+    assert "“Đảng bộ cơ sở 4 tốt”: 0/1" not in text
+    assert (
+        "Đảng bộ xã Một: chưa được công nhận “Đảng bộ cơ sở 4 tốt” (72,00 điểm, xếp loại Kém). "
+        "Lý do: Có đảng viên bị kỷ luật."
+    ) in text
     assert "## III." in text and "Không có chi bộ nào." in text
     assert "| - Lưu Văn phòng cấp ủy. |" in text  # the filing line when the workspace lists none
+    # Several: how many are recognised first, then each one
+    units.append(unit_result("xb", "dang_bo_co_so", recognised=True, name="Đảng bộ xã Hai"))
+    text = render_markdown(synthetic(units, recipients=[]))
+    assert "Đảng bộ cơ sở được công nhận “Đảng bộ cơ sở 4 tốt”: 1/2 (50,00%)." in text
+    assert "Đảng bộ xã Hai: được công nhận “Đảng bộ cơ sở 4 tốt” (98,00 điểm, xếp loại Tốt)." in text
 
 
 # ── at scale: a summary by đảng bộ in the body, the lists in appendices ──────────────────────

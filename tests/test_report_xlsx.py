@@ -441,8 +441,8 @@ def test_results_from_the_cache_are_read_without_staying_unpacked() -> None:
 
 
 def province(example_ctx: ReportContext, units: int, parents: int = 100) -> ReportContext:
-    """The example's real results repeated under new ids until there are ``units`` of them."""
-    source = example_ctx.results.units
+    """The example's real results of cells repeated under new ids until there are ``units`` of them."""
+    source = example_ctx.cells
     copies = []
     for i in range(units):
         r = source[i % len(source)]

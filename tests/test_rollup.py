@@ -37,17 +37,25 @@ def split_exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path],
     """The example split into three đảng bộ, each exported; and the example's own export."""
     root = tmp_path_factory.mktemp("split")
     units = yaml.safe_load((EXAMPLE / "units.yaml").read_text(encoding="utf-8"))["units"]
+    cells = [u for u in units if u["kind"] != "dang_bo_co_so"]
+    (own,) = [u for u in units if u["kind"] == "dang_bo_co_so"]  # the example's đảng bộ, scored
     exports = []
     for dang_bo, part in SPLIT.items():
         ws = root / dang_bo
         shutil.copytree(EXAMPLE, ws, ignore=shutil.ignore_patterns(".chibo4tot"))
+        name = f"Đảng bộ xã {dang_bo[-1].upper()}"
         config = (ws / "chibo4tot.yaml").read_text(encoding="utf-8")
         config = config.replace("id: dang-bo-xa-thuong-phung", f"id: {dang_bo}")
-        config = config.replace("name: Đảng bộ xã Thượng Phùng", f"name: Đảng bộ xã {dang_bo[-1].upper()}")
+        config = config.replace("name: Đảng bộ xã Thượng Phùng", f"name: {name}")
         (ws / "chibo4tot.yaml").write_text(config, encoding="utf-8")
-        mine = units[part]
+        # Each đảng bộ is scored too, from a copy of the example's own year record
+        mine = [{**c, "parent": dang_bo} for c in cells[part]] + [{**own, "id": dang_bo, "name": name}]
         build_tree(ws, {"units.yaml": {"units": mine}})
-        for folder in (ws / "records" / "2024").iterdir():
+        records = ws / "records" / "2024"
+        (records / own["id"]).rename(records / dang_bo)
+        year = records / dang_bo / "year.yaml"
+        year.write_text(year.read_text(encoding="utf-8").replace(own["id"], dang_bo), encoding="utf-8")
+        for folder in records.iterdir():
             if folder.name not in {u["id"] for u in mine}:
                 shutil.rmtree(folder)
         exports.append(_export(ws, root / f"{dang_bo}.json"))
@@ -61,13 +69,21 @@ def test_three_dang_bo_rolled_up_equal_the_example_scored_at_once(
     out = tmp_path / "huyen"
     invoke(["rollup", *map(str, exports), "--year", "2024", "--out", str(out), *DATE])
     district, example = _load(out / "ket-qua-cap-tren-2024.json"), _load(whole)
-    assert len(district["units"]) == len(example["units"]) == 11
-    for rolled, scored in zip(district["units"], example["units"], strict=True):
+
+    def cells(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [u for u in doc["units"] if u["kind"] != "dang_bo_co_so"]
+
+    assert len(cells(district)) == len(cells(example)) == 11
+    for rolled, scored in zip(cells(district), cells(example), strict=True):
         assert rolled["parent"] in SPLIT and scored["parent"] == "dang-bo-xa-thuong-phung"
         same = {k: v for k, v in rolled.items() if k not in ("parent", "fingerprint")}
         assert same == {k: v for k, v in scored.items() if k not in ("parent", "fingerprint")}
-    for key in ("units", "recognised", "recognised_rate", "by_kind", "dang_bo"):
+    for key in ("units", "recognised", "recognised_rate", "by_kind"):
         assert district["summary"][key] == example["summary"][key]
+    # Each đảng bộ's own verdict, from its export: only A has 70% of its cells recognised
+    verdicts = {u["id"]: u["recognised"] for u in district["units"] if u["kind"] == "dang_bo_co_so"}
+    assert verdicts == {"dang-bo-a": True, "dang-bo-b": False, "dang-bo-c": False}
+    assert district["summary"]["dang_bo"] == {"units": 3, "recognised": 1, "recognised_rate": 0.3333}
     assert district["summary"]["by_parent"] == {
         "dang-bo-a": {"units": 6, "recognised": 5, "recognised_rate": 0.8333},
         "dang-bo-b": {"units": 3, "recognised": 0, "recognised_rate": 0},
@@ -78,6 +94,10 @@ def test_three_dang_bo_rolled_up_equal_the_example_scored_at_once(
     assert "được công nhận “Chi bộ 4 tốt”: 6 chi bộ, đạt 54,55%" in md
     assert "| Đảng bộ xã A | 6 | 5 | 83,33% |" in md
     assert "| Đảng bộ xã B | 3 | 0 | 0,00% |" in md
+    assert "Đảng bộ cơ sở được công nhận “Đảng bộ cơ sở 4 tốt”: 1/3 (33,33%)." in md
+    assert "Đảng bộ xã A: được công nhận “Đảng bộ cơ sở 4 tốt” (95,00 điểm, xếp loại Xuất sắc)." in md
+    assert "Đảng bộ xã C: chưa được công nhận “Đảng bộ cơ sở 4 tốt”" in md
+    assert "Lý do: Chỉ có 50,00% chi bộ trực thuộc đạt danh hiệu “Chi bộ 4 tốt”" in md
     assert md.rstrip().endswith(district["fingerprint"])
     assert "Hầu Mí Lử" not in md and "1 vụ" in md  # the reasons as exported, without names
     assert "Đảng bộ xã B gửi kết quả (dang-bo-b.json) khi hồ sơ còn 1 thiếu sót." in md

@@ -24,6 +24,24 @@ YEAR = 2024
 FRAMEWORK = "ha-giang-2024"
 ISSUER = "Đảng ủy xã Thượng Phùng"
 
+# The đảng bộ itself, scored as a unit under the shipped framework for đảng bộ cơ sở: once a
+# year, from its own year record and the share of its cells (chi bộ trực thuộc) recognised.
+DANG_BO_ID = "dang-bo-xa-thuong-phung"
+DANG_BO_NAME = "Đảng bộ xã Thượng Phùng"
+DANG_BO_FRAMEWORK = "dang-bo-co-so-2024"
+# Its self-assessed year indicators (dang-bo-co-so-2024), value and hint.
+DANG_BO_SELF: list[tuple[str, object, str]] = [
+    ("1.1", "Tốt", "thực hiện chỉ tiêu nghị quyết của đảng bộ: Tốt / Khá / Trung bình / Kém"),
+    ("1.2", "Đạt", "chính quyền, Mặt trận, đoàn thể hoàn thành tốt nhiệm vụ: Đạt / Không đạt"),
+    ("2.1", 8, "Ban Chấp hành họp đủ 12 kỳ, Ban Thường vụ họp đúng quy chế: 0–8 điểm"),
+    ("2.2", "Khá", "chỉ đạo sinh hoạt chi bộ trực thuộc: Tốt / Khá / Trung bình / Kém"),
+    ("2.3", "Đạt", "tập trung dân chủ, tự phê bình và phê bình trong cấp ủy: Đạt / Không đạt"),
+    ("3.1", "Đạt", "nội bộ đoàn kết, không có điểm nóng: Đạt / Không đạt"),
+    ("3.3", 7, "kiểm tra, giám sát theo chương trình năm: 0–8 điểm"),
+    ("4.2", "Đạt", "hoàn thành chỉ tiêu kết nạp đảng viên cấp trên giao: Đạt / Không đạt"),
+    ("4.3", "Tốt", "cấp ủy viên gương mẫu, công tác cán bộ: Tốt / Khá / Trung bình / Kém"),
+]
+
 # Criterion names, for the comments inside each record.
 CRITERIA = {
     "1": "Lãnh đạo hoàn thành tốt nhiệm vụ chính trị",
@@ -874,11 +892,18 @@ def render_year(unit: Unit) -> str:
     return w.text()
 
 
+def dang_bo_cells() -> list[Unit]:
+    """The cells under the đảng bộ: every cell of the example."""
+    return UNITS
+
+
 def render_units() -> str:
     w = Writer()
     w.line("# yaml-language-server: $schema=schemas/units.schema.json")
-    w.line("# Danh sách chi bộ trực thuộc Đảng bộ xã Thượng Phùng (năm 2024).")
-    w.line("# members: số đảng viên cuối năm; registered: các năm đăng ký phấn đấu “Chi bộ 4 tốt”.")
+    w.line("# Đảng bộ xã Thượng Phùng và các chi bộ (năm 2024).")
+    w.line("# members: số đảng viên cuối năm; registered: các năm đăng ký phấn đấu danh hiệu")
+    w.line("# (“Đảng bộ cơ sở 4 tốt” với đảng bộ, “Chi bộ 4 tốt” với chi bộ);")
+    w.line("# parent: mã tổ chức đảng cấp trên trực tiếp (null: cấp trên ở ngoài tệp này).")
     w.line("# Tệp do tools/gen_example.py sinh ra.")
     w.line("units:")
     for unit in UNITS:
@@ -886,9 +911,48 @@ def render_units() -> str:
         w.kv(2, "- id", unit.id)
         w.kv(4, "name", unit.name)
         w.kv(4, "kind", unit.kind)
-        w.line("    parent: null")
+        w.kv(4, "parent", DANG_BO_ID)
         w.kv(4, "members", unit.members)
         w.line(f"    registered: [{', '.join(map(str, unit.registered))}]")
+    w.line("  # đảng bộ cơ sở: chấm một lần cuối năm theo khung dang-bo-co-so-2024 (hồ sơ cuối năm")
+    w.line("  # của đảng bộ và tỉ lệ chi bộ trực thuộc đạt “Chi bộ 4 tốt”, cần từ 70%)")
+    w.kv(2, "- id", DANG_BO_ID)
+    w.kv(4, "name", DANG_BO_NAME)
+    w.kv(4, "kind", "dang_bo_co_so")
+    w.line("    parent: null")
+    w.kv(4, "members", sum(u.members for u in dang_bo_cells()))
+    w.line(f"    registered: [{YEAR}]")
+    return w.text()
+
+
+def render_dang_bo_year() -> str:
+    """The đảng bộ's own year record: its members' ratings are its cells' added up."""
+    cells = dang_bo_cells()
+    w = Writer()
+    w.line("# yaml-language-server: $schema=../../../schemas/year-record.schema.json")
+    w.line(f"# Hồ sơ cuối năm {YEAR} — {DANG_BO_NAME} (đánh giá “Đảng bộ cơ sở 4 tốt”)")
+    w.line(f"# Khung tiêu chí: {DANG_BO_FRAMEWORK}. Tệp do tools/gen_example.py sinh ra.")
+    w.kv(0, "unit", DANG_BO_ID)
+    w.kv(0, "year", YEAR)
+    w.kv(0, "framework", DANG_BO_FRAMEWORK)
+    w.kv(0, "members", sum(u.members for u in cells), "số đảng viên cuối năm của các chi bộ")
+    w.line()
+    w.line("# Kết quả xếp loại đảng viên toàn đảng bộ (cộng từ các chi bộ)")
+    w.line("member_classification:")
+    for key in ("htxsnv", "httnv", "htnv", "khtnv", "not_rated"):
+        w.kv(2, key, sum(u.classification.get(key, 0) for u in cells))
+    w.line()
+    w.line("# Xếp loại chất lượng đảng bộ: htxsnv / httnv / htnv / khtnv")
+    w.kv(0, "annual_classification", "httnv")
+    w.kv(0, "new_members", sum(len(u.admitted) for u in cells), "số đảng viên mới kết nạp trong năm")
+    w.line()
+    w.line("# Cấp ủy viên, tổ chức đảng trực thuộc bị kỷ luật trong năm (một vụ việc chỉ tính một lần)")
+    w.line("discipline: []")
+    w.line()
+    w.line("# Đảng ủy tự đánh giá các chỉ tiêu chấm cuối năm")
+    w.line("assessment:")
+    for ind, value, hint in DANG_BO_SELF:
+        w.kv(2, f'"{ind}"', value, hint)
     return w.text()
 
 
@@ -919,6 +983,10 @@ def main(argv: list[str]) -> int:
             count += 1
         (folder / "year.yaml").write_text(render_year(unit), encoding="utf-8", newline="\n")
         count += 1
+    folder = records / DANG_BO_ID
+    folder.mkdir(parents=True)
+    (folder / "year.yaml").write_text(render_dang_bo_year(), encoding="utf-8", newline="\n")
+    count += 1
     print(f"đã ghi units.yaml và {count} hồ sơ vào {records}")
     return 0
 

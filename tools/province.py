@@ -238,6 +238,8 @@ def load_templates(example: Path = EXAMPLE) -> list[CellTemplate]:
     """The example's cells, in units.yaml order, with their parsed records."""
     cells = []
     for entry in _unit_entries((example / "units.yaml").read_text(encoding="utf-8")):
+        if entry["kind"] not in ("chi_bo_truc_thuoc", "chi_bo_co_so"):
+            continue  # the example's own đảng bộ: the province makes its đảng bộ itself
         if any(value[:1] in "'\"" for value in entry.values()):
             raise TemplateError(f"{example / 'units.yaml'}: giá trị có dấu nháy, không chép được: {entry}")
         folder = example / "records" / str(YEAR) / entry["id"]

@@ -11,7 +11,7 @@ from chibo4tot.forms.fields import Row, Values, month_rows, record_values
 from chibo4tot.forms.workbook import CellForm, render_form
 from chibo4tot.forms.year_fields import year_rows, year_values
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import framework_for
+from chibo4tot.inputs.checks import framework_for, no_month_record
 from chibo4tot.inputs.loading import Workspace, load_workspace
 from chibo4tot.inputs.places import UNITS_FILE, WORKSPACE_FILE
 from chibo4tot.models.framework import Framework
@@ -85,6 +85,11 @@ def cell_periods(ws: Workspace, period: str, wanted: list[str] | None) -> list[C
                     year=year, kind=_(UNIT_KIND_LABELS[unit.kind]), file=WORKSPACE_FILE
                 )
             )
+        if len(period) != 4 and not loaded.framework.takes_months():
+            # judged once a year (a đảng bộ cơ sở): no month record to fill
+            if not wanted:
+                continue
+            raise no_month_record(unit, loaded.framework, year)
         name = "year.yaml" if len(period) == 4 else f"{period}.yaml"
         path = ws.root / "records" / str(year) / unit.id / name
         out.append(CellPeriod(unit, loaded.framework, records.get(unit.id), path, period))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from chibo4tot.errors import Loc, Problem, Severity
+from chibo4tot.errors import Loc, Problem, Severity, UsageError
 from chibo4tot.i18n import _
 from chibo4tot.inputs.checks_framework import unknown_id
 from chibo4tot.inputs.items import Assessable, assessable_items, period_max
@@ -16,7 +16,7 @@ from chibo4tot.inputs.record_file import Derive, RecordFile, direct
 from chibo4tot.inputs.values import AnyIndicator, ValueProblem, read_count, read_value
 from chibo4tot.models.framework import CompositeIndicator, Framework
 from chibo4tot.models.records import AssessedValue, MonthRecord, ReviewLayer, YearRecord
-from chibo4tot.models.workspace import UnitsFile, WorkspaceConfig
+from chibo4tot.models.workspace import Unit, UnitsFile, WorkspaceConfig
 
 WARNING = Severity.WARNING
 MONTH_STEM = re.compile(r"^\d{4}-\d{2}$")
@@ -65,6 +65,29 @@ def check_units(path: Path, units: UnitsFile) -> list[Problem]:
     return problems
 
 
+def check_units_under_root(path: Path, units: UnitsFile, root_id: str) -> list[Problem]:
+    """When the workspace's own đảng bộ is listed as a unit (so that it is scored), a unit with no
+    parent is not one of its cells: warn, since its share of cells recognised leaves it out."""
+    ids = [u.id for u in units.units]
+    if root_id not in ids:
+        return []
+    root = units.units[ids.index(root_id)]
+    return [
+        Problem(
+            path,
+            _(
+                "để trống nên chi bộ này không thuộc {name} ({root}), đảng bộ của không gian làm việc "
+                "được chấm như một tổ chức đảng, và không được tính vào tỉ lệ chi bộ đạt của đảng bộ "
+                "(ghi parent: {root} nếu chi bộ trực thuộc đảng bộ)"
+            ).format(name=root.name, root=root_id),
+            ("units", i, "parent"),
+            severity=WARNING,
+        )
+        for i, unit in enumerate(units.units)
+        if unit.parent is None and unit.id != root_id
+    ]
+
+
 def check_config(
     path: Path, config: WorkspaceConfig, frameworks: dict[str, Framework], broken: Iterable[str] = ()
 ) -> list[Problem]:
@@ -110,6 +133,16 @@ def check_config(
                     )
                 claimed[(year, kind)] = i
     return problems
+
+
+def no_month_record(unit: Unit, fw: Framework, year: int) -> UsageError:
+    """Asked for a month record of a unit judged once a year (a đảng bộ cơ sở's framework)."""
+    return UsageError(
+        _(
+            "{name} ({id}) được đánh giá một lần vào cuối năm theo khung “{fw}”, không có hồ sơ tháng: "
+            "dùng --year {year}"
+        ).format(name=unit.name, id=unit.id, fw=fw.id, year=year)
+    )
 
 
 def framework_for(config: WorkspaceConfig, year: int, kind: str | None = None) -> str | None:

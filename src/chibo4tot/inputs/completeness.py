@@ -32,21 +32,22 @@ def gap(path: Path | None, message: str, loc: Loc = ()) -> Problem:
 
 def scored_units(
     units: list[Unit], config: WorkspaceConfig | None, frameworks: dict[str, Framework], year: int
-) -> list[Unit]:
-    """Units that a framework scores in ``year`` (assigned for the year and meant for their kind)."""
+) -> list[tuple[Unit, Framework]]:
+    """Units that a framework scores in ``year`` (assigned for the year and meant for their kind),
+    each with that framework."""
     if config is None:
         return []
     out = []
     for unit in units:
         fw = frameworks.get(framework_for(config, year, unit.kind.value) or "")
         if fw is not None and unit.kind in fw.applies_to:
-            out.append(unit)
+            out.append((unit, fw))
     return out
 
 
 def year_completeness(
     root: Path,
-    units: list[Unit],
+    units: list[tuple[Unit, Framework]],
     records: list[RecordFile],
     year: int,
     as_of: int,
@@ -80,23 +81,48 @@ def year_completeness(
             has_year.add(rf.unit)
         strays += derive(rf, "strays", partial(stray_dates, rf))
         rf.release()
+    monthly: dict[int, bool] = {}  # id(framework) → whether it takes months
+
+    def takes_months(fw: Framework) -> bool:
+        if id(fw) not in monthly:
+            monthly[id(fw)] = fw.takes_months()
+        return monthly[id(fw)]
+
     per_unit = [
         (
             unit.id,
-            unit_gaps(root, unit, months[unit.id], unit.id in has_year, year, as_of, year_over=year_over),
+            unit_gaps(
+                root,
+                unit,
+                months[unit.id],
+                unit.id in has_year,
+                year,
+                as_of,
+                year_over=year_over,
+                takes_months=takes_months(fw),
+            ),
         )
-        for unit in units
+        for unit, fw in units
     ]
     return strays, per_unit
 
 
 def unit_gaps(
-    root: Path, unit: Unit, months: set[int], has_year: bool, year: int, as_of: int, *, year_over: bool
+    root: Path,
+    unit: Unit,
+    months: set[int],
+    has_year: bool,
+    year: int,
+    as_of: int,
+    *,
+    year_over: bool,
+    takes_months: bool = True,
 ) -> list[Problem]:
-    """A unit's own gaps in ``year``, given the months it has records of and whether it has year.yaml."""
+    """A unit's own gaps in ``year``, given the months it has records of and whether it has
+    year.yaml. A unit whose framework ``takes_months`` not (judged once a year) misses no month."""
     problems: list[Problem] = []
     folder = root / "records" / str(year) / unit.id
-    missing = [m for m in range(1, as_of + 1) if m not in months]
+    missing = [m for m in range(1, as_of + 1) if m not in months] if takes_months else []
     if missing and len(missing) == as_of and as_of > 1:
         problems.append(
             gap(

@@ -12,7 +12,7 @@ from chibo4tot import progress
 from chibo4tot.errors import Problem, ProblemList, Severity
 from chibo4tot.fsio import os_error_reason, outside_reason
 from chibo4tot.i18n import _
-from chibo4tot.inputs.checks import check_config, check_records, check_units
+from chibo4tot.inputs.checks import check_config, check_records, check_units, check_units_under_root
 from chibo4tot.inputs.completeness import (
     check_document_data,
     check_years_have_frameworks,
@@ -251,6 +251,8 @@ def load_workspace(
         if units_file is not None:
             ws.units = list(units_file.units)
             problems.extend(check_units(units_path, units_file))
+            if ws.config is not None:
+                problems.extend(check_units_under_root(units_path, units_file, ws.config.id))
     else:
         problems.append(Problem(units_path, _("thiếu tệp units.yaml (danh sách chi bộ)")))
 

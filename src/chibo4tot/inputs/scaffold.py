@@ -141,7 +141,7 @@ def new_record(start: Path, unit_id: str, *, month: str | None, year: int | None
         )
     the_year = int(month[:4]) if month else year
     assert the_year is not None
-    from chibo4tot.inputs.checks import framework_for
+    from chibo4tot.inputs.checks import framework_for, no_month_record
 
     fid = framework_for(config, the_year, unit.kind.value)
     if fid is None or fid not in frameworks:
@@ -152,6 +152,8 @@ def new_record(start: Path, unit_id: str, *, month: str | None, year: int | None
         )
     fw = frameworks[fid].framework
     folder = root / "records" / str(the_year) / unit.id
+    if month and not fw.takes_months():
+        raise no_month_record(unit, fw, the_year)
     if month:
         return write_text_atomic(
             folder / f"{month}.yaml", render_month_record(fw, unit, month), overwrite=False

@@ -55,7 +55,9 @@ class ExportUnit(_Part):
 
     id: Id = Field(description="Mã chi bộ")
     name: Text = Field(description="Tên chi bộ")
-    parent: Id = Field(description="Mã tổ chức đảng cấp trên trực tiếp")
+    parent: Id | None = Field(
+        description="Mã tổ chức đảng cấp trên trực tiếp (null: chính đảng bộ làm tệp, cấp trên ở ngoài tệp)"
+    )
     kind: UnitKindField = Field(description="Loại tổ chức đảng")
     months_recorded: int = Field(ge=0, le=12, description="Số tháng có hồ sơ")
     months_missing: list[int] = Field(description="Các tháng thiếu hồ sơ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -350,6 +350,18 @@ class Framework(Model):
         for criterion in self.criteria:
             walk(criterion, criterion.indicators)
         return out
+
+    def takes_months(self) -> bool:
+        """Whether units scored by this framework keep monthly records at all. A framework judged
+        once a year from the year record and the unit's cells (a đảng bộ cơ sở's) has no month to
+        miss: no missing-month gap, no months missing in its results."""
+        monthly = set(get_args(MonthFact)) | {"complaints_escalated"}
+        items = [*(self.bonus.items if self.bonus else ()), *self.deductions]
+        return (
+            any(ind.period != "year" or ind.source in monthly for c in self.criteria for ind in c.indicators)
+            or any(g.kind == "missing_months" for g in self.gates)
+            or any(item.source in monthly for item in items)
+        )
 
     def indicator_ids(self) -> set[str]:
         return {ind.id for _, ind in self.all_indicators()}

@@ -32,7 +32,7 @@ from chibo4tot.report.text_lists import (
     recognition_table,
     unrecognised_item,
 )
-from chibo4tot.results.views import parent_of, status_label
+from chibo4tot.results.views import parent_of, rating_label, status_label
 from chibo4tot.scoring.results import Tally, UnitResult
 
 
@@ -202,20 +202,33 @@ def _rating_order(ctx: ReportContext, ratings: Counter[str]) -> list[tuple[str, 
 
 
 def _dang_bo(ctx: ReportContext) -> list[str]:
+    """Each đảng bộ cơ sở's own verdict with its reasons (after a count when there are several)."""
     if not ctx.dang_bo:
         return []
     t = ctx.results.summary.dang_bo
-    lines = [
-        _("Đảng bộ cơ sở được công nhận “Đảng bộ cơ sở 4 tốt”: {n}/{total} ({rate}).").format(
-            n=t.recognised, total=t.units, rate=vn_percent(rate(t.recognised, t.units))
-        )
-    ]
-    for r in ctx.dang_bo:
+    lines = []
+    if len(ctx.dang_bo) > 1:
         lines.append(
-            _("{name}: {verdict} ({points} điểm).").format(
-                name=r.unit.name, verdict=status_label(r), points=vn_number(r.total, 2, fixed=True)
+            _("Đảng bộ cơ sở được công nhận “Đảng bộ cơ sở 4 tốt”: {n}/{total} ({rate}).").format(
+                n=t.recognised, total=t.units, rate=vn_percent(rate(t.recognised, t.units))
             )
         )
+    for r in ctx.dang_bo:
+        if r.status == "recognised":
+            verdict = _("được công nhận “Đảng bộ cơ sở 4 tốt”")
+        elif r.status == "not_recognised":
+            verdict = _("chưa được công nhận “Đảng bộ cơ sở 4 tốt”")
+        else:
+            verdict = status_label(r).lower()
+        line = _("{name}: {verdict} ({points} điểm, xếp loại {rating}).").format(
+            name=r.unit.name,
+            verdict=verdict,
+            points=vn_number(r.total, 2, fixed=True),
+            rating=rating_label(r),
+        )
+        if r.reasons:
+            line += " " + _("Lý do: {reasons}").format(reasons=" ".join(r.reasons))
+        lines.append(line)
     return lines
 
 

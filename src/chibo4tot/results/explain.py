@@ -122,7 +122,11 @@ def render_explain(r: UnitResult, where: Where) -> list[str]:
         _("{name} ({id}) — năm {year}, khung tiêu chí {fw}").format(
             name=r.unit.name, id=r.unit.id, year=r.year, fw=r.framework_id
         ),
-        _("Hồ sơ tháng: {got}/{as_of}").format(got=len(r.months_recorded), as_of=r.as_of)
+        (
+            _("Hồ sơ tháng: {got}/{as_of}").format(got=len(r.months_recorded), as_of=r.as_of)
+            if r.takes_months
+            else _("Đánh giá một lần vào cuối năm, không có hồ sơ tháng")
+        )
         + (
             "; " + _("thiếu tháng {months}").format(months=", ".join(f"{m:02d}" for m in r.months_missing))
             if r.months_missing

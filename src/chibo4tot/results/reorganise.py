@@ -125,8 +125,16 @@ class Reorganisation:
             if unit_id in present:
                 months, has_year = self.present[unit_id]
                 unit = self.units[unit_id]
+                fw = self.choose(unit)
                 fresh = unit_gaps(
-                    self.ws.root, unit, months, has_year, self.year, self.as_of, year_over=year_over
+                    self.ws.root,
+                    unit,
+                    months,
+                    has_year,
+                    self.year,
+                    self.as_of,
+                    year_over=year_over,
+                    takes_months=fw is None or fw.takes_months(),
                 )
                 gaps = locate_problems(fresh)
             units.append((unit_id, gaps))

@@ -62,7 +62,8 @@ def unit_json(r: UnitResult, root_id: str) -> dict[str, Any]:
     return {
         "id": r.unit.id,
         "name": r.unit.name,
-        "parent": parent_of(r, root_id),
+        # The workspace's own đảng bộ, scored as a unit, has its parent above the workspace
+        "parent": None if r.unit.parent is None and r.unit.id == root_id else parent_of(r, root_id),
         "kind": r.unit.kind.value,
         "months_recorded": len(r.months_recorded),
         "months_missing": r.months_missing,
@@ -181,7 +182,7 @@ def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
     row["total"] = vn_number(r.total, places, fixed=True)
     row["rating"] = rating_label(r)
     row["verdict"] = status_label(r)
-    row["months"] = f"{len(r.months_recorded)}/{r.as_of}"
+    row["months"] = f"{len(r.months_recorded)}/{r.as_of}" if r.takes_months else "—"
     row["reasons"] = " ".join(r.reasons) if r.reasons else "; ".join(r.needed)
     return row
 

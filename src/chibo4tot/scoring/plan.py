@@ -179,6 +179,7 @@ class Plan:
     # Per criterion, for the monthly rows: its maximum and, of each monthly indicator, its place
     # in the criterion and its points (numerator and denominator of each).
     monthly: tuple[tuple[str, int, int, tuple[tuple[int, int, int], ...]], ...] = ()
+    takes_months: bool = True  # see Framework.takes_months
 
     def of(self, ind: AnyIndicator) -> IndicatorPlan:
         return self.indicators[id(ind)]
@@ -281,7 +282,7 @@ def _compile(fw: Framework) -> Plan:
         )
         for c in fw.criteria
     )
-    return Plan(fw, indicators, composites, monthly)
+    return Plan(fw, indicators, composites, monthly, fw.takes_months())
 
 
 _PLANS: OrderedDict[tuple[int, str], Plan] = OrderedDict()

@@ -214,6 +214,8 @@ class UnitResult:
     year_path: Path | None = None
     provisional: bool = False  # before the year is over: the rating is projected (tạm tính)
     projected_total: Decimal | None = None  # the total projected to the whole year
+    # False when the unit's framework is judged once a year (a đảng bộ cơ sở's): no months kept
+    takes_months: bool = True
 
     @property
     def recognised(self) -> bool:

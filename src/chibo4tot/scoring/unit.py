@@ -72,7 +72,7 @@ def score_unit(
     total = max(Decimal(0), sum((c.points for c in criteria), Decimal(0)) + bonus - off_total)
     best_total = max(Decimal(0), sum((c.best for c in criteria), Decimal(0)) + bonus - off_total)
     months_recorded = sorted(m for m in data.months if m <= as_of)
-    missing = [m for m in range(1, as_of + 1) if m not in data.months]
+    missing = [m for m in range(1, as_of + 1) if m not in data.months] if plan.takes_months else []
     methods = {i.id: i.rollup.method if i.rollup else None for c in fw.criteria for i in c.indicators}
     gates = [_gate(g, data, year, as_of, missing, results, sub_units_share, methods) for g in fw.gates]
     result = scored_unit(
@@ -98,6 +98,7 @@ def score_unit(
         review_gaps=ctx.gaps,
         warnings=ctx.warnings,
         year_path=data.year.path if data.year else None,
+        takes_months=plan.takes_months,
     )
     rate(fw, result)
     return result

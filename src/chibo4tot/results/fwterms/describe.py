@@ -33,8 +33,9 @@ def _framework_item(fw: Framework) -> Item:
         if fw.missing_month == "zero"
         else _("không tính vào kỳ (chỉ tiêu chấm trên các tháng có hồ sơ)")
     )
+    if fw.takes_months():  # a framework judged once a year has no month to miss
+        terms.append(term("missing_month", _("Tháng thiếu hồ sơ"), missing))
     terms += [
-        term("missing_month", _("Tháng thiếu hồ sơ"), missing),
         term("decimal_places", _("Làm tròn điểm"), _("{n} chữ số thập phân").format(n=fw.decimal_places)),
         term(
             "review_gap",
