@@ -181,3 +181,18 @@ def test_a_cell_left_without_parent_beside_a_scored_dang_bo_is_warned(example_co
     assert len(warned) == 1 and "chi bộ thứ 1 (mã ma-pi-leng)" in warned[0]
     assert "không được tính vào tỉ lệ chi bộ đạt của đảng bộ" in warned[0]
     assert f"ghi parent: {DANG_BO}" in warned[0]
+
+
+def test_the_dang_bo_framework_is_put_in_words_about_a_dang_bo() -> None:
+    """`criteria show` of a framework for đảng bộ speaks of the đảng bộ where it would say chi bộ."""
+    shown = " ".join(
+        invoke(["criteria", "show", "dang-bo-co-so-2024", str(REPO / "examples" / DANG_BO)]).stdout.split()
+    )
+    assert "Số liệu: đảng bộ tự đánh giá" in shown and "chi bộ tự đánh giá" not in shown
+    assert "đảng bộ được xếp loại chất lượng từ “Hoàn thành tốt nhiệm vụ” trở lên" in shown
+    assert "Tháng thiếu hồ sơ" not in shown  # judged once a year: no month to miss
+    cells = " ".join(
+        invoke(["criteria", "show", "ha-giang-2024", str(REPO / "examples" / DANG_BO)]).stdout.split()
+    )
+    assert "Số liệu: chi bộ tự đánh giá" in cells and "đảng bộ tự đánh giá" not in cells
+    assert "Tháng thiếu hồ sơ: tính 0 điểm" in cells

@@ -160,7 +160,11 @@ def _gate_section(fw: FrameworkTerms) -> Section:
     recognition = fw.item("recognition")
     blocking = recognition is None or recognition.text("gates_must_pass") != _("không xét")
     intro = (
-        _("Chi bộ vướng một trong các điều kiện sau thì không được công nhận, dù đủ điểm:")
+        (
+            _("Đảng bộ vướng một trong các điều kiện sau thì không được công nhận, dù đủ điểm:")
+            if fw.dang_bo
+            else _("Chi bộ vướng một trong các điều kiện sau thì không được công nhận, dù đủ điểm:")
+        )
         if blocking
         else _("Các điều kiện sau được theo dõi, không xét khi công nhận:")
     )

@@ -11,7 +11,7 @@ from chibo4tot.models.framework import Criterion, Framework
 from chibo4tot.results.fwterms.indicators import indicator_items
 from chibo4tot.results.fwterms.model import FrameworkTerms, Item, term
 from chibo4tot.results.fwterms.rules import kinds_text, rule_items
-from chibo4tot.results.fwterms.words import points, short_date
+from chibo4tot.results.fwterms.words import points, scores_dang_bo, short_date, speaking_of
 
 
 def _framework_item(fw: Framework) -> Item:
@@ -70,12 +70,13 @@ def describe(fw: Framework, parent: FrameworkTerms | None = None) -> FrameworkTe
     """Every part of ``fw`` in words. With ``parent`` (the description of the framework it
     extends), a line that reads the same there keeps the parent's origin; every other line
     (changed, or added) belongs to ``fw``."""
-    items = [_framework_item(fw)]
-    for criterion in fw.criteria:
-        items.append(_criterion_item(criterion))
-        for indicator in criterion.indicators:
-            items.extend(indicator_items(indicator))
-    items += rule_items(fw)
+    with speaking_of(fw.applies_to):
+        items = [_framework_item(fw)]
+        for criterion in fw.criteria:
+            items.append(_criterion_item(criterion))
+            for indicator in criterion.indicators:
+                items.extend(indicator_items(indicator))
+        items += rule_items(fw)
     described = FrameworkTerms(
         id=fw.id,
         title=fw.title,
@@ -83,6 +84,7 @@ def describe(fw: Framework, parent: FrameworkTerms | None = None) -> FrameworkTe
         lineage=(*(parent.lineage if parent else ()), fw.id),
         total=sum((c.max_points for c in fw.criteria), Decimal(0)),
         items=tuple(items),
+        dang_bo=scores_dang_bo(fw.applies_to),
     )
     return _with_origins(described, parent)
 

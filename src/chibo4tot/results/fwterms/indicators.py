@@ -28,6 +28,7 @@ from chibo4tot.results.fwterms.words import (
     every,
     fact_unit,
     number,
+    of_org,
     percent,
     period_name,
     points,
@@ -238,7 +239,10 @@ def indicator_items(
             term(
                 "optional",
                 _("Không áp dụng"),
-                _("chi bộ được ghi “không áp dụng”; khi đó chỉ tiêu không tính vào điểm tối đa"),
+                of_org(
+                    N_("chi bộ được ghi “không áp dụng”; khi đó chỉ tiêu không tính vào điểm tối đa"),
+                    N_("đảng bộ được ghi “không áp dụng”; khi đó chỉ tiêu không tính vào điểm tối đa"),
+                ),
             )
         )
     if ind.guidance:

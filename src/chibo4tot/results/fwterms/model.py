@@ -65,6 +65,7 @@ class FrameworkTerms:
     lineage: tuple[str, ...]  # ids from the root ancestor down to this framework
     total: Decimal  # the criteria's points added up (100 for the shipped frameworks)
     items: tuple[Item, ...] = field(default_factory=tuple)
+    dang_bo: bool = False  # the framework scores đảng bộ, not chi bộ (see words.speaking_of)
 
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)

@@ -23,6 +23,7 @@ from chibo4tot.results.fwterms.model import Item, Term, term
 from chibo4tot.results.fwterms.words import (
     listing,
     number,
+    of_org,
     percent,
     points,
     quoted,
@@ -92,7 +93,7 @@ def band_terms(bands: list[Band], prefix: str, label: str) -> list[Term]:
 
 def _count_source(source: str) -> str:
     if source == "self":
-        return _("số lần chi bộ tự ghi trong hồ sơ")
+        return of_org(N_("số lần chi bộ tự ghi trong hồ sơ"), N_("số lần đảng bộ tự ghi trong hồ sơ"))
     return source_text(source)
 
 
@@ -151,18 +152,28 @@ def gate_rule(gate: Gate, fw: Framework) -> str:
         )
         text += _("; một vi phạm chỉ tính một lần")
         if gate.except_self_remedied:
-            return text + _("; không tính vụ chi bộ tự phát hiện và khắc phục")
-        return text + _("; tính cả vụ chi bộ tự phát hiện và khắc phục")
-    if isinstance(gate, ClassificationGate):
-        return _("chi bộ được xếp loại chất lượng từ {level} trở lên").format(
-            level=quoted(_(CLASSIFICATION_LABELS[gate.at_least]))
+            return text + of_org(
+                N_("; không tính vụ chi bộ tự phát hiện và khắc phục"),
+                N_("; không tính vụ đảng bộ tự phát hiện và khắc phục"),
+            )
+        return text + of_org(
+            N_("; tính cả vụ chi bộ tự phát hiện và khắc phục"),
+            N_("; tính cả vụ đảng bộ tự phát hiện và khắc phục"),
         )
+    if isinstance(gate, ClassificationGate):
+        return of_org(
+            N_("chi bộ được xếp loại chất lượng từ {level} trở lên"),
+            N_("đảng bộ được xếp loại chất lượng từ {level} trở lên"),
+        ).format(level=quoted(_(CLASSIFICATION_LABELS[gate.at_least])))
     if isinstance(gate, MissingMonthsGate):
         if gate.max_missing == 0:
             return _("có đủ hồ sơ tự đánh giá của mọi tháng")
         return _("thiếu hồ sơ tự đánh giá không quá {n} tháng").format(n=gate.max_missing)
     if isinstance(gate, RegistrationGate):
-        return _("chi bộ đăng ký phấn đấu đạt danh hiệu từ đầu năm")
+        return of_org(
+            N_("chi bộ đăng ký phấn đấu đạt danh hiệu từ đầu năm"),
+            N_("đảng bộ đăng ký phấn đấu đạt danh hiệu từ đầu năm"),
+        )
     if isinstance(gate, IndicatorGate):
         name = next((ind.name for _c, ind in fw.all_indicators() if ind.id == gate.indicator), "?")
         return _("chỉ tiêu {id} ({name}) phải đạt, dù tổng điểm thế nào").format(id=gate.indicator, name=name)

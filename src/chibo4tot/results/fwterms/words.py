@@ -8,12 +8,42 @@ Vietnamese decimal comma.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Literal, get_args
 
 from chibo4tot.formatting import vn_number
 from chibo4tot.i18n import N_, _
 from chibo4tot.models.scales import MonthFact
+from chibo4tot.models.types import UnitKind
+
+# Whether the framework being put in words scores đảng bộ (the "Đảng bộ cơ sở 4 tốt" title)
+# rather than chi bộ: the lines then speak of the đảng bộ (see speaking_of, of_org).
+_DANG_BO: ContextVar[bool] = ContextVar("fwterms_dang_bo", default=False)
+DANG_BO_KINDS = frozenset({UnitKind.DANG_BO_CO_SO, UnitKind.DANG_BO_BO_PHAN})
+
+
+def scores_dang_bo(kinds: list[UnitKind]) -> bool:
+    """A framework for đảng bộ only."""
+    return bool(kinds) and all(k in DANG_BO_KINDS for k in kinds)
+
+
+@contextmanager
+def speaking_of(kinds: list[UnitKind]) -> Iterator[None]:
+    """Within: the words are about the units of ``kinds`` (a framework's ``applies_to``)."""
+    token = _DANG_BO.set(scores_dang_bo(kinds))
+    try:
+        yield
+    finally:
+        _DANG_BO.reset(token)
+
+
+def of_org(cell: str, dang_bo: str) -> str:
+    """The message (each marked with N_) about the unit scored: a chi bộ, or a đảng bộ."""
+    return _(dang_bo if _DANG_BO.get() else cell)
+
 
 Unit = Literal["share", "minutes", "times", "cases", "absences", "members", "points", "plain"]
 
@@ -103,6 +133,8 @@ def comparison(op: str, target: Decimal | int, unit: Unit) -> str:
 
 
 def fact_name(source: str) -> str:
+    if source == "annual_classification":
+        return of_org(FACTS[source][0], N_("mức xếp loại chất lượng hằng năm của đảng bộ"))
     return _(FACTS[source][0])
 
 
@@ -132,7 +164,7 @@ def quoted(text: str) -> str:
 def source_text(source: str) -> str:
     """Where a value comes from: the cell's self-assessment, or a fact of its records."""
     if source == "self":
-        return _("chi bộ tự đánh giá")
+        return of_org(N_("chi bộ tự đánh giá"), N_("đảng bộ tự đánh giá"))
     if source in _MONTH_FACTS:
         return _("{fact}, tính từ hồ sơ tháng").format(fact=fact_name(source))
     return _("{fact}, lấy từ hồ sơ cuối năm").format(fact=fact_name(source))
