@@ -109,7 +109,9 @@ def score(
 
 def _headers(ev: Evaluation) -> list[tuple[str, str]]:
     first = ev.results.units[0] if ev.results.units else None
-    cols = [("id", _("Mã")), ("name", _("Chi bộ"))]
+    # A đảng bộ scored among its cells (its own framework) is no chi bộ: the column says both
+    name = _("Tổ chức đảng") if _has_dang_bo(ev) else _("Chi bộ")
+    cols = [("id", _("Mã")), ("name", name)]
     if first is not None:
         cols += [(f"criterion:{c.id}", _("TC{id}").format(id=c.id)) for c in first.criteria]
     cols += [
@@ -122,6 +124,12 @@ def _headers(ev: Evaluation) -> list[tuple[str, str]]:
         ("reasons", _("Lý do / cần có")),
     ]
     return cols
+
+
+def _has_dang_bo(ev: Evaluation) -> bool:
+    from chibo4tot.scoring.organisation import CELL_KINDS
+
+    return any(r.unit.kind not in CELL_KINDS for r in ev.results.units)
 
 
 def _csv(ev: Evaluation) -> str:
@@ -158,7 +166,11 @@ def _table(ev: Evaluation) -> None:
     from chibo4tot.results.views import status_label, summary_lines, unit_row
 
     results = ev.results
-    title = _("Kết quả “Chi bộ 4 tốt” năm {year}").format(year=results.year)
+    title = (
+        _("Kết quả “Chi bộ 4 tốt”, “Đảng bộ cơ sở 4 tốt” năm {year}")
+        if _has_dang_bo(ev)
+        else _("Kết quả “Chi bộ 4 tốt” năm {year}")
+    ).format(year=results.year)
     if results.as_of < 12:
         title += " " + _("(tính đến hết tháng {m})").format(m=results.as_of)
     if ev.default_year:
