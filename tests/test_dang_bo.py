@@ -75,7 +75,7 @@ def test_the_example_dang_bo_has_a_verdict_with_its_reasons_in_score(example_cop
     assert "Đảng bộ xã Thượng Phùng (dang-bo-xa-thuong-phung): Không đạt" in table
     assert SHARE_REASON in " ".join(table.split())
     row = next(line for line in table.splitlines() if line.startswith("│ Đảng bộ xã Thượng Phùng"))
-    assert row.rstrip(" │").endswith("—")  # months: none kept, none missing
+    assert [c.strip() for c in row.split("│")][10:12] == ["Không đạt", "—"]  # months: none kept or missing
     # No missing-month gap is told for the đảng bộ: only Lũng Lầu's months are missing
     gaps = invoke(["validate", str(example_copy)]).stderr
     assert DANG_BO not in gaps and "lung-lau" in gaps
@@ -114,6 +114,8 @@ def test_the_reports_state_the_verdict_and_its_reasons(example_copy: Path) -> No
         "Đảng bộ xã Thượng Phùng: chưa được công nhận “Đảng bộ cơ sở 4 tốt” (95,00 điểm, xếp loại Tốt)."
     )
     assert "Lý do: " + SHARE_REASON in line
+    # and last year's verdict, from the example's export of 2023 (history/)
+    assert line.endswith("Năm 2023: chưa được công nhận (95,00 điểm, xếp loại Tốt).")
     wb = openpyxl.load_workbook(out / "chi-bo-4-tot-2024.xlsx")
     rows = [[c for c in row if c is not None] for row in wb.worksheets[0].iter_rows(values_only=True)]
     own = next(r for r in rows if r and r[0] == "Đảng bộ xã Thượng Phùng")

@@ -70,6 +70,10 @@ def test_the_example_export_names_no_person(example_export: tuple[str, dict[str,
 def test_the_export_holds_the_score_json_of_every_cell(example_export: tuple[str, dict[str, Any]]) -> None:
     _text, data = example_export
     score = json.loads(invoke(["score", str(EXAMPLE), "--year", "2024", "--format", "json"]).stdout)
+    # Last year's figures are shown beside a year's, never part of its export.
+    assert score["summary"].pop("previous")["year"] == 2023
+    for unit in score["units"]:
+        assert unit.pop("previous")["year"] == 2023
     assert data["summary"] == score["summary"]
     assert data["dang_bo"]["id"] == "dang-bo-xa-thuong-phung"
     assert data["gaps"] == 1  # Lũng Lầu lacks three months

@@ -153,7 +153,8 @@ def test_example_report_layout(example: ReportContext) -> None:
     headings = [line for line in lines if line.startswith("## ")]
     assert [h.split(".")[0] for h in headings] == ["## I", "## II", "## III", "## IV"]
     assert "54,55%" in text  # 6 of 11, the same figure as `score`
-    assert "| 1 | Chi bộ thôn Mã Pì Lèng | 100,87 | Xuất sắc |  |" in lines
+    assert "| 1 | Chi bộ thôn Mã Pì Lèng | 100,87 | Xuất sắc | 2 năm liền |" in lines  # 2023: history/
+    assert "tăng 9,10 điểm phần trăm so với năm 2023 (45,45%)" in text
     assert "| ***Nơi nhận:*** | **T/M ĐẢNG ỦY** |" in lines
     assert "|  | **Giàng Mí Sính** |" in lines
     assert text.count("- Lưu ") == 1  # the workspace lists the filing line: it is not added twice

@@ -43,11 +43,18 @@ SHEETS = [
     "Chi tiết",
     "Theo tháng",
     "Danh sách công nhận",
+    "So với năm trước",
     "Đầy đủ hồ sơ",
     "Vấn đề",
     "Biểu đồ",
 ]
-FREEZE = {"Tổng hợp": "B5", "Chi tiết": "D5", "Theo tháng": "D5", "Đầy đủ hồ sơ": "C5"}
+FREEZE = {
+    "Tổng hợp": "B5",
+    "Chi tiết": "D5",
+    "Theo tháng": "D5",
+    "So với năm trước": "C5",
+    "Đầy đủ hồ sơ": "C5",
+}
 INJECTION = '=HYPERLINK("http://x","y")'
 
 

@@ -42,7 +42,8 @@ def split_exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path],
     exports = []
     for dang_bo, part in SPLIT.items():
         ws = root / dang_bo
-        shutil.copytree(EXAMPLE, ws, ignore=shutil.ignore_patterns(".chibo4tot"))
+        # Without the example's export of 2023 (its đảng bộ's): the split ones have none of their own.
+        shutil.copytree(EXAMPLE, ws, ignore=shutil.ignore_patterns(".chibo4tot", "history"))
         name = f"Đảng bộ xã {dang_bo[-1].upper()}"
         config = (ws / "chibo4tot.yaml").read_text(encoding="utf-8")
         config = config.replace("id: dang-bo-xa-thuong-phung", f"id: {dang_bo}")
@@ -59,7 +60,9 @@ def split_exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path],
             if folder.name not in {u["id"] for u in mine}:
                 shutil.rmtree(folder)
         exports.append(_export(ws, root / f"{dang_bo}.json"))
-    return exports, _export(EXAMPLE, root / "whole.json")
+    whole = root / "whole"
+    shutil.copytree(EXAMPLE, whole, ignore=shutil.ignore_patterns(".chibo4tot", "history"))
+    return exports, _export(whole, root / "whole.json")
 
 
 def test_three_dang_bo_rolled_up_equal_the_example_scored_at_once(
@@ -257,3 +260,66 @@ def test_exports_in_another_language_are_refused(
         ["--lang", "en", "rollup", str(split_exports[0][0]), "--out", str(tmp_path / "x")], exit_code=1
     )
     assert "--lang vi" in result.stderr
+
+
+# ── last year beside this year (--previous) ───────────────────────────────────────────────────
+
+
+def _last_year(export: Path, out: Path, fail: set[str]) -> Path:
+    """The đảng bộ's export said of 2023, the cells of ``fail`` not recognised that year."""
+    data = _load(export)
+    data["year"] = 2023
+    for unit in data["units"]:
+        if unit["id"] in fail:
+            unit.update(recognised=False, status="not_recognised", streak=0)
+        unit["fingerprint"] = sha256(without_fingerprint(unit))
+    cells = [u for u in data["units"] if u["kind"] != "dang_bo_co_so"]  # not the đảng bộ itself
+    recognised = sum(1 for u in cells if u["recognised"])
+    rate = round(recognised / len(cells), 4)
+    data["summary"].update(recognised=recognised, recognised_rate=rate)
+    for tally in data["summary"]["by_parent"].values():
+        tally.update(recognised=recognised, recognised_rate=rate)
+    data["fingerprint"] = sha256(without_fingerprint(data))
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return out
+
+
+def test_the_district_compares_each_dang_bo_with_last_year(
+    split_exports: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    from tests.xlsx_dump import load
+
+    exports, _whole = split_exports
+    # Đảng bộ A had one cell fewer recognised in 2023 (4 of 6), B and C the same as in 2024.
+    first = next(u["id"] for u in _load(exports[0])["units"] if u["recognised"])
+    before = [_last_year(exports[0], tmp_path / "a-2023.json", {first})]
+    before += [_last_year(p, tmp_path / f"{i}-2023.json", set()) for i, p in enumerate(exports[1:])]
+    out = tmp_path / "huyen"
+    args = ["rollup", *map(str, exports), "--out", str(out), *DATE]
+    invoke([*args, *(x for p in before for x in ("--previous", str(p)))])
+    md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
+    assert "Tỉ lệ chi bộ được công nhận tăng 9,10 điểm phần trăm so với năm 2023 (45,45%)" in md
+    assert "Đảng bộ xã A: 83,33%, tăng 16,66 điểm phần trăm so với năm 2023 (66,67%)." in md
+    assert "Đảng bộ xã B: 0,00%, bằng năm 2023 (0,00%)." in md
+    assert "Đảng bộ xã C: 50,00%, bằng năm 2023 (50,00%)." in md
+    sheet = load((out / "chi-bo-4-tot-2024.xlsx").read_bytes())["So với năm trước"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    by_name = {r[1]: r for r in rows if isinstance(r[1], str) and r[1].startswith("Đảng bộ xã")}
+    assert [float(x) for x in by_name["Đảng bộ xã A"][2:9]] == [6, 4, 0.6667, 6, 5, 0.8333, 16.66]
+    total = next(r for r in rows if r[1] == "Tổng cộng")
+    assert [float(x) for x in total[2:9]] == [11, 5, 0.4545, 11, 6, 0.5455, 9.1]
+    # The district's own export holds its year alone, and still verifies.
+    assert "previous" not in (out / "ket-qua-cap-tren-2024.json").read_text(encoding="utf-8")
+    assert "nội dung khớp" in invoke(["verify", str(out / "ket-qua-cap-tren-2024.json")]).stdout
+    # Last year's exports must be of last year, untouched.
+    result = invoke([*args, "--force", "--previous", str(exports[0])], exit_code=1)
+    assert "là kết quả năm 2024, không phải năm 2023" in result.stderr
+    tampered = _load(before[1])
+    tampered["units"][0]["total"] = 1
+    (tmp_path / "sua-2023.json").write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
+    result = invoke([*args, "--force", "--previous", str(tmp_path / "sua-2023.json")], exit_code=1)
+    assert "dấu vân tay" in result.stderr
+    # Without them, the documents say that last year is unknown.
+    invoke([*args, "--force"])
+    md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
+    assert "Không có kết quả năm 2023 để so sánh." in md

@@ -31,6 +31,13 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 @functools.lru_cache(maxsize=4096)
+def rate_change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
+    """The change between two recognition rates (each rounded once), in percentage points:
+    0.4545 after 0.3636 → 9.09."""
+    return None if now is None or before is None else (now - before) * 100
+
+
+@functools.lru_cache(maxsize=4096)
 def vn_number(value: Number, places: int = 2, *, fixed: bool = False) -> str:
     """8.5 → "8,5"; 12345.5 → "12.345,5"; with ``fixed`` the zeros stay: "94,50"."""
     # Here, not at the top: the command line imports this module for its text helpers, and a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -25,6 +26,9 @@ from chibo4tot.cli.params import (
 from chibo4tot.errors import ExitCode, InputError, Problem, UsageError
 from chibo4tot.fsio import check_write_targets, write_text_atomic
 from chibo4tot.i18n import N_, _, current_language, set_language
+
+if TYPE_CHECKING:  # read where used: a command that reads no export loads none of it
+    from chibo4tot.results.history import ReadExport
 
 
 def export_text(doc: object) -> str:
@@ -76,6 +80,21 @@ def export(
     typer.echo(show_path(write_text_atomic(target, export_text(doc))))
 
 
+def _read_exports(paths: list[Path], problems: list[Problem]) -> list[ReadExport]:
+    """Each export read, or why not (added to ``problems``); a path that is no file is a usage error."""
+    from chibo4tot.hierarchy.exports import read_export
+
+    found = []
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(_("không có tệp {path}").format(path=path))
+        try:
+            found.append(read_export(path))
+        except InputError as exc:
+            problems += exc.problems or [Problem(path, exc.message)]
+    return found
+
+
 @app.command()
 @handled
 def rollup(
@@ -87,6 +106,16 @@ def rollup(
     ),
     out: Path = typer.Option(
         Path("tong-hop"), "--out", metavar=N_("THƯ_MỤC"), help=N_("Thư mục ghi báo cáo tổng hợp.")
+    ),
+    previous: list[Path] | None = typer.Option(
+        None,
+        "--previous",
+        metavar=N_("TỆP"),
+        show_default=False,
+        help=N_(
+            "Tệp kết quả năm trước của các đảng bộ (chibo4tot export), để so sánh tỉ lệ công nhận "
+            "với năm trước; nhắc lại cho mỗi tệp."
+        ),
     ),
     header: Path | None = typer.Option(
         None,
@@ -118,7 +147,6 @@ def rollup(
         refuse_existing,
         write_all,
     )
-    from chibo4tot.hierarchy.exports import read_export
     from chibo4tot.hierarchy.rollup import build_rollup, check_exports, default_district, rollup_gaps
     from chibo4tot.inputs.locate import locate_problems, parse_model
     from chibo4tot.models.workspace import UnitsFile, WorkspaceConfig
@@ -128,17 +156,13 @@ def rollup(
 
     formats = parse_formats(fmt)
     report_date = parse_date(date, dt.date.today())  # the CLI reads the clock; reports get the date
-    found, problems = [], []
-    for path in exports:
-        if not path.is_file():
-            raise UsageError(_("không có tệp {path}").format(path=path))
-        try:
-            found.append(read_export(path))
-        except InputError as exc:
-            problems += exc.problems or [Problem(path, exc.message)]
+    problems: list[Problem] = []
+    found, before = _read_exports(exports, problems), _read_exports(previous or [], problems)
     if problems:
         raise InputError(_("không tổng hợp được: các tệp kết quả có vấn đề (xem ở trên)"), problems)
     check_exports(found, year)
+    if before:  # last year's: checked as this year's are, all of the year before
+        check_exports(before, found[0].export.year - 1)
     district, root, listed, units_path = default_district(found), None, None, None
     if header is not None:
         header_problems: list[Problem] = []
@@ -158,7 +182,7 @@ def rollup(
                 "lập báo cáo có ghi rõ từng thiếu sót"
             ).format(n=len(gaps))
         )
-    rolled = build_rollup(found, district)
+    rolled = build_rollup(found, district, before)
     doc = build_export(rolled.results, district, rolled.frameworks, rolled.not_scored, rolled.gaps)
     ctx = ReportContext(
         rolled.results,

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from chibo4tot.results.evaluate import Evaluation
 
 FORMATS = ("table", "json", "csv")
+NUMERIC_COLUMNS = frozenset({"total", "months", "bonus", "deductions", "previous", "streak"})
 
 
 @app.command()
@@ -107,7 +108,9 @@ def score(
         raise typer.Exit(int(ExitCode.INPUT))
 
 
-def _headers(ev: Evaluation) -> list[tuple[str, str]]:
+def _headers(ev: Evaluation, *, narrow: bool = False) -> list[tuple[str, str]]:
+    """The columns of the CSV, or (``narrow``) of the table, where last year's total and verdict
+    share one column."""
     first = ev.results.units[0] if ev.results.units else None
     # A đảng bộ scored among its cells (its own framework) is no chi bộ: the column says both
     name = _("Tổ chức đảng") if _has_dang_bo(ev) else _("Chi bộ")
@@ -121,8 +124,17 @@ def _headers(ev: Evaluation) -> list[tuple[str, str]]:
         ("rating", _("Xếp loại")),
         ("verdict", _("Kết quả")),
         ("months", _("Tháng")),
-        ("reasons", _("Lý do / cần có")),
     ]
+    last = ev.results.previous
+    if last is not None and narrow:
+        cols += [("previous", _("Năm {year}").format(year=last.year)), ("streak", _("Năm liền"))]
+    elif last is not None:  # last year's results are known: beside this year's
+        cols += [
+            ("previous_total", _("Tổng {year}").format(year=last.year)),
+            ("previous_verdict", _("Kết quả {year}").format(year=last.year)),
+            ("streak", _("Số năm liền đạt")),
+        ]
+    cols.append(("reasons", _("Lý do / cần có")))
     return cols
 
 
@@ -183,13 +195,15 @@ def _table(ev: Evaluation) -> None:
         hidden.add("bonus")
     if not any(r.deductions for r in results.units):
         hidden.add("deductions")
-    headers = [h for h in _headers(ev) if h[0] not in hidden]
+    headers = [h for h in _headers(ev, narrow=True) if h[0] not in hidden]
     for key, label in headers:
-        numeric = key.startswith("criterion:") or key in ("total", "months", "bonus", "deductions")
+        numeric = key.startswith("criterion:") or key in NUMERIC_COLUMNS
         table.add_column(label, justify="right" if numeric else "left", overflow="fold")
     demoted: dict[str, str] = {}
     for r in results.units:
         row: dict[str, str | Text] = {key: safe_text(value) for key, value in unit_row(r).items()}
+        if r.previous is not None:
+            row["previous"] = f"{row['previous_total']}\n{row['previous_verdict']}"
         style = {"recognised": "green", "not_recognised": "red"}.get(r.status, "yellow")
         row["verdict"] = Text(str(row["verdict"]), style=style)
         if r.demoted_by:

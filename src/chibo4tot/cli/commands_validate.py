@@ -34,7 +34,10 @@ def validate(
     gaps = workspace_gaps(ws, today.year, today.month)
     if run is not None and run.unchanged():
         run.memo.save()
-    errors, warnings, files = print_problems([*ws.problems.items, *gaps])
+    from chibo4tot.results.history import load_history
+
+    history = load_history(root, ws.config.id)[1] if ws.config is not None else []  # earlier years' exports
+    errors, warnings, files = print_problems([*ws.problems.items, *history, *gaps])
     print_count(errors, warnings, files)
     if errors or (strict and warnings):
         raise typer.Exit(int(ExitCode.INPUT))

@@ -20,8 +20,17 @@ from chibo4tot.i18n import _, current_language
 from chibo4tot.models.export import ExportUnit
 from chibo4tot.models.types import UnitKind
 from chibo4tot.models.workspace import FrameworkAssignment, Unit, UnitsFile, WorkspaceConfig
-from chibo4tot.scoring.organisation import summarise
-from chibo4tot.scoring.results import CriterionResult, LineItem, UnitResult, YearResults
+from chibo4tot.results.history import previous_from_export
+from chibo4tot.scoring.organisation import LastYear, apply_previous, summarise
+from chibo4tot.scoring.results import (
+    CriterionResult,
+    LineItem,
+    PreviousUnit,
+    PreviousYear,
+    Tally,
+    UnitResult,
+    YearResults,
+)
 
 
 @dataclass(frozen=True)
@@ -169,8 +178,29 @@ def unit_result(u: ExportUnit, year: int, as_of: int, titles: dict[str, str]) ->
     return result
 
 
-def build_rollup(found: list[ReadExport], district: WorkspaceConfig) -> Rollup:
-    """The district's results from checked exports (see :func:`check_exports`), in the order given."""
+def previous_of(found: list[ReadExport]) -> LastYear:
+    """Last year's figures from last year's exports of the đảng bộ (checked as this year's are):
+    every cell of them, and the cells' tallies by đảng bộ and overall added up."""
+    cells = Tally()
+    by_parent: dict[str, Tally] = {}
+    units: dict[str, PreviousUnit] = {}
+    for f in found:
+        year, mine = previous_from_export(f)
+        cells.units += year.cells.units
+        cells.recognised += year.cells.recognised
+        for pid, t in year.by_parent.items():
+            tally = by_parent.setdefault(pid, Tally())
+            tally.units += t.units
+            tally.recognised += t.recognised
+        units.update(mine)
+    return PreviousYear(found[0].export.year, cells, by_parent, source="export"), units
+
+
+def build_rollup(
+    found: list[ReadExport], district: WorkspaceConfig, before: list[ReadExport] | None = None
+) -> Rollup:
+    """The district's results from checked exports (see :func:`check_exports`), in the order given;
+    ``before``: last year's exports (checked too), whose figures go beside this year's."""
     frameworks: dict[str, dict[str, Any]] = {}
     for f in found:
         for fw in f.data["frameworks"]:
@@ -183,6 +213,7 @@ def build_rollup(found: list[ReadExport], district: WorkspaceConfig) -> Rollup:
     results = YearResults(
         first.year, first.as_of_month, main, titles.get(main, ""), units, summarise(units, district.id)
     )
+    apply_previous(results, previous_of(before) if before else None)
     return Rollup(
         results,
         list(frameworks.values()),

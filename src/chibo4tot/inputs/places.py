@@ -12,6 +12,7 @@ from chibo4tot.i18n import _
 
 WORKSPACE_FILE = "chibo4tot.yaml"
 UNITS_FILE = "units.yaml"
+HISTORY_DIR = "history"  # exports of earlier years (chibo4tot export), kept in place of their records
 
 
 def find_workspace(start: Path) -> Path:

@@ -83,6 +83,11 @@ def _workspace_text(name: str, fw: Framework, year: int) -> str:
         + "frameworks:\n"
         + f"  - years: [{year}]\n"
         + f"    framework: {fw.id}\n"
+        + _(
+            "# Kết quả các năm trước: đặt tệp do “chibo4tot export” tạo (ví dụ ket-qua-{year}.json) "
+            "vào thư mục history/\n# để so sánh với năm trước và tính số năm liền đạt khi không còn "
+            "hồ sơ của năm đó.\n"
+        ).format(year=year - 1)
     )
 
 

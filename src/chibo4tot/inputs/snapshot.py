@@ -1,10 +1,11 @@
 """What a workspace's results depend on, as one digest: the key of the results cache.
 
-Small inputs (chibo4tot.yaml, units.yaml, every framework file of the workspace and of the tool)
-are hashed by content. The records, tens of thousands of files at province scale, are taken by
-their ``lstat``: size, mtime_ns, ctime_ns, inode, device and mode of every entry under
-``records/`` (folders and links included, links followed where loading follows them). ctime
-cannot be set back by a user, so an edit that restores the old mtime still changes the digest.
+Small inputs (chibo4tot.yaml, units.yaml, every framework file of the workspace and of the tool,
+the exports of earlier years in history/) are hashed by content. The records, tens of thousands
+of files at province scale, are taken by their ``lstat``: size, mtime_ns, ctime_ns, inode,
+device and mode of every entry under ``records/`` (folders and links included, links followed
+where loading follows them). ctime cannot be set back by a user, so an edit that restores the
+old mtime still changes the digest.
 
 A record whose times are within :data:`RACY_NS` of the start (or in the future: a clock set back)
 may still change without its stat changing, on a filesystem with coarse timestamps. Such files
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from chibo4tot.fsio import ReadRefused, read_regular_bytes
 from chibo4tot.inputs.decoding import MAX_FILE_BYTES
-from chibo4tot.inputs.places import UNITS_FILE, WORKSPACE_FILE, shipped_criteria_dir
+from chibo4tot.inputs.places import HISTORY_DIR, UNITS_FILE, WORKSPACE_FILE, shipped_criteria_dir
 
 # A file as the record cache knows it: size, mtime_ns, ctime_ns, inode, device (links followed).
 FileStat = tuple[int, int, int, int, int]
@@ -40,7 +41,7 @@ class Snapshot:
     digest: bytes
     racy: tuple[str, ...]  # records that could change unseen by their stat
     files: int
-    context: bytes = b""  # config, units and frameworks alone: what every check and score reads
+    context: bytes = b""  # config, units, frameworks and history alone: what every check and score reads
     # Each file under records/ → its stat as the record cache knows a file (links followed):
     # size, mtime_ns, ctime_ns, inode, device. Taken before anything is read.
     stats: dict[str, FileStat] = field(default_factory=dict)
@@ -170,7 +171,13 @@ def take(root: Path, *, extra: str = "", shipped_dir: Path | None = None) -> Sna
     files = 0
     inside = os.path.realpath(base)
     shipped = str(shipped_dir or shipped_criteria_dir())
-    for top, within in ((os.path.join(base, "criteria"), inside), (shipped, os.path.realpath(shipped))):
+    # The history's exports give last year's figures and the streaks: by content, like the frameworks.
+    tops = [
+        (os.path.join(base, "criteria"), inside),
+        (shipped, os.path.realpath(shipped)),
+        (os.path.join(base, HISTORY_DIR), inside),
+    ]
+    for top, within in tops:
         if _top(ctx, top):
             files += _tree(ctx, top, by_content=True, times=[], within=within)  # cannot change unseen
     h = hashlib.sha256(f"{base}\0{extra}\n".encode("utf-8", "surrogatepass"))

@@ -32,7 +32,13 @@ from chibo4tot.report.text_lists import (
     recognition_table,
     unrecognised_item,
 )
-from chibo4tot.results.views import parent_of, rating_label, status_label
+from chibo4tot.results.views import (
+    comparison_sentence,
+    comparison_text,
+    parent_of,
+    rating_label,
+    status_label,
+)
 from chibo4tot.scoring.results import Tally, UnitResult
 
 
@@ -147,6 +153,8 @@ def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
                 "đạt {rate}; chưa được công nhận: {rest} chi bộ."
             ).format(total=whole.units, n=whole.recognised, rate=share, rest=whole.units - whole.recognised)
         )
+        lines.append(comparison_sentence(ctx.results))  # or that last year's results are unknown
+        lines += _parents_compared(ctx, by_parent)
     else:
         lines.append(
             _(
@@ -160,6 +168,7 @@ def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
                 "không còn khả năng đạt: {rest} chi bộ."
             ).format(total=whole.units, n=whole.recognised, rate=share, rest=len(ctx.not_recognised))
         )
+        lines.append(comparison_sentence(ctx.results))  # last year's rate, or that it is unknown
     if ctx.not_scored:
         lines.append(
             _(
@@ -195,6 +204,22 @@ def _results(ctx: ReportContext) -> tuple[list[str], Table, Table | None]:
     return lines, by_kind_table, by_parent_table
 
 
+def _parents_compared(ctx: ReportContext, by_parent: dict[str, Tally]) -> list[str]:
+    """With several đảng bộ and last year's results known: each one's rate beside last year's."""
+    last = ctx.results.previous
+    if last is None or len(by_parent) < 2:
+        return []
+    names = parent_names(ctx)
+    return [
+        _("{name}: {rate}, {change}.").format(
+            name=names.get(pid, pid),
+            rate=vn_percent(rate(t.recognised, t.units)),
+            change=comparison_text(t, last.by_parent.get(pid), last.year),
+        )
+        for pid, t in by_parent.items()
+    ]
+
+
 def _rating_order(ctx: ReportContext, ratings: Counter[str]) -> list[tuple[str, int]]:
     """Best band first, as the recognition list ranks them."""
     rank = {band: i for i, band in enumerate(ctx.bands(ctx.cells))}
@@ -228,6 +253,14 @@ def _dang_bo(ctx: ReportContext) -> list[str]:
         )
         if r.reasons:
             line += " " + _("Lý do: {reasons}").format(reasons=" ".join(r.reasons))
+        last = r.previous
+        if last is not None and r.status != "in_progress":
+            line += " " + _("Năm {year}: {verdict} ({points} điểm, xếp loại {rating}).").format(
+                year=last.year,
+                verdict=_("được công nhận") if last.recognised else _("chưa được công nhận"),
+                points=vn_number(last.total, 2, fixed=True),
+                rating=last.rating or "—",
+            )
         lines.append(line)
     return lines
 

@@ -12,6 +12,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.seal import properties
+from chibo4tot.report.xlsx_compare import compare_sheet
 from chibo4tot.report.xlsx_records import completeness_sheet, problems_sheet
 from chibo4tot.report.xlsx_sheet import BASE_FONT, clean_text
 from chibo4tot.report.xlsx_summary import chart_sheet, summary_sheet
@@ -53,13 +54,15 @@ def _new_workbook(ctx: ReportContext) -> Any:
 
 
 def build_workbook(ctx: ReportContext) -> Any:
-    """The whole workbook in memory: summary, details, months, recognition list, records, problems, charts."""
+    """The whole workbook in memory: summary, details, months, recognition list, comparison with last
+    year, records, problems, charts."""
     wb = _new_workbook(ctx)
     sub = subtitle(ctx)
     parents = summary_sheet(wb, ctx, sub)
     detail_sheet(wb, ctx, sub)
     monthly_sheet(wb, ctx, sub)
     recognition_sheet(wb, ctx, sub)
+    compare_sheet(wb, ctx, sub)
     completeness_sheet(wb, ctx, sub)
     problems_sheet(wb, ctx, sub)
     chart_sheet(wb, ctx, sub, parents)

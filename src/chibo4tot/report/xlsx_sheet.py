@@ -126,7 +126,16 @@ class Sheet:
     cells at all, so half a million cells are never held until the file is written.
     """
 
-    def __init__(self, wb: Any, name: str, title: str, subtitle: str, columns: Sequence[Column]) -> None:
+    def __init__(
+        self,
+        wb: Any,
+        name: str,
+        title: str,
+        subtitle: str,
+        columns: Sequence[Column],
+        note: str | None = None,
+    ) -> None:
+        """``note``: a line under the subtitle, above the table (else that row is blank)."""
         self.ws = wb.create_sheet(name[:MAX_SHEET_NAME])
         self._text: TextRows | None = None
         self.row = 0
@@ -142,7 +151,10 @@ class Sheet:
         for row in (1, 2):
             self.ws.merge_cells(f"A{row}:{self.last_col}{row}")
             self.ws.cell(row=row, column=1).alignment = CENTRED
-        self.add([], styled=False)
+        self.add([note] if note else [], styled=False)
+        if note:
+            self.ws.merge_cells(f"A3:{self.last_col}3")
+            self.ws.cell(row=3, column=1).alignment = CENTRED
         self.header([c.header for c in self.columns])
         self._text = TextRows(self.ws)  # the rows below the header: text from the start
 
@@ -160,6 +172,17 @@ class Sheet:
             template.font = BOLD
             template.fill = HEADER_FILL
         return template._style  # no public getter for a cell's style array
+
+    def section(self, columns: Sequence[Column]) -> int:
+        """A second table under the first on the same sheet, of no more columns: its own columns'
+        styles and header row (each column as wide as the wider of the two). Returns the header's row."""
+        self.columns = list(columns)
+        self._styles = [self._template(col) for col in self.columns]
+        self._wrapped = [i for i, col in enumerate(self.columns) if col.wrap]
+        for i, col in enumerate(self.columns, 1):
+            dimension = self.ws.column_dimensions[get_column_letter(i)]
+            dimension.width = max(dimension.width or 0, col.width)
+        return self.header([c.header for c in self.columns])
 
     def letter(self, column: int) -> str:
         return str(get_column_letter(column))

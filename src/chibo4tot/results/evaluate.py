@@ -29,9 +29,10 @@ from chibo4tot.models.framework import Framework
 from chibo4tot.models.records import MonthRecord, YearRecord
 from chibo4tot.models.workspace import Unit
 from chibo4tot.results.export import build_export, framework_entries
+from chibo4tot.results.history import load_history, previous_from_export, streaks_from_export
 from chibo4tot.scoring import RecordRef, UnitRecords, YearResults, apply_streaks, score_year
-from chibo4tot.scoring.organisation import CELL_KINDS
-from chibo4tot.scoring.results import UnitResult
+from chibo4tot.scoring.organisation import CELL_KINDS, LastYear, apply_previous, previous_year
+from chibo4tot.scoring.results import PreviousUnit, UnitResult
 from chibo4tot.scoring.unit import score_unit
 
 STREAK_YEARS = 10  # how far back "N năm liền" looks
@@ -57,15 +58,16 @@ SCORE_PIECE = 25
 @dataclass(frozen=True, slots=True)
 class Trace:
     """What the organisation did with a unit's own result in the year scored: the share of its
-    cells recognised that it was scored with, its band and the band's rule before any quota, and
-    its recognised years in a row before this one. Enough to do the organisation again for a few
-    units without scoring the others (see :mod:`chibo4tot.results.rerun`)."""
+    cells recognised that it was scored with, its band and the band's rule before any quota, its
+    recognised years in a row before this one and its results of the year before. Enough to do
+    the organisation again for a few units without scoring the others (see :mod:`chibo4tot.results.rerun`)."""
 
     share: Fraction | None
     rating: str | None
     demoted_by: str | None
     rating_rule: str
     prior: int = 0
+    previous: PreviousUnit | None = None  # its results of the year before
 
 
 @dataclass
@@ -329,12 +331,25 @@ def evaluate_workspace(
     own_blobs: dict[str, bytes] = {}  # each unit's own result as the cache pickled it (with memo)
     results = run(year, as_of, traces)
     earlier = {y: run(y, 12) for y in sorted(years_with_records(ws)) if year - STREAK_YEARS <= y < year}
-    prior = apply_streaks(results, earlier)
+    root_id = ws.config.id if ws.config else ""
+    history, history_problems = load_history(root, root_id) if ws.config else ({}, [])
+    last = earlier.get(year - 1)
+    exported = history.get(year - 1) if last is None else None  # the year's records win over its export
+    found: LastYear | None
+    if exported is not None:
+        prior = apply_streaks(results, {}, streaks_from_export(exported))
+        found = previous_from_export(exported)
+    else:
+        prior = apply_streaks(results, earlier)
+        found = previous_year(last, root_id) if last is not None else None
+    previous = apply_previous(results, found)
     traces = {
-        r.unit.id: dataclasses.replace(traces[r.unit.id], prior=prior[r.unit.id]) for r in results.units
+        unit_id: dataclasses.replace(traces[unit_id], prior=prior[unit_id], previous=previous[unit_id])
+        for unit_id in (r.unit.id for r in results.units)
     }
     problems = ProblemList()
     problems.extend(ws.problems.items)
+    problems.extend(history_problems)
     with_records = {rf.unit for rf in ws.records}
     for unit, why in results.unscored:
         if unit.id in with_records:

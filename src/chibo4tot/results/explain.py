@@ -11,7 +11,7 @@ from pathlib import Path
 from chibo4tot.errors import Loc
 from chibo4tot.formatting import vn_number
 from chibo4tot.i18n import _
-from chibo4tot.results.views import status_label
+from chibo4tot.results.views import previous_verdict, status_label
 from chibo4tot.scoring.results import CriterionResult, GateResult, IndicatorResult, PeriodScore, UnitResult
 from chibo4tot.scoring.text import render_reason
 
@@ -194,4 +194,14 @@ def render_explain(r: UnitResult, where: Where) -> list[str]:
         lines.append(_("Cần có: {needed}.").format(needed="; ".join(r.needed)))
     if r.streak > 1:
         lines.append(_("{n} năm liền đạt “Chi bộ 4 tốt”.").format(n=r.streak))
+    last = r.previous
+    if last is not None:
+        lines.append(
+            _("Năm {year}: {total} điểm, xếp loại {rating}, {verdict}.").format(
+                year=last.year,
+                total=_pts(last.total),
+                rating=last.rating or "—",
+                verdict=previous_verdict(last).lower(),
+            )
+        )
     return lines

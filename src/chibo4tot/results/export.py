@@ -65,6 +65,7 @@ def anonymous_reasons(r: UnitResult) -> list[str]:
 def unit_export(r: UnitResult, root_id: str) -> dict[str, Any]:
     """One unit as ``score --format json`` shows it, its reasons without names, and its fingerprint."""
     data = unit_json(r, root_id)
+    del data["previous"]  # an export holds its own year: last year's is in last year's export
     data["reasons"] = anonymous_reasons(r)
     data[FINGERPRINT] = sha256(data)
     return data
@@ -90,6 +91,7 @@ def build_export(
     """The export document of a đảng bộ's year (``frameworks``: see :func:`framework_entries`;
     ``not_scored``: id, name, why), fingerprinted."""
     summary = results_json(results, [], config.id)["summary"]
+    del summary["previous"]
     doc: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,

@@ -31,9 +31,12 @@ def shard_of(parent: str | None) -> int:
 
 # A unit's final result as a kept run keeps it: pickled whole, or (at once after a whole run) its
 # own result before the organisation as the record cache pickled it already, with what the
-# organisation (quotas, recognition, streaks) set on it: nothing pickled a second time.
+# organisation (quotas, recognition, streaks, last year) set on it: nothing pickled a second time.
 Kept = bytes | tuple[bytes, tuple[object, ...]]
-ORGANISED = ("rating", "demoted_by", "rating_rule", "status", "reasons", "reason_rules", "needed", "streak")
+ORGANISED = (
+    *("rating", "demoted_by", "rating_rule", "status", "reasons", "reason_rules", "needed", "streak"),
+    "previous",
+)
 
 
 def kept_value(result: UnitResult, own: bytes | None) -> Kept:

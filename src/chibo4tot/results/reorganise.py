@@ -224,7 +224,13 @@ class Reorganisation:
                     self.own[unit_id] = value[0]
                 result.rating, result.demoted_by = was.trace.rating, was.trace.demoted_by
                 result.rating_rule = was.trace.rating_rule
-            trace = Trace(share, result.rating, result.demoted_by, result.rating_rule, was.trace.prior)
+            trace = dataclasses.replace(
+                was.trace,
+                share=share,
+                rating=result.rating,
+                demoted_by=result.demoted_by,
+                rating_rule=result.rating_rule,
+            )
             batch.append((unit_id, result, trace))
         for fw in {id(f): f for u in members if (f := framework_of[u]) is not None}.values():
             same = [r for u, r, _t in batch if framework_of[u] is fw]
@@ -236,6 +242,7 @@ class Reorganisation:
             assert own is not None
             recognise(own, result)
             result.streak = trace.prior + 1 if result.recognised else 0
+            result.previous = trace.previous
             was = self.current(unit_id)
             facts = summary_facts(result, self.root_id)
             text = unit_json_text(result, self.root_id) if self.texts or was.text is not None else None

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from chibo4tot.errors import Problem, Severity, render_loc
-from chibo4tot.formatting import rate, vn_number, vn_percent
+from chibo4tot.formatting import rate, rate_change, vn_number, vn_percent
 from chibo4tot.i18n import N_, _
 from chibo4tot.models.types import UNIT_KIND_LABELS, UnitKind
-from chibo4tot.scoring.results import Tally, UnitResult, YearResults
+from chibo4tot.scoring.results import PreviousUnit, PreviousYear, Tally, UnitResult, YearResults
 
 STATUS_LABELS = {
     "recognised": N_("Đạt"),
@@ -93,6 +93,33 @@ def unit_json(r: UnitResult, root_id: str) -> dict[str, Any]:
         "needed": r.needed,
         "streak": r.streak,
         "framework": r.framework_id,
+        "previous": previous_unit_json(r.previous),
+    }
+
+
+def previous_unit_json(p: PreviousUnit | None) -> dict[str, Any] | None:
+    """A unit's results of the year before, in its entry of ``score --format json``."""
+    if p is None:
+        return None
+    return {"year": p.year, "total": num(p.total), "rating": p.rating, "recognised": p.recognised}
+
+
+def previous_verdict(p: PreviousUnit | None) -> str:
+    """Last year's verdict as tables show it: "—" when the unit had no result that year."""
+    if p is None:
+        return "—"
+    return _(STATUS_LABELS["recognised" if p.recognised else "not_recognised"])
+
+
+def previous_year_json(p: PreviousYear | None) -> dict[str, Any] | None:
+    """The year before over the cells, in the summary of ``score --format json``."""
+    if p is None:
+        return None
+    return {
+        "year": p.year,
+        "source": p.source,
+        **tally_json(p.cells),
+        "by_parent": {parent: tally_json(t) for parent, t in sorted(p.by_parent.items())},
     }
 
 
@@ -133,6 +160,7 @@ def results_json(
     summary["by_kind"] = {kind: tally_json(t) for kind, t in sorted(s.by_kind.items())}
     summary["by_parent"] = {parent: tally_json(t) for parent, t in sorted(s.by_parent.items())}
     summary["dang_bo"] = tally_json(s.dang_bo)
+    summary["previous"] = previous_year_json(results.previous)
     return {
         "year": results.year,
         "as_of_month": results.as_of,
@@ -183,8 +211,51 @@ def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
     row["rating"] = rating_label(r)
     row["verdict"] = status_label(r)
     row["months"] = f"{len(r.months_recorded)}/{r.as_of}" if r.takes_months else "—"
+    last = r.previous
+    row["previous_total"] = vn_number(last.total, places, fixed=True) if last is not None else "—"
+    row["previous_verdict"] = previous_verdict(last)
+    row["streak"] = str(r.streak)
     row["reasons"] = " ".join(r.reasons) if r.reasons else "; ".join(r.needed)
     return row
+
+
+def comparison_text(now: Tally, last: Tally | None, year: int) -> str:
+    """How a recognition rate compares with last year's: "tăng 9,09 điểm phần trăm so với năm 2023
+    (36,36%)"; when last year's is unknown, said so."""
+    before = rate(last.recognised, last.units) if last is not None else None
+    change = rate_change(rate(now.recognised, now.units), before)
+    if change is None:
+        return _("không có kết quả năm {year} để so sánh").format(year=year)
+    values = {"points": vn_number(abs(change), 2, fixed=True), "year": year, "rate": vn_percent(before)}
+    if change > 0:
+        return _("tăng {points} điểm phần trăm so với năm {year} ({rate})").format(**values)
+    if change < 0:
+        return _("giảm {points} điểm phần trăm so với năm {year} ({rate})").format(**values)
+    return _("bằng năm {year} ({rate})").format(**values)
+
+
+def comparison_sentence(results: YearResults) -> str:
+    """The sentence that compares the cells' recognition rate with last year's (reports print it
+    whether last year's results are known or not)."""
+    last = results.previous
+    year = results.year - 1
+    if last is None:
+        return _("Không có kết quả năm {year} để so sánh.").format(year=year)
+    if results.as_of < 12:  # no cell is recognised before the year is over: nothing to compare yet
+        return _(
+            "Năm {year} có {n}/{total} chi bộ được công nhận ({rate}); tỉ lệ năm nay chỉ có khi hết năm."
+        ).format(
+            year=last.year,
+            n=last.cells.recognised,
+            total=last.cells.units,
+            rate=vn_percent(rate(last.cells.recognised, last.cells.units)),
+        )
+    return _("Tỉ lệ chi bộ được công nhận {change}; năm {year} có {n}/{total} chi bộ được công nhận.").format(
+        change=comparison_text(results.summary.cells, last.cells, last.year),
+        year=last.year,
+        n=last.cells.recognised,
+        total=last.cells.units,
+    )
 
 
 def summary_lines(results: YearResults) -> list[str]:
@@ -219,4 +290,6 @@ def summary_lines(results: YearResults) -> list[str]:
         lines.append(
             _("Đảng bộ cơ sở 4 tốt: {n}/{total}.").format(n=s.dang_bo.recognised, total=s.dang_bo.units)
         )
+    if results.previous is not None:
+        lines.append(comparison_sentence(results))
     return lines

@@ -12,7 +12,7 @@ from chibo4tot.models.types import UnitKind
 from chibo4tot.models.workspace import Unit
 from chibo4tot.runtime import no_gc
 from chibo4tot.scoring.facts import UnitRecords
-from chibo4tot.scoring.results import Summary, Tally, UnitResult, YearResults
+from chibo4tot.scoring.results import PreviousUnit, PreviousYear, Summary, Tally, UnitResult, YearResults
 from chibo4tot.scoring.unit import score_unit
 from chibo4tot.scoring.verdict import apply_quota, recognise
 
@@ -159,10 +159,18 @@ def summarise_facts(facts: Iterable[SummaryFacts]) -> Summary:
     return Summary(cells, by_kind, by_parent, dang_bo, dict(failed_criteria), dict(failed_gates))
 
 
-def apply_streaks(current: YearResults, earlier: Mapping[int, YearResults]) -> dict[str, int]:
+def apply_streaks(
+    current: YearResults, earlier: Mapping[int, YearResults], last: Mapping[str, int] | None = None
+) -> dict[str, int]:
     """Streaks ("N năm liền"): recognised years in a row up to this one, each with its own framework.
-    Returns each unit's recognised years in a row before this one (what its streak would be built on)."""
-    prior = prior_streaks([r.unit.id for r in current.units], current.year, earlier)
+    Returns each unit's recognised years in a row before this one (what its streak would be built on).
+    ``last``, when given, is each unit's streak up to last year as an export of that year says
+    (a unit not in it had none), in place of ``earlier``."""
+    ids = [r.unit.id for r in current.units]
+    if last is not None:
+        prior = {unit_id: last.get(unit_id, 0) for unit_id in ids}
+    else:
+        prior = prior_streaks(ids, current.year, earlier)
     for r in current.units:
         r.streak = prior[r.unit.id] + 1 if r.recognised else 0
     return prior
@@ -177,4 +185,35 @@ def prior_streaks(unit_ids: list[str], year: int, earlier: Mapping[int, YearResu
         while y in recognised and unit_id in recognised[y]:
             streak, y = streak + 1, y - 1
         out[unit_id] = streak
+    return out
+
+
+def previous_unit(r: UnitResult) -> PreviousUnit:
+    """What this year shows of a unit's result of the year before."""
+    criteria = tuple((c.id, c.points) for c in r.criteria)
+    return PreviousUnit(r.year, r.total, r.rating, r.recognised, criteria)
+
+
+LastYear = tuple[PreviousYear, dict[str, PreviousUnit]]  # the year over the cells, each unit's
+
+
+def previous_year(last: YearResults, root_id: str = "") -> LastYear | None:
+    """Last year's figures from its results: the units that had a record of that year (a unit
+    without one was not assessed then; its zero would not be a result), and the cells' tallies
+    over them. None when no unit had one."""
+    assessed = [r for r in last.units if r.months_recorded or r.year_path is not None]
+    if not assessed:
+        return None
+    summary = summarise(assessed, root_id)
+    units = {r.unit.id: previous_unit(r) for r in assessed}
+    return PreviousYear(last.year, summary.cells, summary.by_parent), units
+
+
+def apply_previous(current: YearResults, found: LastYear | None) -> dict[str, PreviousUnit | None]:
+    """Set last year's figures on ``current`` and on each of its units; returns each unit's."""
+    year, units = found if found is not None else (None, {})
+    current.previous = year
+    out: dict[str, PreviousUnit | None] = {}
+    for r in current.units:
+        r.previous = out[r.unit.id] = units.get(r.unit.id)
     return out

@@ -216,6 +216,7 @@ class UnitResult:
     projected_total: Decimal | None = None  # the total projected to the whole year
     # False when the unit's framework is judged once a year (a đảng bộ cơ sở's): no months kept
     takes_months: bool = True
+    previous: PreviousUnit | None = None  # its results of the year before, when known
 
     @property
     def recognised(self) -> bool:
@@ -239,6 +240,35 @@ class Tally:
     @property
     def rate(self) -> Fraction | None:
         return Fraction(self.recognised, self.units) if self.units else None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousUnit:
+    """A unit's results of the year before, shown beside this year's: from the workspace's records
+    of that year or from that year's export."""
+
+    year: int
+    total: Decimal
+    rating: str | None
+    recognised: bool
+    criteria: tuple[tuple[str, Decimal], ...] = ()  # criterion id, points
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _positional(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousYear:
+    """The year before over the cells: how many were scored and recognised, overall and per đảng
+    bộ (by parent id, as :class:`Summary` counts them); ``source`` is "records" or "export"."""
+
+    year: int
+    cells: Tally
+    by_parent: dict[str, Tally]
+    source: str = "records"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _positional(self)
 
 
 @dataclass(slots=True)
@@ -265,6 +295,7 @@ class YearResults:
     units: list[UnitResult]
     summary: Summary
     unscored: list[tuple[Unit, str]] = field(default_factory=list)  # unit, why
+    previous: PreviousYear | None = None  # the year before, when its results are known
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _positional(self)
