@@ -5,6 +5,7 @@ district roll-up."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,62 @@ def test_the_dang_bo_framework_is_put_in_words_about_a_dang_bo() -> None:
     )
     assert "Số liệu: chi bộ tự đánh giá" in cells and "đảng bộ tự đánh giá" not in cells
     assert "Tháng thiếu hồ sơ: tính 0 điểm" in cells
+
+
+def test_mid_year_the_dang_bo_is_followed_not_failed_on_its_share_of_cells(example_copy: Path) -> None:
+    """Before the year is over no cell is recognised yet: the đảng bộ's share of recognised cells
+    is 0 then, which is no verdict; it is followed like its cells, the share gate not judged yet."""
+    unit = _unit(_json(example_copy, "--month", "6"), DANG_BO)
+    assert unit["status"] == "in_progress" and unit["reasons"] == []
+    explained = invoke(["explain", DANG_BO, str(example_copy), "--year", "2024", "--month", "6"]).stdout
+    assert "[chưa xét] ty-le-chi-bo: tỉ lệ chi bộ trực thuộc được công nhận chỉ có khi hết năm" in explained
+    assert "Chỉ có 0,00%" not in explained
+
+
+def _dang_bo_alone(ws: Path) -> None:
+    """The example with its đảng bộ as its only unit: no cell scored under it."""
+    text = (ws / "units.yaml").read_text(encoding="utf-8")
+    (ws / "units.yaml").write_text("units:\n" + text[text.index(f"  - id: {DANG_BO}\n") :], encoding="utf-8")
+    for folder in (ws / "records" / "2024").iterdir():
+        if folder.name != DANG_BO:
+            shutil.rmtree(folder)
+
+
+def test_a_dang_bo_without_any_cell_scored_is_told_so_in_words(example_copy: Path) -> None:
+    """Without a cell scored, the share is unknown: the reason says so, not "Chỉ có — chi bộ"."""
+    _dang_bo_alone(example_copy)
+    unit = _unit(_json(example_copy), DANG_BO)
+    assert unit["status"] == "not_recognised"
+    assert unit["reasons"] == [
+        "Không tính được tỉ lệ chi bộ trực thuộc được công nhận (không có chi bộ trực thuộc được chấm)."
+    ]
+
+
+def test_without_a_cell_scored_this_year_the_comparison_does_not_blame_last_year(example_copy: Path) -> None:
+    """Last year is known (history/): it is this year's rate that is missing, and the sentence says so."""
+    _dang_bo_alone(example_copy)
+    table = invoke(["score", str(example_copy), "--year", "2024"]).stdout
+    assert "Năm nay không có chi bộ nào được chấm; năm 2023 có 5/11 chi bộ được công nhận." in table
+    assert "không có kết quả năm 2023 để so sánh" not in table
+
+
+def test_a_framework_that_changes_the_share_alone_is_warned_of_the_words_it_keeps(example_copy: Path) -> None:
+    """A district's framework extends the shipped one with 50% in place of 70%: the title and the
+    reason it inherits still say 70%, and a verdict would give the reason of another share."""
+    (example_copy / "criteria" / "db-huyen-2024.yaml").write_text(
+        "id: db-huyen-2024\nextends: dang-bo-co-so-2024\ntitle: Khung của huyện\nissuer: Huyện ủy\n"
+        "years: [2024]\ngates:\n  - id: ty-le-chi-bo\n    min_share: 0.5\n",
+        encoding="utf-8",
+    )
+    _edit(example_copy / "chibo4tot.yaml", "framework: dang-bo-co-so-2024", "framework: db-huyen-2024")
+    _edit(
+        example_copy / "records" / "2024" / DANG_BO / "year.yaml",
+        "framework: dang-bo-co-so-2024",
+        "framework: db-huyen-2024",
+    )
+    said = invoke(["validate", str(example_copy)]).stderr
+    for field in ("câu lý do (reason)", "tên ngắn (title)"):
+        assert f"{field} ghi 70%, khác tỉ lệ tối thiểu 50%: hãy ghi lại {field} cho khớp" in said
+    assert said.count("criteria/db-huyen-2024.yaml:8:16: cảnh báo:") == 2  # where the share was changed
+    # The shipped frameworks' words agree with their shares: nothing is said of them
+    assert "khác tỉ lệ tối thiểu" not in invoke(["validate", str(REPO / "examples" / DANG_BO)]).stderr

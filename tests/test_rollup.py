@@ -323,3 +323,35 @@ def test_the_district_compares_each_dang_bo_with_last_year(
     invoke([*args, "--force"])
     md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
     assert "Không có kết quả năm 2023 để so sánh." in md
+
+
+def test_a_dang_bo_without_last_years_export_is_left_out_of_the_districts_comparison(
+    split_exports: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    """Last year's exports of A and B only: each is as it was (the change is nil), so the district's
+    rate must not move because C's cells are counted this year and not last year."""
+    from tests.xlsx_dump import load
+
+    exports, _whole = split_exports
+    before = [_last_year(p, tmp_path / f"{i}-2023.json", set()) for i, p in enumerate(exports[:2])]
+    out = tmp_path / "huyen"
+    invoke(
+        [
+            "rollup",
+            *map(str, exports),
+            "--out",
+            str(out),
+            *DATE,
+            *(x for p in before for x in ("--previous", str(p))),
+        ]
+    )
+    md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
+    assert (
+        "Tính trên 2/3 đảng bộ có kết quả cả năm 2023 và năm nay, tỉ lệ chi bộ được công nhận bằng năm "
+        "2023 (55,56%); năm 2023 các đảng bộ này có 5/9 chi bộ được công nhận." in md
+    )
+    assert "Đảng bộ xã C: 50,00%, không có kết quả năm 2023 để so sánh." in md
+    assert "giảm" not in md
+    sheet = load((out / "chi-bo-4-tot-2024.xlsx").read_bytes())["So với năm trước"]
+    total = next(r for r in ([c.value for c in row] for row in sheet.iter_rows()) if r[1] == "Tổng cộng")
+    assert total[8] is None  # no change over different đảng bộ

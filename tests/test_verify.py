@@ -4,8 +4,10 @@ record is named by its cell."""
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -136,3 +138,52 @@ def test_a_report_made_in_english_verifies_in_the_language_it_was_made_in(
     _edit_pa_vi(example_copy)
     result = invoke(["verify", str(out / FILES[1]), str(example_copy)], exit_code=1)
     assert "Chi bộ thôn Pả Vi (pa-vi)" in result.stderr
+
+
+def test_a_report_whose_last_year_changed_no_longer_verifies(example_copy: Path, tmp_path: Path) -> None:
+    """A report prints last year's figures beside this year's (history/ or last year's records):
+    they are not in the results' fingerprint (an export holds its own year), so the report carries
+    them apart and verify tells when they changed; the fingerprint and the cells are still those of
+    the export, and an old report (without that part) is checked as before."""
+    from tests.test_year_over_year import HISTORY, _edit_json, _refit
+
+    out = tmp_path / "out"
+    fingerprint = _report_and_export(example_copy, out)
+    for name in FILES:
+        seal = read_seal(out / name)
+        assert seal is not None and seal.fingerprint == fingerprint and len(seal.previous) == 64
+    old = out / "cu.md"  # as a report made before the seal carried last year
+    text = (out / FILES[1]).read_text(encoding="utf-8")
+    old.write_text(re.sub(r" previous=[0-9a-f]{64}", "", text), encoding="utf-8")
+    assert read_seal(old) is not None and read_seal(old).previous == ""  # type: ignore[union-attr]
+
+    def lower_a_total(data: dict[str, Any]) -> None:  # the rating, the verdict and streaks stay
+        unit = next(u for u in data["units"] if u["id"] == "xin-chai")
+        unit["total"] -= 1
+        _refit(data)
+
+    _edit_json(example_copy / HISTORY, lower_a_total)
+    for name in FILES:
+        result = invoke(["verify", str(out / name), str(example_copy)], exit_code=1)
+        assert "kết quả năm 2023 in trong tài liệu" in result.stderr
+        assert "chi bộ đã thay đổi" not in result.stderr  # this year's results are the same
+    assert "khớp với hồ sơ hiện tại" in invoke(["verify", str(old), str(example_copy)]).stdout
+    assert "nội dung khớp" in invoke(["verify", str(out / "kq.json")]).stdout
+
+
+def test_the_seal_of_last_year_covers_what_is_printed_not_where_it_came_from(example_copy: Path) -> None:
+    """Last year's figures from its export or from its records (the same figures): the same digest."""
+    import dataclasses
+
+    from chibo4tot.results.evaluate import evaluate
+    from chibo4tot.results.export import previous_digest
+
+    results = evaluate(example_copy, 2024).results
+    assert results.previous is not None and results.previous.source == "export"
+    digest = previous_digest(results)
+    results.previous = dataclasses.replace(results.previous, source="records")
+    assert previous_digest(results) == digest
+    results.previous = dataclasses.replace(
+        results.previous, cells=dataclasses.replace(results.previous.cells, units=10)
+    )
+    assert previous_digest(results) != digest

@@ -300,6 +300,26 @@ def test_the_years_records_win_over_its_export(example_copy: Path) -> None:
     data = _json(example_copy, 2024, "--no-cache")
     assert data["summary"]["previous"]["source"] == "records"
     assert next(u for u in data["units"] if u["id"] == "lung-lau")["previous"] is None
+    # The export is not compared with: said beside it, so no one takes its figures for last year's
+    warned = invoke(["score", "--year", "2024", str(example_copy), "--no-cache"]).stderr
+    assert f"{HISTORY}: cảnh báo: không dùng tệp này để so sánh với năm 2023" in warned
+    assert "(11 tổ chức đảng có kết quả)" in warned
+
+
+def test_records_of_last_year_that_give_no_result_leave_the_export_compared(example_copy: Path) -> None:
+    """A record of 2023 put in a workspace without a framework for 2023 scores nothing: last year's
+    figures and the streaks are still the export's, not lost (nor a comparison with nothing)."""
+    ws = example_copy
+    with_export = _json(ws, 2024, "--no-cache")
+    (ws / "records" / "2023" / "pa-vi").mkdir(parents=True)
+    record = (ws / "records" / "2024" / "pa-vi" / "2024-03.yaml").read_text(encoding="utf-8")
+    (ws / "records" / "2023" / "pa-vi" / "2023-03.yaml").write_text(record.replace("2024", "2023"), "utf-8")
+    data = _json(ws, 2024, "--no-cache")
+    assert data["summary"]["previous"] == with_export["summary"]["previous"]
+    assert data["summary"]["previous"]["source"] == "export"
+    assert [(u["previous"], u["streak"]) for u in data["units"]] == [
+        (u["previous"], u["streak"]) for u in with_export["units"]
+    ]
 
 
 def test_an_export_of_another_year_is_not_last_year(example_copy: Path) -> None:
@@ -417,3 +437,23 @@ def test_explain_tells_last_year(example_copy: Path) -> None:
     _no_history(example_copy)
     out = invoke(["explain", "khu-bieu-nghi", str(example_copy), "--year", "2024"]).stdout
     assert "Năm 2023" not in out
+
+
+def test_history_through_a_link_out_of_the_workspace_is_refused(example_copy: Path, tmp_path: Path) -> None:
+    """As records/ and criteria/: an export read through a link out of the workspace is refused,
+    located. It was read, while the cache's key (the workspace alone) did not see it change: its
+    removal left last year's figures in cached answers."""
+    outside = tmp_path / "elsewhere"
+    (example_copy / "history").rename(outside)
+    (example_copy / "history").symlink_to(outside, target_is_directory=True)
+    result = invoke([*test_cache.SCORE, str(example_copy)], exit_code=1)
+    assert "history: lỗi: liên kết tượng trưng (symlink) trỏ ra ngoài thư mục" in result.stderr
+    (example_copy / "history").unlink()
+    (example_copy / "history").mkdir()
+    (example_copy / HISTORY).symlink_to(outside / HISTORY.name)
+    result = invoke([*test_cache.SCORE, str(example_copy)], exit_code=1)
+    assert f"{HISTORY}: lỗi: liên kết tượng trưng (symlink) trỏ ra ngoài thư mục" in result.stderr
+    (example_copy / HISTORY).unlink()  # a link inside the workspace is read
+    shutil.copy(outside / HISTORY.name, example_copy / "kept.json")
+    (example_copy / HISTORY).symlink_to(Path("..") / "kept.json")
+    assert _json(example_copy, 2024)["summary"]["previous"]["source"] == "export"

@@ -54,8 +54,18 @@ def differences(seal: Seal, now: Mapping[str, Any]) -> Difference | None:
     )
 
 
-def mismatch_message(path: Path, diff: Difference, names: Mapping[str, str]) -> str:
+def mismatch_message(
+    path: Path, diff: Difference | None, names: Mapping[str, str], last_year: int | None = None
+) -> str:
+    """Why a document no longer matches: its cells (``diff``: None when they all match) and, with
+    ``last_year``, the figures of that year it prints beside its own."""
     parts = []
+    if diff is None:
+        diff = Difference([], [], [])
+    elif not diff:
+        parts.append(
+            _("phần chung đã thay đổi (thông tin đảng bộ, khung tiêu chí, tổng hợp hoặc số thiếu sót)")
+        )
     if diff.changed:
         parts.append(
             _("{n} chi bộ đã thay đổi: {cells}").format(n=len(diff.changed), cells=named(diff.changed, names))
@@ -64,9 +74,12 @@ def mismatch_message(path: Path, diff: Difference, names: Mapping[str, str]) -> 
         parts.append(_("chi bộ mới có: {cells}").format(cells=named(diff.added, names)))
     if diff.removed:
         parts.append(_("chi bộ không còn: {cells}").format(cells=named(diff.removed, names)))
-    if not parts:
+    if last_year is not None:
         parts.append(
-            _("phần chung đã thay đổi (thông tin đảng bộ, khung tiêu chí, tổng hợp hoặc số thiếu sót)")
+            _(
+                "kết quả năm {year} in trong tài liệu (để so sánh với năm trước) đã thay đổi: "
+                "hồ sơ năm {year} hoặc tệp trong history/ đã khác"
+            ).format(year=last_year)
         )
     return _("{file} không còn khớp với hồ sơ hiện tại: {details}").format(
         file=path.name, details="; ".join(parts)

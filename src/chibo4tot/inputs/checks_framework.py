@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import get_args
@@ -9,12 +10,19 @@ from typing import get_args
 from chibo4tot.errors import Loc, Severity
 from chibo4tot.i18n import _
 from chibo4tot.inputs.values import AnyIndicator
-from chibo4tot.models.framework import CompositeIndicator, Framework, IndicatorGate
+from chibo4tot.models.framework import (
+    CompositeIndicator,
+    Framework,
+    IndicatorGate,
+    MemberShareGate,
+    SubUnitShareGate,
+)
 from chibo4tot.models.scales import Band, MonthFact, YearFact
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _MONTH_FACTS = frozenset(get_args(MonthFact))
 _YEAR_FACTS = frozenset(get_args(YearFact))
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +87,8 @@ def check_framework(fw: Framework) -> list[FrameworkIssue]:
     for gi, gate in enumerate(fw.gates):
         if isinstance(gate, IndicatorGate) and gate.indicator not in ids:
             issues.append(_unknown(gate.indicator, ("gates", gi, "indicator"), removed))
+        if isinstance(gate, MemberShareGate | SubUnitShareGate):
+            issues.extend(_share_in_words(gate, ("gates", gi)))
     for di, deduction in enumerate(fw.deductions):
         if deduction.criterion and deduction.criterion not in {c.id for c in fw.criteria}:
             issues.append(_unknown(deduction.criterion, ("deductions", di, "criterion"), removed))
@@ -169,4 +179,20 @@ def _check_bands(bands: list[Band], loc: Loc, ids: set[str], removed: dict[str, 
         for ci, ident in enumerate(band.conditions.indicators_at_max if band.conditions else []):
             if ident not in ids:
                 issues.append(_unknown(ident, (*loc, bi, "conditions", "indicators_at_max", ci), removed))
+    return issues
+
+
+def _share_in_words(gate: MemberShareGate | SubUnitShareGate, loc: Loc) -> list[FrameworkIssue]:
+    """A share gate whose title or reason names a percentage other than its ``min_share``: a
+    framework that extends another and changes the share alone keeps the parent's words ("dưới
+    mức 70%"), which would then give a verdict on one share with the reason of another."""
+    wanted = Decimal(gate.min_share) * 100
+    shown = f"{wanted.normalize():f}".replace(".", ",")
+    issues = []
+    for field, label in (("title", _("tên ngắn (title)")), ("reason", _("câu lý do (reason)"))):
+        found = [m.group(1) for m in _PERCENT.finditer(getattr(gate, field) or "")]
+        if found and all(Decimal(f.replace(",", ".")) != wanted for f in found):
+            message = _("{field} ghi {found}%, khác tỉ lệ tối thiểu {share}%: hãy ghi lại {field} cho khớp")
+            message = message.format(field=label, found=found[0], share=shown)
+            issues.append(FrameworkIssue((*loc, field), message, WARNING, ((*loc, "min_share"),)))
     return issues

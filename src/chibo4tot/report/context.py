@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -16,7 +17,7 @@ from chibo4tot.errors import Problem
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import WorkspaceConfig
 from chibo4tot.results.evaluate import Evaluation, NotScored, export_document
-from chibo4tot.results.export import Seal, seal_of
+from chibo4tot.results.export import Seal, previous_digest, seal_of
 from chibo4tot.results.views import relative
 from chibo4tot.scoring.organisation import CELL_KINDS
 from chibo4tot.scoring.results import UnitResult, YearResults
@@ -172,5 +173,5 @@ def build_context(ev: Evaluation, date: dt.date) -> ReportContext:
         ev.not_scored(),
         ev.workspace.root,
         framework,
-        seal_of(export_document(ev)),
+        dataclasses.replace(seal_of(export_document(ev)), previous=previous_digest(ev.results)),
     )

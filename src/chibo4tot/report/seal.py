@@ -24,9 +24,10 @@ YEAR = "chibo4tot-year"
 AS_OF = "chibo4tot-as-of-month"
 LANGUAGE = "chibo4tot-language"
 CELLS = "chibo4tot-cells"
+PREVIOUS = "chibo4tot-previous"  # what the document prints of last year (see results.export.previous_digest)
 _MD_COMMENT = re.compile(
     r"^<!-- chibo4tot-seal year=(\d{4}) as_of=(\d{1,2}) lang=([a-z]{2}) "
-    r"fingerprint=([0-9a-f]{64}) cells=([^ ]*) -->$",
+    r"fingerprint=([0-9a-f]{64})(?: previous=([0-9a-f]{64}))? cells=([^ ]*) -->$",
     re.M,
 )
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -65,6 +66,7 @@ def properties(seal: Seal) -> dict[str, str]:
         AS_OF: str(seal.as_of),
         LANGUAGE: seal.language,
         CELLS: short_cells(seal),
+        **({PREVIOUS: seal.previous} if seal.previous else {}),
     }
 
 
@@ -72,7 +74,8 @@ def markdown_seal(seal: Seal) -> str:
     """What ends a Markdown report: the hidden comment, then the visible last line."""
     comment = (
         f"<!-- chibo4tot-seal year={seal.year} as_of={seal.as_of} lang={seal.language} "
-        f"fingerprint={seal.fingerprint} cells={short_cells(seal)} -->"
+        f"fingerprint={seal.fingerprint}{f' previous={seal.previous}' if seal.previous else ''} "
+        f"cells={short_cells(seal)} -->"
     )
     return f"{comment}\n\n{seal_line(seal)}\n"
 
@@ -93,11 +96,21 @@ def custom_xml(props: dict[str, str]) -> bytes:
 def _from_properties(found: dict[str, str]) -> Seal | None:
     try:
         cells = parse_cells(found[CELLS])
-        seal = Seal(int(found[YEAR]), int(found[AS_OF]), found[LANGUAGE], found[FINGERPRINT], cells or {})
+        seal = Seal(
+            int(found[YEAR]),
+            int(found[AS_OF]),
+            found[LANGUAGE],
+            found[FINGERPRINT],
+            cells or {},
+            found.get(PREVIOUS, ""),
+        )
     except (KeyError, ValueError):
         return None
     sound = (
-        cells is not None and seal.language in SUPPORTED and re.fullmatch(r"[0-9a-f]{64}", seal.fingerprint)
+        cells is not None
+        and seal.language in SUPPORTED
+        and re.fullmatch(r"[0-9a-f]{64}", seal.fingerprint)
+        and re.fullmatch(r"([0-9a-f]{64})?", seal.previous)
     )
     return seal if sound else None
 
@@ -108,9 +121,10 @@ def read_seal(path: Path) -> Seal | None:
         found = _MD_COMMENT.findall(path.read_text(encoding="utf-8", errors="replace"))
         if not found:
             return None
-        year, as_of, language, fingerprint, cells = found[-1]
+        year, as_of, language, fingerprint, previous, cells = found[-1]
         return _from_properties(
             {YEAR: year, AS_OF: as_of, LANGUAGE: language, FINGERPRINT: fingerprint, CELLS: cells}
+            | ({PREVIOUS: previous} if previous else {})
         )
     try:
         with zipfile.ZipFile(path) as archive:

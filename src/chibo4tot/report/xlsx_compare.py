@@ -10,7 +10,7 @@ from chibo4tot.i18n import _
 from chibo4tot.report.context import ReportContext
 from chibo4tot.report.xlsx_sheet import BOLD, POINTS, RATE, Column, Sheet
 from chibo4tot.report.xlsx_units import unit_names, verdict_colours
-from chibo4tot.results.views import comparison_sentence, previous_verdict, status_label
+from chibo4tot.results.views import compared_cells, comparison_sentence, previous_verdict, status_label
 from chibo4tot.scoring.results import Tally
 
 CHANGE = "+0.00;-0.00;0.00"  # a change shows its sign
@@ -91,5 +91,8 @@ def compare_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
     by_parent = last.by_parent if last is not None else {}
     for i, (pid, now) in enumerate(s.by_parent.items(), 1):
         sheet.add([i, names.get(pid, pid), *_rates(by_parent.get(pid) if last else None, now, final)])
-    sheet.add([None, _("Tổng cộng"), *_rates(last.cells if last else None, s.cells, final)], font=BOLD)
+    total = _rates(last.cells if last else None, s.cells, final)
+    if last is not None and compared_cells(s.by_parent, last)[2]:
+        total[-1] = None  # not the same đảng bộ both years: the note above compares those with both
+    sheet.add([None, _("Tổng cộng"), *total], font=BOLD)
     sheet.finish("C5", autofilter=False)

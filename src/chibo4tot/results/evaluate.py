@@ -334,14 +334,20 @@ def evaluate_workspace(
     root_id = ws.config.id if ws.config else ""
     history, history_problems = load_history(root, root_id) if ws.config else ({}, [])
     last = earlier.get(year - 1)
-    exported = history.get(year - 1) if last is None else None  # the year's records win over its export
+    from_records = previous_year(last, root_id) if last is not None else None
+    # The year's records win over its export, when they give a result (a record of a year without a
+    # framework gives none): said beside the export, which the user may think is what is compared.
+    kept = history.get(year - 1)
+    exported = kept if from_records is None else None
+    if kept is not None and from_records is not None:
+        history_problems.append(_records_win(kept.path, year - 1, len(from_records[1])))
     found: LastYear | None
     if exported is not None:
         prior = apply_streaks(results, {}, streaks_from_export(exported))
         found = previous_from_export(exported)
     else:
         prior = apply_streaks(results, earlier)
-        found = previous_year(last, root_id) if last is not None else None
+        found = from_records
     previous = apply_previous(results, found)
     traces = {
         unit_id: dataclasses.replace(traces[unit_id], prior=prior[unit_id], previous=previous[unit_id])
@@ -366,6 +372,18 @@ def evaluate_workspace(
     problems.extend(gaps)
     return Evaluation(
         ws, results, problems, dict(blocked), gaps=gaps, traces=traces, gap_layout=layout, own_blobs=own_blobs
+    )
+
+
+def _records_win(path: Path, year: int, units: int) -> Problem:
+    """The warning on last year's export when the workspace's records of that year are used instead."""
+    return Problem(
+        path,
+        _(
+            "không dùng tệp này để so sánh với năm {year}: đã có hồ sơ năm {year} trong records/{year}/ "
+            "({n} tổ chức đảng có kết quả), kết quả năm trước lấy từ các hồ sơ đó"
+        ).format(year=year, n=units),
+        severity=Severity.WARNING,
     )
 
 

@@ -19,7 +19,7 @@ from chibo4tot.i18n import _, current_language
 from chibo4tot.models.export import EXPORT_FORMAT, EXPORT_VERSION
 from chibo4tot.models.framework import Framework
 from chibo4tot.models.workspace import WorkspaceConfig
-from chibo4tot.results.views import results_json, unit_json
+from chibo4tot.results.views import previous_unit_json, previous_year_json, results_json, unit_json
 from chibo4tot.scoring.results import UnitResult, YearResults
 from chibo4tot.scoring.text import render_reason
 
@@ -118,6 +118,9 @@ class Seal:
     language: str
     fingerprint: str
     cells: dict[str, str]  # unit id → its fingerprint
+    # A report's digest of what it prints of last year (see :func:`previous_digest`); empty in an
+    # export (it holds its own year alone) and in a report made before reports carried it.
+    previous: str = ""
 
 
 def seal_of(doc: Mapping[str, Any]) -> Seal:
@@ -127,6 +130,19 @@ def seal_of(doc: Mapping[str, Any]) -> Seal:
         str(doc["language"]),
         str(doc[FINGERPRINT]),
         {str(u["id"]): str(u[FINGERPRINT]) for u in doc["units"]},
+    )
+
+
+def previous_digest(results: YearResults) -> str:
+    """SHA-256 of last year's figures as a report prints them beside this year's (the cells'
+    tallies and each unit's total, rating and verdict; null when unknown): not part of the results'
+    fingerprint (an export holds its own year alone), so a report carries it apart, and ``verify``
+    sees that last year's records or history/ changed since the report was made."""
+    summary = previous_year_json(results.previous)
+    if summary is not None:
+        del summary["source"]  # not printed: last year's records and its export of the same figures agree
+    return sha256(
+        {"summary": summary, "units": {r.unit.id: previous_unit_json(r.previous) for r in results.units}}
     )
 
 

@@ -3,7 +3,9 @@ earlier years kept in its folder ``history/`` in place of their records, which g
 figures and the streaks ("N năm liền") when the workspace has no record of that year.
 
 Records of a year in the workspace win over an export of the same year: they are what the
-đảng bộ holds first-hand, and scoring them is what its export of that year was made from.
+đảng bộ holds first-hand, and scoring them is what its export of that year was made from (a
+warning says so beside the export); records that give no result (a year without a framework)
+leave the export compared.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from chibo4tot.errors import InputError, Problem
+from chibo4tot.fsio import outside_reason
 from chibo4tot.i18n import _
+from chibo4tot.inputs.locate import FILE_REFUSED, folder_refusal
 from chibo4tot.inputs.messages import problems_from_validation
 from chibo4tot.inputs.places import HISTORY_DIR
 from chibo4tot.models.export import Export
@@ -88,7 +92,15 @@ def load_history(root: Path, dang_bo: str) -> tuple[dict[int, ReadExport], list[
     whole year's, or a second export of a year."""
     found: dict[int, ReadExport] = {}
     problems: list[Problem] = []
+    # As records/ and criteria/: nothing is read through a link out of the workspace (nor would the
+    # cache see it change: its key walks the workspace alone).
+    folder = root / HISTORY_DIR
+    if (reason := folder_refusal(folder, root)) is not None:
+        return found, [Problem(folder, reason, code=FILE_REFUSED)]
     for path in history_files(root):
+        if (reason := outside_reason(path, root)) is not None:
+            problems.append(Problem(path, reason, code=FILE_REFUSED))
+            continue
         try:
             export = read_export(path)
         except InputError as exc:

@@ -234,6 +234,20 @@ def comparison_text(now: Tally, last: Tally | None, year: int) -> str:
     return _("bằng năm {year} ({rate})").format(**values)
 
 
+def compared_cells(by_parent: dict[str, Tally], last: PreviousYear) -> tuple[Tally, Tally, list[str]]:
+    """This year's and last year's cells over the đảng bộ (parents) that have cells this year and a
+    result last year, and the parents with cells this year but no result last year."""
+    now, before, missing = Tally(), Tally(), []
+    for pid, t in by_parent.items():
+        was = last.by_parent.get(pid)
+        if was is None:
+            missing.append(pid)
+            continue
+        now.units, now.recognised = now.units + t.units, now.recognised + t.recognised
+        before.units, before.recognised = before.units + was.units, before.recognised + was.recognised
+    return now, before, missing
+
+
 def comparison_sentence(results: YearResults) -> str:
     """The sentence that compares the cells' recognition rate with last year's (reports print it
     whether last year's results are known or not)."""
@@ -250,6 +264,25 @@ def comparison_sentence(results: YearResults) -> str:
             total=last.cells.units,
             rate=vn_percent(rate(last.cells.recognised, last.cells.units)),
         )
+    now, before, missing = compared_cells(results.summary.by_parent, last)
+    if missing and now.units and before.units:
+        # Some đảng bộ have no result of last year (a district without one's export of it): the
+        # rates are compared over those with both years, not this year's all against last year's part.
+        return _(
+            "Tính trên {k}/{m} đảng bộ có kết quả cả năm {year} và năm nay, tỉ lệ chi bộ được công nhận "
+            "{change}; năm {year} các đảng bộ này có {n}/{total} chi bộ được công nhận."
+        ).format(
+            k=len(results.summary.by_parent) - len(missing),
+            m=len(results.summary.by_parent),
+            year=last.year,
+            change=comparison_text(now, before, last.year),
+            n=before.recognised,
+            total=before.units,
+        )
+    if not results.summary.cells.units:  # this year's rate is what is unknown, not last year's
+        return _(
+            "Năm nay không có chi bộ nào được chấm; năm {year} có {n}/{total} chi bộ được công nhận."
+        ).format(year=last.year, n=last.cells.recognised, total=last.cells.units)
     return _("Tỉ lệ chi bộ được công nhận {change}; năm {year} có {n}/{total} chi bộ được công nhận.").format(
         change=comparison_text(results.summary.cells, last.cells, last.year),
         year=last.year,

@@ -258,11 +258,18 @@ def _gate(
     pending = as_of < 12
 
     def out(
-        ok: bool | None, detail: str, path: Path | None = None, loc: Loc = (), **fields: str
+        ok: bool | None,
+        detail: str,
+        path: Path | None = None,
+        loc: Loc = (),
+        *,
+        reason: str | None = None,  # in place of the framework's, whose particulars are unknown
+        **fields: str,
     ) -> GateResult:
         status: GateStatus = "pending" if ok is None else ("passed" if ok else "failed")
         known = dict.fromkeys(gate.REASON_FIELDS, "—") | fields
-        return GateResult(gate.id, gate.kind, status, gate.reason, detail, path, loc, known, gate.title)
+        said = gate.reason if reason is None else reason
+        return GateResult(gate.id, gate.kind, status, said, detail, path, loc, known, gate.title)
 
     if isinstance(gate, DisciplineGate):
         cases = discipline_cases(year_ref, data.months, except_self_remedied=gate.except_self_remedied)
@@ -330,7 +337,10 @@ def _gate(
             share=fmt_share(share),
         )
     assert isinstance(gate, SubUnitShareGate)
-    if sub_units_share is None:
-        return out(None if pending else False, _("không có chi bộ trực thuộc được chấm"))
+    if pending:  # no cell is recognised before the year is over: its share is not known yet
+        return out(None, _("tỉ lệ chi bộ trực thuộc được công nhận chỉ có khi hết năm"))
+    if sub_units_share is None:  # the framework's reason would say "Chỉ có — chi bộ trực thuộc…"
+        none = _("Không tính được tỉ lệ chi bộ trực thuộc được công nhận.")  # detail in brackets
+        return out(False, _("không có chi bộ trực thuộc được chấm"), reason=none)
     detail = _("{share} chi bộ trực thuộc được công nhận").format(share=fmt_share(sub_units_share))
     return out(sub_units_share >= exact(gate.min_share), detail, share=fmt_share(sub_units_share))
