@@ -93,6 +93,9 @@ def test_three_dang_bo_rolled_up_equal_the_example_scored_at_once(
         "dang-bo-c": {"units": 2, "recognised": 1, "recognised_rate": 0.5},
     }
     assert district["gaps"] == 1 and district["dang_bo"]["name"] == "Đảng bộ huyện Mèo Vạc"
+    # Without --header the district's own superior is not known: a placeholder, not its name twice
+    head = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8").splitlines()[2:4]
+    assert head == ["| … | **ĐẢNG CỘNG SẢN VIỆT NAM** |", "| **ĐẢNG BỘ HUYỆN MÈO VẠC** | |"]
     md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
     assert "được công nhận “Chi bộ 4 tốt”: 6 chi bộ, đạt 54,55%" in md
     assert "| Đảng bộ xã A | 6 | 5 | 83,33% |" in md

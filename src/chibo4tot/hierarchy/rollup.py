@@ -224,13 +224,15 @@ def build_rollup(
 
 
 def default_district(found: list[ReadExport]) -> WorkspaceConfig:
-    """The district's header when none is given: the superior the đảng bộ named in their exports."""
+    """The district's header when none is given: the superior the đảng bộ named in their exports.
+    Its own superior, its abbreviation and its place are not known: placeholders the document's
+    gaps name (not the district's name printed twice in the header)."""
     superiors = Counter(f.export.dang_bo.superior for f in found)
     name = min(superiors, key=lambda s: (-superiors[s], s))
     return WorkspaceConfig(
         id="cap-tren",
         name=name,
-        superior=name,
+        superior="…",
         issuing_body=name,
         abbreviation="…",
         place="…",
