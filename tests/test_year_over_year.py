@@ -4,6 +4,8 @@ reports, through the cache as without it."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -424,6 +426,12 @@ def test_before_the_year_is_over_nothing_is_compared_yet(example_copy: Path, tmp
     assert rows[2][0] == said
     units = [r for r in rows[4:] if isinstance(r[0], int) and r[2] is not None]
     assert units and all(r[8] is None for r in units)  # no change of total from half a year
+    assert all(r[9] is None for r in units)  # nor a streak: none is made or broken before the end
+    table = invoke(["score", str(example_copy), "--year", "2024", "--month", "6", "--format", "csv"]).stdout
+    header, *lines = csv.reader(io.StringIO(table.lstrip("\ufeff")))
+    at, verdict = header.index("Số năm liền đạt"), header.index("Kết quả")
+    followed = [line[at] for line in lines if line[verdict] == "Đang theo dõi"]
+    assert followed and set(followed) == {"—"}  # a cell already out of the running shows its 0
     total = next(r for r in rows if r[1] == "Tổng cộng")
     assert total[2:5] == [11, 5, 0.4545] and total[6:9] == [None, None, None]
     from chibo4tot.report.markdown import render_markdown

@@ -66,7 +66,7 @@ def compare_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
                 r.rating or "",
                 status_label(r),
                 r.total - p.total if p is not None and final else None,
-                r.streak,
+                r.streak if final else None,  # mid-year no streak is made or broken yet
             ]
         )
     if ctx.cells:

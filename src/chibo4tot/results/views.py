@@ -214,7 +214,8 @@ def unit_row(r: UnitResult, places: int = 2) -> dict[str, str]:
     last = r.previous
     row["previous_total"] = vn_number(last.total, places, fixed=True) if last is not None else "—"
     row["previous_verdict"] = previous_verdict(last)
-    row["streak"] = str(r.streak)
+    # Mid-year no cell is recognised yet: "0 năm liền" would read as a broken streak
+    row["streak"] = str(r.streak) if r.status != "in_progress" else "—"
     row["reasons"] = " ".join(r.reasons) if r.reasons else "; ".join(r.needed)
     return row
 
