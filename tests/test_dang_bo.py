@@ -258,3 +258,14 @@ def test_a_framework_that_changes_the_share_alone_is_warned_of_the_words_it_keep
     assert said.count("criteria/db-huyen-2024.yaml:8:16: cảnh báo:") == 2  # where the share was changed
     # The shipped frameworks' words agree with their shares: nothing is said of them
     assert "khác tỉ lệ tối thiểu" not in invoke(["validate", str(REPO / "examples" / DANG_BO)]).stderr
+
+
+def test_the_comparison_sheet_gives_the_dang_bo_verdict_both_years(example_copy: Path) -> None:
+    out = example_copy / "bao-cao"
+    invoke(["report", str(example_copy), "--year", "2024", "--allow-incomplete", "--out", str(out)])
+    sheet = openpyxl.load_workbook(out / "chi-bo-4-tot-2024.xlsx")["So với năm trước"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if r[1] == "Đơn vị cấp trên")
+    assert header[9:11] == ["Kết quả đảng bộ năm 2023", "Kết quả đảng bộ năm 2024"]
+    own = next(r for r in rows if r[1] == "Đảng bộ xã Thượng Phùng")
+    assert own[9:11] == ["Không đạt", "Không đạt"]  # 2023 from history/, 2024 scored now

@@ -424,7 +424,8 @@ def test_before_the_year_is_over_nothing_is_compared_yet(example_copy: Path, tmp
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     said = "Năm 2023 có 5/11 chi bộ được công nhận (45,45%); tỉ lệ năm nay chỉ có khi hết năm."
     assert rows[2][0] == said
-    units = [r for r in rows[4:] if isinstance(r[0], int) and r[2] is not None]
+    cells = rows[4 : rows.index([None] * len(rows[4]))]  # the first table: the cells
+    units = [r for r in cells if isinstance(r[0], int) and r[2] is not None]
     assert units and all(r[8] is None for r in units)  # no change of total from half a year
     assert all(r[9] is None for r in units)  # nor a streak: none is made or broken before the end
     table = invoke(["score", str(example_copy), "--year", "2024", "--month", "6", "--format", "csv"]).stdout

@@ -73,6 +73,7 @@ def compare_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
         for column in ("E", "H"):
             sheet.colour(f"{column}{first}:{column}{sheet.row}", verdict_colours())
     sheet.add([], styled=False)
+    dang_bo = {r.unit.id: r for r in ctx.dang_bo}
     sheet.section(
         [
             Column(_("STT"), 6, centre=True),
@@ -84,13 +85,29 @@ def compare_sheet(wb: Any, ctx: ReportContext, subtitle: str) -> None:
             Column(_("Được công nhận năm {year}").format(year=year), 12, centre=True),
             Column(_("Tỉ lệ năm {year}").format(year=year), 12, RATE, centre=True),
             Column(_("Tỉ lệ tăng (+), giảm (−), điểm phần trăm"), 12, CHANGE, centre=True),
+            # The đảng bộ's own verdict ("Đảng bộ cơ sở 4 tốt") both years, when đảng bộ are scored
+            *(
+                [
+                    Column(_("Kết quả đảng bộ năm {year}").format(year=before), 12, centre=True),
+                    Column(_("Kết quả đảng bộ năm {year}").format(year=year), 12, centre=True),
+                ]
+                if dang_bo
+                else []
+            ),
         ]
     )
     names = unit_names(ctx)
     s = ctx.results.summary
     by_parent = last.by_parent if last is not None else {}
+    start = sheet.row + 1
     for i, (pid, now) in enumerate(s.by_parent.items(), 1):
-        sheet.add([i, names.get(pid, pid), *_rates(by_parent.get(pid) if last else None, now, final)])
+        row = [i, names.get(pid, pid), *_rates(by_parent.get(pid) if last else None, now, final)]
+        own = dang_bo.get(pid)
+        if own is not None:
+            row += [previous_verdict(own.previous), status_label(own)]
+        sheet.add(row)
+    if dang_bo and s.by_parent:
+        sheet.colour(f"J{start}:K{sheet.row}", verdict_colours())
     total = _rates(last.cells if last else None, s.cells, final)
     if last is not None and compared_cells(s.by_parent, last)[2]:
         total[-1] = None  # not the same đảng bộ both years: the note above compares those with both
