@@ -75,6 +75,7 @@ def test_the_example_dang_bo_has_a_verdict_with_its_reasons_in_score(example_cop
     table = invoke(["score", str(example_copy), "--year", "2024"]).stdout
     assert "Đảng bộ xã Thượng Phùng (dang-bo-xa-thuong-phung): Không đạt" in table
     assert SHARE_REASON in " ".join(table.split())
+    assert "Công nhận “Đảng bộ cơ sở 4 tốt”: 0/1 đảng bộ (0,00%)." in table
     row = next(line for line in table.splitlines() if line.startswith("│ Đảng bộ xã Thượng Phùng"))
     assert [c.strip() for c in row.split("│")][10:12] == ["Không đạt", "—"]  # months: none kept or missing
     # No missing-month gap is told for the đảng bộ: only Lũng Lầu's months are missing

@@ -322,7 +322,11 @@ def summary_lines(results: YearResults) -> list[str]:
         )
     if s.dang_bo.units:
         lines.append(
-            _("Đảng bộ cơ sở 4 tốt: {n}/{total}.").format(n=s.dang_bo.recognised, total=s.dang_bo.units)
+            _("Công nhận “Đảng bộ cơ sở 4 tốt”: {n}/{total} đảng bộ ({rate}).").format(
+                n=s.dang_bo.recognised,
+                total=s.dang_bo.units,
+                rate=vn_percent(rate(s.dang_bo.recognised, s.dang_bo.units)),
+            )
         )
     if results.previous is not None:
         lines.append(comparison_sentence(results))
