@@ -16,6 +16,13 @@ from chibo4tot.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "dang-bo-xa-thuong-phung"
+# The files `report --year 2024` writes, in the order it prints them
+REPORT_FILES = [
+    "chi-bo-4-tot-2024.xlsx",
+    "bao-cao-chi-bo-4-tot-2024.md",
+    "bao-cao-chi-bo-4-tot-2024.docx",
+    "danh-sach-cong-nhan-2024.docx",
+]
 
 
 # What the developer's shell may set that changes what the CLI prints: the language, and the

@@ -9,23 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import REPORT_FILES, invoke
 
 ARGS = ["--year", "2024", "--date", "2025-01-15", "--allow-incomplete"]  # Lũng Lầu lacks 3 months
-NAMES = [
-    "chi-bo-4-tot-2024.xlsx",
-    "bao-cao-chi-bo-4-tot-2024.md",
-    "bao-cao-chi-bo-4-tot-2024.docx",
-    "danh-sach-cong-nhan-2024.docx",
-]
 
 
 def test_report_writes_every_format_and_prints_paths(example_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = invoke(["report", str(example_copy), *ARGS, "--out", str(out)])
     printed = [Path(line).name for line in result.stdout.splitlines()]
-    assert printed == NAMES
-    assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)  # no temporary file left behind
+    assert printed == REPORT_FILES
+    assert sorted(p.name for p in out.iterdir()) == sorted(REPORT_FILES)  # no temporary file left behind
     for path in out.iterdir():
         assert path.stat().st_mode & 0o044, "reports must be readable by others, like any document"
     md = (out / "bao-cao-chi-bo-4-tot-2024.md").read_text(encoding="utf-8")
@@ -47,8 +41,8 @@ def test_report_refuses_to_overwrite_without_force(example_copy: Path, tmp_path:
 def test_same_date_gives_the_same_markdown(example_copy: Path, tmp_path: Path) -> None:
     for name in ("a", "b"):
         invoke(["report", str(example_copy), *ARGS, "--out", str(tmp_path / name), "--format", "md"])
-    first = (tmp_path / "a" / NAMES[1]).read_bytes()
-    assert first == (tmp_path / "b" / NAMES[1]).read_bytes()
+    first = (tmp_path / "a" / REPORT_FILES[1]).read_bytes()
+    assert first == (tmp_path / "b" / REPORT_FILES[1]).read_bytes()
 
 
 def test_bad_options_are_usage_errors(example_copy: Path) -> None:
@@ -69,7 +63,11 @@ def test_workspace_template_override_and_its_errors(example_copy: Path, tmp_path
     templates.mkdir()
     (templates / "bao-cao.md.j2").write_text("Báo cáo riêng của {{ config.name }}\n", encoding="utf-8")
     invoke(["report", str(example_copy), *ARGS, "--out", str(tmp_path / "a"), "--format", "md"])
-    assert (tmp_path / "a" / NAMES[1]).read_text(encoding="utf-8").startswith("Báo cáo riêng của Đảng bộ xã")
+    assert (
+        (tmp_path / "a" / REPORT_FILES[1])
+        .read_text(encoding="utf-8")
+        .startswith("Báo cáo riêng của Đảng bộ xã")
+    )
     (templates / "bao-cao.md.j2").write_text("{{ khong_co_bien }}\n", encoding="utf-8")
     result = invoke(
         ["report", str(example_copy), *ARGS, "--out", str(tmp_path / "b"), "--format", "md"], exit_code=1
@@ -126,7 +124,7 @@ def test_broken_record_blocks_the_report_unless_keep_going(example_copy: Path, t
         ["report", str(example_copy), *ARGS, "--out", str(tmp_path / "b"), "--format", "md", "--keep-going"],
         exit_code=1,
     )
-    assert (tmp_path / "b" / NAMES[1]).is_file()
+    assert (tmp_path / "b" / REPORT_FILES[1]).is_file()
 
 
 def test_a_broken_workspace_file_stops_the_report_even_with_keep_going(

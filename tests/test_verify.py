@@ -14,15 +14,9 @@ import openpyxl
 import pytest
 
 from chibo4tot.report.seal import read_seal
-from tests.conftest import invoke
+from tests.conftest import REPORT_FILES, invoke
 
 REPORT = ["--year", "2024", "--date", "2025-01-15", "--allow-incomplete"]
-FILES = [
-    "chi-bo-4-tot-2024.xlsx",
-    "bao-cao-chi-bo-4-tot-2024.md",
-    "bao-cao-chi-bo-4-tot-2024.docx",
-    "danh-sach-cong-nhan-2024.docx",
-]
 
 
 def _report_and_export(workspace: Path, out: Path) -> str:
@@ -43,19 +37,19 @@ def test_every_report_carries_the_fingerprint_of_its_results(example_copy: Path,
     out = tmp_path / "out"
     fingerprint = _report_and_export(example_copy, out)
     line = f"Dấu vân tay kết quả (SHA-256): {fingerprint}"
-    md = (out / FILES[1]).read_text(encoding="utf-8")
+    md = (out / REPORT_FILES[1]).read_text(encoding="utf-8")
     assert md.rstrip("\n").splitlines()[-1] == line
-    for name in FILES[2:]:
+    for name in REPORT_FILES[2:]:
         document = docx.Document(str(out / name))
         assert document.paragraphs[-1].text == line
         assert document.core_properties.identifier == fingerprint
-    workbook = openpyxl.load_workbook(out / FILES[0])
+    workbook = openpyxl.load_workbook(out / REPORT_FILES[0])
     props = {p.name: p.value for p in workbook.custom_doc_props.props}
     assert props["chibo4tot-fingerprint"] == fingerprint
     assert props["chibo4tot-year"] == "2024"
     summary = workbook.worksheets[0]
     assert [c.value for c in summary["A"] if c.value][-1] == line
-    for name in FILES:
+    for name in REPORT_FILES:
         seal = read_seal(out / name)
         assert seal is not None and seal.fingerprint == fingerprint
         assert len(seal.cells) == 12 and "pa-vi" in seal.cells  # 11 cells and the đảng bộ
@@ -66,11 +60,11 @@ def test_an_untouched_report_verifies_and_an_edited_record_is_named(
 ) -> None:
     out = tmp_path / "out"
     _report_and_export(example_copy, out)
-    for name in [*FILES, "kq.json"]:
+    for name in [*REPORT_FILES, "kq.json"]:
         result = invoke(["verify", str(out / name), str(example_copy)])
         assert "khớp với hồ sơ hiện tại" in result.stdout
     _edit_pa_vi(example_copy)
-    for name in [*FILES, "kq.json"]:
+    for name in [*REPORT_FILES, "kq.json"]:
         result = invoke(["verify", str(out / name), str(example_copy)], exit_code=1)
         assert (
             "không còn khớp với hồ sơ hiện tại: 1 chi bộ đã thay đổi: Chi bộ thôn Pả Vi (pa-vi)"
@@ -90,7 +84,7 @@ def test_a_removed_cell_and_a_changed_header_are_told(example_copy: Path, tmp_pa
         ),
         encoding="utf-8",
     )
-    result = invoke(["verify", str(out / FILES[1]), str(example_copy)], exit_code=1)
+    result = invoke(["verify", str(out / REPORT_FILES[1]), str(example_copy)], exit_code=1)
     assert "phần chung đã thay đổi" in result.stderr
 
 
@@ -122,7 +116,7 @@ def test_a_document_without_a_fingerprint_is_refused(tmp_path: Path, content: by
 def test_the_word_document_declares_its_custom_properties(example_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     invoke(["report", str(example_copy), *REPORT, "--out", str(out), "--format", "docx"])
-    with zipfile.ZipFile(out / FILES[2]) as archive:
+    with zipfile.ZipFile(out / REPORT_FILES[2]) as archive:
         assert b"/docProps/custom.xml" in archive.read("[Content_Types].xml")
         assert b"docProps/custom.xml" in archive.read("_rels/.rels")
 
@@ -132,11 +126,13 @@ def test_a_report_made_in_english_verifies_in_the_language_it_was_made_in(
 ) -> None:
     out = tmp_path / "out"
     invoke(["--lang", "en", "report", str(example_copy), *REPORT, "--out", str(out), "--format", "md"])
-    seal = read_seal(out / FILES[1])
+    seal = read_seal(out / REPORT_FILES[1])
     assert seal is not None and seal.language == "en"
-    assert "khớp với hồ sơ hiện tại" in invoke(["verify", str(out / FILES[1]), str(example_copy)]).stdout
+    assert (
+        "khớp với hồ sơ hiện tại" in invoke(["verify", str(out / REPORT_FILES[1]), str(example_copy)]).stdout
+    )
     _edit_pa_vi(example_copy)
-    result = invoke(["verify", str(out / FILES[1]), str(example_copy)], exit_code=1)
+    result = invoke(["verify", str(out / REPORT_FILES[1]), str(example_copy)], exit_code=1)
     assert "Chi bộ thôn Pả Vi (pa-vi)" in result.stderr
 
 
@@ -149,11 +145,11 @@ def test_a_report_whose_last_year_changed_no_longer_verifies(example_copy: Path,
 
     out = tmp_path / "out"
     fingerprint = _report_and_export(example_copy, out)
-    for name in FILES:
+    for name in REPORT_FILES:
         seal = read_seal(out / name)
         assert seal is not None and seal.fingerprint == fingerprint and len(seal.previous) == 64
     old = out / "cu.md"  # as a report made before the seal carried last year
-    text = (out / FILES[1]).read_text(encoding="utf-8")
+    text = (out / REPORT_FILES[1]).read_text(encoding="utf-8")
     old.write_text(re.sub(r" previous=[0-9a-f]{64}", "", text), encoding="utf-8")
     assert read_seal(old) is not None and read_seal(old).previous == ""  # type: ignore[union-attr]
 
@@ -163,7 +159,7 @@ def test_a_report_whose_last_year_changed_no_longer_verifies(example_copy: Path,
         _refit(data)
 
     _edit_json(example_copy / HISTORY, lower_a_total)
-    for name in FILES:
+    for name in REPORT_FILES:
         result = invoke(["verify", str(out / name), str(example_copy)], exit_code=1)
         assert "kết quả năm 2023 in trong tài liệu" in result.stderr
         assert "chi bộ đã thay đổi" not in result.stderr  # this year's results are the same

@@ -30,7 +30,6 @@ def rate(part: int, whole: int) -> Decimal | None:
     return round_half_up(Fraction(part, whole), RATE_PLACES) if whole else None
 
 
-@functools.lru_cache(maxsize=4096)
 def rate_change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
     """The change between two recognition rates (each rounded once), in percentage points:
     0.4545 after 0.3636 → 9.09."""

@@ -20,7 +20,7 @@ from chibo4tot.i18n import _, current_language
 from chibo4tot.models.export import ExportUnit
 from chibo4tot.models.types import UnitKind
 from chibo4tot.models.workspace import FrameworkAssignment, Unit, UnitsFile, WorkspaceConfig
-from chibo4tot.results.history import previous_from_export
+from chibo4tot.results.history import export_decimal, previous_from_export
 from chibo4tot.scoring.organisation import LastYear, apply_previous, summarise
 from chibo4tot.scoring.results import (
     CriterionResult,
@@ -116,11 +116,6 @@ def check_exports(found: list[ReadExport], year: int | None) -> None:
         raise InputError(_("không tổng hợp được: các tệp kết quả có vấn đề (xem ở trên)"), problems)
 
 
-def _decimal(value: float) -> Decimal:
-    """A JSON number back to the decimal it was printed from (24.67 → Decimal("24.67"))."""
-    return Decimal(repr(value)) if value != int(value) else Decimal(int(value))
-
-
 def unit_result(u: ExportUnit, year: int, as_of: int, titles: dict[str, str]) -> UnitResult:
     """An exported cell as a result the reports can read (what stayed behind is left empty)."""
     unit = Unit(id=u.id, name=u.name, kind=u.kind, parent=u.parent)
@@ -128,13 +123,13 @@ def unit_result(u: ExportUnit, year: int, as_of: int, titles: dict[str, str]) ->
         CriterionResult(
             c.id,
             c.name,
-            _decimal(c.max_points),
+            export_decimal(c.max_points),
             None,
-            _decimal(c.max_points),
-            Fraction(_decimal(c.points)),
+            export_decimal(c.max_points),
+            Fraction(export_decimal(c.points)),
             Decimal(0),
-            _decimal(c.points),
-            _decimal(c.points),
+            export_decimal(c.points),
+            export_decimal(c.points),
             c.passed,
         )
         for c in u.criteria
@@ -142,11 +137,11 @@ def unit_result(u: ExportUnit, year: int, as_of: int, titles: dict[str, str]) ->
     # Two lines stand for the deductions, so that both figures the export keeps add up again.
     deductions = []
     if u.deductions_in_criteria:
-        deductions.append(LineItem("trong-tieu-chi", "", 1, _decimal(u.deductions_in_criteria), "*"))
+        deductions.append(LineItem("trong-tieu-chi", "", 1, export_decimal(u.deductions_in_criteria), "*"))
     if u.deductions_off_total:
-        deductions.append(LineItem("vao-tong", "", 1, _decimal(u.deductions_off_total)))
+        deductions.append(LineItem("vao-tong", "", 1, export_decimal(u.deductions_off_total)))
     recorded = [m for m in range(1, 13) if m not in u.months_missing][: u.months_recorded]
-    total = _decimal(u.total)
+    total = export_decimal(u.total)
     result = UnitResult(
         unit,
         u.framework,
@@ -156,12 +151,12 @@ def unit_result(u: ExportUnit, year: int, as_of: int, titles: dict[str, str]) ->
         recorded,
         list(u.months_missing),
         criteria,
-        _decimal(u.bonus),
+        export_decimal(u.bonus),
         [],
         deductions,
         total,
         total,
-        _decimal(u.max_total),
+        export_decimal(u.max_total),
         Decimal(0),
         u.rating,
         "",
@@ -174,7 +169,7 @@ def unit_result(u: ExportUnit, year: int, as_of: int, titles: dict[str, str]) ->
     )
     result.streak = u.streak
     result.provisional = u.provisional
-    result.projected_total = _decimal(u.projected_total) if u.projected_total is not None else None
+    result.projected_total = export_decimal(u.projected_total) if u.projected_total is not None else None
     return result
 
 
@@ -186,12 +181,9 @@ def previous_of(found: list[ReadExport]) -> LastYear:
     units: dict[str, PreviousUnit] = {}
     for f in found:
         year, mine = previous_from_export(f)
-        cells.units += year.cells.units
-        cells.recognised += year.cells.recognised
+        cells.add(year.cells)
         for pid, t in year.by_parent.items():
-            tally = by_parent.setdefault(pid, Tally())
-            tally.units += t.units
-            tally.recognised += t.recognised
+            by_parent.setdefault(pid, Tally()).add(t)
         units.update(mine)
     return PreviousYear(found[0].export.year, cells, by_parent, source="export"), units
 

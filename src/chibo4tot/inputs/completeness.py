@@ -81,13 +81,8 @@ def year_completeness(
             has_year.add(rf.unit)
         strays += derive(rf, "strays", partial(stray_dates, rf))
         rf.release()
-    monthly: dict[int, bool] = {}  # id(framework) → whether it takes months
-
-    def takes_months(fw: Framework) -> bool:
-        if id(fw) not in monthly:
-            monthly[id(fw)] = fw.takes_months()
-        return monthly[id(fw)]
-
+    # Whether each framework takes months, once per framework (not per unit)
+    monthly = {id(fw): fw.takes_months() for fw in {id(fw): fw for _unit, fw in units}.values()}
     per_unit = [
         (
             unit.id,
@@ -99,7 +94,7 @@ def year_completeness(
                 year,
                 as_of,
                 year_over=year_over,
-                takes_months=takes_months(fw),
+                takes_months=monthly[id(fw)],
             ),
         )
         for unit, fw in units

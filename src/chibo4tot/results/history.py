@@ -140,10 +140,10 @@ def previous_from_export(found: ReadExport) -> LastYear:
     units = {
         u.id: PreviousUnit(
             doc.year,
-            _decimal(u.total),
+            export_decimal(u.total),
             u.rating,
             u.recognised,
-            tuple((c.id, _decimal(c.points)) for c in u.criteria),
+            tuple((c.id, export_decimal(c.points)) for c in u.criteria),
         )
         for u in doc.units
     }
@@ -155,6 +155,7 @@ def streaks_from_export(found: ReadExport) -> dict[str, int]:
     return {u.id: u.streak for u in found.export.units}
 
 
-def _decimal(value: float) -> Decimal:
-    """A number of an export (a JSON number rounded once already) as the exact decimal it was."""
-    return Decimal(repr(value))
+def export_decimal(value: float) -> Decimal:
+    """A number of an export back to the decimal it was printed from (24.67 → Decimal("24.67"),
+    95 → Decimal(95)): a JSON number rounded once already."""
+    return Decimal(repr(value)) if value != int(value) else Decimal(int(value))

@@ -244,8 +244,8 @@ def compared_cells(by_parent: dict[str, Tally], last: PreviousYear) -> tuple[Tal
         if was is None:
             missing.append(pid)
             continue
-        now.units, now.recognised = now.units + t.units, now.recognised + t.recognised
-        before.units, before.recognised = before.units + was.units, before.recognised + was.recognised
+        now.add(t)
+        before.add(was)
     return now, before, missing
 
 

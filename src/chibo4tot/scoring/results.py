@@ -241,6 +241,11 @@ class Tally:
     def rate(self) -> Fraction | None:
         return Fraction(self.recognised, self.units) if self.units else None
 
+    def add(self, other: Tally) -> None:
+        """Count ``other``'s cells in too."""
+        self.units += other.units
+        self.recognised += other.recognised
+
 
 @dataclass(frozen=True, slots=True)
 class PreviousUnit:
