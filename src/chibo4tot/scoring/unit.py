@@ -28,6 +28,7 @@ from chibo4tot.scoring.facts import AT_LEAST, UnitRecords, discipline_cases, exc
 from chibo4tot.scoring.indicators import pick_band, score_indicator
 from chibo4tot.scoring.lines import score_bonus, score_deductions
 from chibo4tot.scoring.numbers import exact, exact_sum, round_half_up, round_ratio
+from chibo4tot.scoring.packing import scored_unit
 from chibo4tot.scoring.periods import Context
 from chibo4tot.scoring.plan import Plan, plan_for
 from chibo4tot.scoring.results import (
@@ -36,7 +37,6 @@ from chibo4tot.scoring.results import (
     GateStatus,
     IndicatorResult,
     UnitResult,
-    scored_unit,
 )
 from chibo4tot.scoring.text import fmt_score, fmt_share
 
